@@ -1,0 +1,236 @@
+/* quartet-cli-output.c: what quartet-cli prints, as text or one JSON object per line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * With --json every event is one line of JSON with an "event" member, flushed
+ * at once, so that tests and bots can read stdout line by line.
+ */
+#define G_LOG_DOMAIN "quartet-cli"
+
+#include "quartet-cli-output.h"
+
+#include <stdio.h>
+
+struct _QuartetCliOutput
+{
+  gboolean json;
+  GList *watched_contacts;
+};
+
+QuartetCliOutput *
+quartet_cli_output_new (gboolean json)
+{
+  QuartetCliOutput *self = g_new0 (QuartetCliOutput, 1);
+
+  self->json = json;
+  return self;
+}
+
+void
+quartet_cli_output_free (QuartetCliOutput *self)
+{
+  for (GList *l = self->watched_contacts; l != NULL; l = l->next)
+    g_signal_handlers_disconnect_by_data (l->data, self);
+  g_list_free_full (self->watched_contacts, g_object_unref);
+  g_free (self);
+}
+
+static JsonBuilder *
+begin_event (const char *event)
+{
+  JsonBuilder *builder = json_builder_new ();
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "event");
+  json_builder_add_string_value (builder, event);
+  return builder;
+}
+
+static void
+print_event (JsonBuilder *builder)
+{
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
+static void
+add_string_member (JsonBuilder *builder, const char *name, const char *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_error_members (JsonBuilder *builder, const GError *error)
+{
+  add_string_member (builder, "error", error->message);
+  add_string_member (builder, "domain", g_quark_to_string (error->domain));
+  json_builder_set_member_name (builder, "code");
+  json_builder_add_int_value (builder, error->code);
+}
+
+static void
+print_connected_event (const char *event, QuartetXmppConnection *connection)
+{
+  g_autoptr (JsonBuilder) builder = begin_event (event);
+
+  add_string_member (builder, "jid", quartet_xmpp_connection_get_jid (connection));
+  add_string_member (builder, "bound_jid", quartet_xmpp_connection_get_bound_jid (connection));
+  add_string_member (builder, "user_id", quartet_xmpp_connection_get_user_id (connection));
+  print_event (builder);
+}
+
+void
+quartet_cli_output_connected (QuartetCliOutput *self, QuartetXmppConnection *connection)
+{
+  if (self->json)
+    print_connected_event ("connected", connection);
+  else
+    g_print ("Signed in as %s (user id %s)\n", quartet_xmpp_connection_get_bound_jid (connection),
+             quartet_xmpp_connection_get_user_id (connection));
+}
+
+static void
+on_contact_available_cb (QuartetContact *contact, GParamSpec *pspec, QuartetCliOutput *self)
+{
+  gboolean available = quartet_contact_get_available (contact);
+
+  if (self->json)
+    {
+      g_autoptr (JsonBuilder) builder = begin_event ("presence");
+
+      add_string_member (builder, "jid", quartet_contact_get_jid (contact));
+      json_builder_set_member_name (builder, "available");
+      json_builder_add_boolean_value (builder, available);
+      print_event (builder);
+    }
+  else
+    g_print ("%s is %s\n", quartet_contact_get_display_name (contact),
+             available ? "online" : "offline");
+}
+
+static void
+add_contact (JsonBuilder *builder, QuartetContact *contact)
+{
+  json_builder_begin_object (builder);
+  add_string_member (builder, "jid", quartet_contact_get_jid (contact));
+  add_string_member (builder, "user_id", quartet_contact_get_user_id (contact));
+  add_string_member (builder, "name", quartet_contact_get_name (contact));
+  add_string_member (builder, "subscription", quartet_contact_get_subscription (contact));
+  json_builder_set_member_name (builder, "available");
+  json_builder_add_boolean_value (builder, quartet_contact_get_available (contact));
+  json_builder_end_object (builder);
+}
+
+/* Prints the contacts, then their presence changes as they come. */
+void
+quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster)
+{
+  g_autoptr (JsonBuilder) builder = begin_event ("roster");
+  guint n = g_list_model_get_n_items (roster);
+
+  json_builder_set_member_name (builder, "contacts");
+  json_builder_begin_array (builder);
+
+  if (!self->json)
+    g_print ("%u contact%s\n", n, n == 1 ? "" : "s");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (QuartetContact) contact = g_list_model_get_item (roster, i);
+
+      add_contact (builder, contact);
+      if (!self->json)
+        g_print ("  %s <%s> %s\n", quartet_contact_get_display_name (contact),
+                 quartet_contact_get_jid (contact),
+                 quartet_contact_get_available (contact) ? "online" : "offline");
+
+      g_signal_connect (contact, "notify::available", G_CALLBACK (on_contact_available_cb), self);
+      self->watched_contacts = g_list_prepend (self->watched_contacts, g_object_ref (contact));
+    }
+
+  json_builder_end_array (builder);
+  if (self->json)
+    print_event (builder);
+}
+
+static void
+print_signal_event (const char *event,
+                    const char *peer_member,
+                    const char *peer,
+                    const QuartetSignal *signal)
+{
+  g_autoptr (JsonBuilder) builder = begin_event (event);
+
+  add_string_member (builder, peer_member, peer);
+  json_builder_set_member_name (builder, "signal");
+  json_builder_add_value (builder, quartet_signal_to_json (signal));
+  print_event (builder);
+}
+
+void
+quartet_cli_output_signal (QuartetCliOutput *self, const char *from, const QuartetSignal *signal)
+{
+  if (self->json)
+    print_signal_event ("signal", "from", from, signal);
+  else
+    g_print ("%s from %s (session %s)\n", quartet_signal_type_to_string (signal->type), from,
+             signal->session_id);
+}
+
+void
+quartet_cli_output_sent (QuartetCliOutput *self, const char *to, const QuartetSignal *signal)
+{
+  if (self->json)
+    print_signal_event ("sent", "to", to, signal);
+  else
+    g_print ("Sent %s to %s (session %s)\n", quartet_signal_type_to_string (signal->type), to,
+             signal->session_id);
+}
+
+void
+quartet_cli_output_invalid_signal (QuartetCliOutput *self, const char *from, const GError *error)
+{
+  if (self->json)
+    {
+      g_autoptr (JsonBuilder) builder = begin_event ("invalid-signal");
+
+      add_string_member (builder, "from", from);
+      add_error_members (builder, error);
+      print_event (builder);
+    }
+  else
+    g_print ("Dropped a malformed signal from %s: %s\n", from, error->message);
+}
+
+void
+quartet_cli_output_disconnected (QuartetCliOutput *self, const GError *error)
+{
+  if (self->json)
+    {
+      g_autoptr (JsonBuilder) builder = begin_event ("disconnected");
+
+      add_error_members (builder, error);
+      print_event (builder);
+    }
+  else
+    g_print ("Disconnected: %s\n", error->message);
+}
+
+void
+quartet_cli_output_reconnected (QuartetCliOutput *self, QuartetXmppConnection *connection)
+{
+  if (self->json)
+    print_connected_event ("reconnected", connection);
+  else
+    g_print ("Reconnected as %s\n", quartet_xmpp_connection_get_bound_jid (connection));
+}

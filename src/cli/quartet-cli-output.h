@@ -1,0 +1,28 @@
+/* quartet-cli-output.h: what quartet-cli prints, as text or one JSON object per line
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "quartet.h"
+
+G_BEGIN_DECLS
+
+typedef struct _QuartetCliOutput QuartetCliOutput;
+
+QuartetCliOutput *quartet_cli_output_new (gboolean json);
+void quartet_cli_output_free (QuartetCliOutput *self);
+
+void quartet_cli_output_connected (QuartetCliOutput *self, QuartetXmppConnection *connection);
+void quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster);
+void quartet_cli_output_signal (QuartetCliOutput *self,
+                                const char *from,
+                                const QuartetSignal *signal);
+void quartet_cli_output_sent (QuartetCliOutput *self, const char *to, const QuartetSignal *signal);
+void quartet_cli_output_invalid_signal (QuartetCliOutput *self,
+                                        const char *from,
+                                        const GError *error);
+void quartet_cli_output_disconnected (QuartetCliOutput *self, const GError *error);
+void quartet_cli_output_reconnected (QuartetCliOutput *self, QuartetXmppConnection *connection);
+
+G_END_DECLS

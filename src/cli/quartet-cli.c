@@ -1,0 +1,539 @@
+/* quartet-cli.c: the headless Quartet client, for bots, tests and benchmarks
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "quartet-cli"
+
+#include <glib-unix.h>
+#include <locale.h>
+#include <string.h>
+
+#include "quartet-cli-output.h"
+#include "quartet.h"
+
+/* Exit codes, so that scripts can tell failures apart (see --help). */
+enum
+{
+  EXIT_OK = 0,
+  EXIT_FAILED = 1,
+  EXIT_USAGE = 2,
+  EXIT_UNREACHABLE = 3,
+  EXIT_AUTHENTICATION = 4,
+  EXIT_CERTIFICATE = 5,
+  EXIT_TLS_UNAVAILABLE = 6,
+};
+
+typedef struct
+{
+  /* account options, shared by every command */
+  char *jid;
+  char *password;
+  char *password_file;
+  char *server;
+  char *tls;
+  char *cafile;
+  char *trust_fingerprint;
+  gboolean json;
+
+  /* listen */
+  int count;
+  int timeout;
+
+  /* send-signal */
+  char *to;
+  char *type;
+  char *session_id;
+  char *call_type;
+  char **opponents;
+  char *sdp_file;
+  char *caller_id;
+  char **user_info;
+
+  const char *command;
+  QuartetCliOutput *output;
+  QuartetXmppConnection *connection;
+  GMainLoop *loop;
+  int exit_code;
+  int signals_seen;
+} Cli;
+
+static const char *command_summary
+  = "Commands:\n"
+    "  login        Sign in, print the contacts, sign out\n"
+    "  listen       Stay signed in and print every event (call signals, presence)\n"
+    "  send-signal  Sign in and send one call signal to a contact\n"
+    "\n"
+    "Exit codes: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 wrong password,\n"
+    "5 certificate not trusted, 6 server offers no TLS.\n";
+
+static void
+cli_clear (Cli *cli)
+{
+  g_clear_object (&cli->connection);
+  g_clear_pointer (&cli->loop, g_main_loop_unref);
+  g_clear_pointer (&cli->output, quartet_cli_output_free);
+  g_free (cli->jid);
+  if (cli->password != NULL)
+    memset (cli->password, 0, strlen (cli->password));
+  g_free (cli->password);
+  g_free (cli->password_file);
+  g_free (cli->server);
+  g_free (cli->tls);
+  g_free (cli->cafile);
+  g_free (cli->trust_fingerprint);
+  g_free (cli->to);
+  g_free (cli->type);
+  g_free (cli->session_id);
+  g_free (cli->call_type);
+  g_strfreev (cli->opponents);
+  g_free (cli->sdp_file);
+  g_free (cli->caller_id);
+  g_strfreev (cli->user_info);
+}
+
+static int
+exit_code_for_error (const GError *error)
+{
+  if (error->domain != QUARTET_XMPP_ERROR)
+    return EXIT_FAILED;
+
+  switch (error->code)
+    {
+    case QUARTET_XMPP_ERROR_UNREACHABLE:
+      return EXIT_UNREACHABLE;
+    case QUARTET_XMPP_ERROR_AUTHENTICATION:
+      return EXIT_AUTHENTICATION;
+    case QUARTET_XMPP_ERROR_CERTIFICATE:
+      return EXIT_CERTIFICATE;
+    case QUARTET_XMPP_ERROR_TLS_UNAVAILABLE:
+      return EXIT_TLS_UNAVAILABLE;
+    case QUARTET_XMPP_ERROR_INVALID_ACCOUNT:
+      return EXIT_USAGE;
+    default:
+      return EXIT_FAILED;
+    }
+}
+
+static void
+fail (Cli *cli, const GError *error)
+{
+  g_printerr ("quartet-cli: %s\n", error->message);
+  cli->exit_code = exit_code_for_error (error);
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+on_disconnected_for_exit_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  quartet_xmpp_connection_disconnect_finish (QUARTET_XMPP_CONNECTION (source), result, NULL);
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+sign_out_and_quit (Cli *cli)
+{
+  quartet_xmpp_connection_disconnect_async (cli->connection, NULL, on_disconnected_for_exit_cb,
+                                            cli);
+}
+
+static gboolean
+on_quit_signal_cb (gpointer user_data)
+{
+  sign_out_and_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_listen_timeout_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  g_printerr ("quartet-cli: timed out after %d s\n", cli->timeout);
+  cli->exit_code = EXIT_FAILED;
+  sign_out_and_quit (cli);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_signal_received_cb (QuartetXmppConnection *connection,
+                       const char *from,
+                       QuartetSignal *signal,
+                       Cli *cli)
+{
+  quartet_cli_output_signal (cli->output, from, signal);
+
+  if (cli->count > 0 && ++cli->signals_seen >= cli->count)
+    sign_out_and_quit (cli);
+}
+
+static void
+on_invalid_signal_cb (QuartetXmppConnection *connection,
+                      const char *from,
+                      const GError *error,
+                      Cli *cli)
+{
+  quartet_cli_output_invalid_signal (cli->output, from, error);
+}
+
+static void
+on_disconnected_cb (QuartetXmppConnection *connection, const GError *error, Cli *cli)
+{
+  quartet_cli_output_disconnected (cli->output, error);
+
+  /* A fatal error ends the connection for good; so does the bot. */
+  if (quartet_xmpp_connection_get_state (connection) == QUARTET_XMPP_STATE_DISCONNECTED)
+    fail (cli, error);
+}
+
+static void
+on_reconnected_cb (QuartetXmppConnection *connection, Cli *cli)
+{
+  quartet_cli_output_reconnected (cli->output, connection);
+}
+
+static gboolean
+read_sdp (Cli *cli, char **sdp, GError **error)
+{
+  if (cli->sdp_file == NULL)
+    return TRUE;
+
+  return g_file_get_contents (cli->sdp_file, sdp, NULL, error);
+}
+
+static gboolean
+parse_user_info (Cli *cli, QuartetSignal *signal, GError **error)
+{
+  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
+
+  if (cli->user_info == NULL)
+    return TRUE;
+
+  for (char **pair = cli->user_info; *pair != NULL; pair++)
+    {
+      const char *equals = strchr (*pair, '=');
+      g_autofree char *key = NULL;
+
+      if (equals == NULL || equals == *pair)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--user-info expects KEY=VALUE, not “%s”", *pair);
+          return FALSE;
+        }
+      key = g_strndup (*pair, equals - *pair);
+      g_variant_builder_add (&builder, "{sv}", key, g_variant_new_string (equals + 1));
+    }
+
+  signal->user_info = g_variant_ref_sink (g_variant_builder_end (&builder));
+  return TRUE;
+}
+
+static QuartetSignal *
+build_signal (Cli *cli, GError **error)
+{
+  g_autoptr (QuartetSignal) signal = NULL;
+  QuartetSignalType type;
+
+  if (!quartet_signal_type_from_string (cli->type, &type))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "Unknown signal type “%s” (call, accept, reject, hangUp, iceCandidates, update)",
+                   cli->type ? cli->type : "");
+      return NULL;
+    }
+
+  if (cli->session_id == NULL)
+    cli->session_id = g_uuid_string_random ();
+  signal = quartet_signal_new (type, cli->session_id);
+  if (g_strcmp0 (cli->call_type, "audio") == 0)
+    signal->call_type = QUARTET_CALL_TYPE_AUDIO;
+  else if (g_strcmp0 (cli->call_type, "video") == 0)
+    signal->call_type = QUARTET_CALL_TYPE_VIDEO;
+  else if (cli->call_type != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--call-type is video or audio, not “%s”", cli->call_type);
+      return NULL;
+    }
+
+  signal->caller_id
+    = g_strdup (cli->caller_id ? cli->caller_id
+                               : quartet_xmpp_connection_get_user_id (cli->connection));
+  signal->platform = g_strdup (QUARTET_SIGNAL_PLATFORM);
+  for (char **id = cli->opponents; id && *id; id++)
+    quartet_signal_add_opponent (signal, *id);
+
+  if (!read_sdp (cli, &signal->sdp, error) || !parse_user_info (cli, signal, error)
+      || !quartet_signal_validate (signal, error))
+    return NULL;
+
+  return g_steal_pointer (&signal);
+}
+
+static void
+send_signal_and_quit (Cli *cli)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetSignal) signal = build_signal (cli, &error);
+
+  if (signal == NULL
+      || !quartet_xmpp_connection_send_signal (cli->connection, cli->to, signal, &error))
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      cli->exit_code = exit_code_for_error (error);
+      sign_out_and_quit (cli);
+      return;
+    }
+
+  quartet_cli_output_sent (cli->output, cli->to, signal);
+  sign_out_and_quit (cli);
+}
+
+static void
+on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!quartet_xmpp_connection_connect_finish (cli->connection, result, &error))
+    {
+      fail (cli, error);
+      return;
+    }
+
+  quartet_cli_output_connected (cli->output, cli->connection);
+  quartet_cli_output_roster (cli->output, quartet_xmpp_connection_get_roster (cli->connection));
+
+  if (g_str_equal (cli->command, "login"))
+    sign_out_and_quit (cli);
+  else if (g_str_equal (cli->command, "send-signal"))
+    send_signal_and_quit (cli);
+  else if (cli->timeout > 0)
+    g_timeout_add_seconds (cli->timeout, on_listen_timeout_cb, cli);
+}
+
+static gboolean
+parse_server (const char *server, char **host, guint16 *port, GError **error)
+{
+  const char *colon = strrchr (server, ':');
+  guint64 value = 0;
+
+  /* "host", "host:port"; an IPv6 literal is "[::1]:port". */
+  if (colon == NULL || (strchr (server, ']') != NULL && colon < strchr (server, ']')))
+    {
+      *host = g_strdup (server);
+      *port = 0;
+    }
+  else
+    {
+      if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &value, NULL))
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       "--server expects HOST[:PORT], not “%s”", server);
+          return FALSE;
+        }
+      *host = g_strndup (server, colon - server);
+      *port = value;
+    }
+
+  if (**host == '[')
+    {
+      char *unbracketed = g_strndup (*host + 1, strlen (*host) - 2);
+
+      g_free (*host);
+      *host = unbracketed;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_password (Cli *cli, GError **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (cli->password != NULL)
+    return TRUE;
+
+  if (cli->password_file == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "--password or --password-file is required");
+      return FALSE;
+    }
+
+  if (!g_file_get_contents (cli->password_file, &contents, NULL, error))
+    return FALSE;
+
+  /* Files written by editors and `echo` end with a newline that is not part
+   * of the password. */
+  g_strchomp (contents);
+  cli->password = g_steal_pointer (&contents);
+  return TRUE;
+}
+
+static gboolean
+create_connection (Cli *cli, GError **error)
+{
+  g_autofree char *host = NULL;
+  guint16 port = 0;
+
+  if (cli->jid == NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, "--jid is required");
+      return FALSE;
+    }
+
+  if (!read_password (cli, error))
+    return FALSE;
+
+  if (cli->server != NULL && !parse_server (cli->server, &host, &port, error))
+    return FALSE;
+
+  cli->connection = quartet_xmpp_connection_new (cli->jid, cli->password);
+  quartet_xmpp_connection_set_server (cli->connection, host, port);
+  quartet_xmpp_connection_set_cafile (cli->connection, cli->cafile);
+  quartet_xmpp_connection_set_trusted_fingerprint (cli->connection, cli->trust_fingerprint);
+
+  if (cli->tls == NULL || g_str_equal (cli->tls, "required"))
+    quartet_xmpp_connection_set_tls_mode (cli->connection, QUARTET_XMPP_TLS_REQUIRED);
+  else if (g_str_equal (cli->tls, "off"))
+    quartet_xmpp_connection_set_tls_mode (cli->connection, QUARTET_XMPP_TLS_OFF);
+  else
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--tls is required or off, not “%s”", cli->tls);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+check_command_options (Cli *cli, GError **error)
+{
+  if (g_str_equal (cli->command, "send-signal") && (cli->to == NULL || cli->type == NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "send-signal needs --to and --type");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static GOptionContext *
+create_option_context (Cli *cli)
+{
+  const GOptionEntry account_entries[] = {
+    { "jid", 'j', 0, G_OPTION_ARG_STRING, &cli->jid, "Account address (name@server)", "JID" },
+    { "password", 'p', 0, G_OPTION_ARG_STRING, &cli->password,
+      "Password (visible to other local users: prefer --password-file)", "PASSWORD" },
+    { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file,
+      "Read the password from FILE", "FILE" },
+    { "server", 's', 0, G_OPTION_ARG_STRING, &cli->server,
+      "Connect to HOST[:PORT] instead of looking up the domain", "HOST[:PORT]" },
+    { "tls", 0, 0, G_OPTION_ARG_STRING, &cli->tls,
+      "required (default) or off (plain text, local servers only)", "MODE" },
+    { "cafile", 0, 0, G_OPTION_ARG_FILENAME, &cli->cafile,
+      "Also trust the certificate authorities in FILE (PEM)", "FILE" },
+    { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &cli->trust_fingerprint,
+      "Trust the server certificate with this SHA-256 fingerprint", "HEX" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print one JSON object per event", NULL },
+    { NULL }
+  };
+  const GOptionEntry command_entries[] = {
+    { "count", 'n', 0, G_OPTION_ARG_INT, &cli->count,
+      "listen: exit after N call signals", "N" },
+    { "timeout", 't', 0, G_OPTION_ARG_INT, &cli->timeout,
+      "listen: give up after SECONDS (exit code 1)", "SECONDS" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to, "send-signal: the recipient's JID", "JID" },
+    { "type", 0, 0, G_OPTION_ARG_STRING, &cli->type,
+      "send-signal: call, accept, reject, hangUp, iceCandidates or update", "TYPE" },
+    { "session-id", 0, 0, G_OPTION_ARG_STRING, &cli->session_id,
+      "send-signal: the session id (default: a new UUID)", "ID" },
+    { "call-type", 0, 0, G_OPTION_ARG_STRING, &cli->call_type,
+      "send-signal: video or audio", "TYPE" },
+    { "opponent", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->opponents,
+      "send-signal: an invited user id (repeat for each)", "ID" },
+    { "sdp-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->sdp_file,
+      "send-signal: the SDP to carry", "FILE" },
+    { "caller-id", 0, 0, G_OPTION_ARG_STRING, &cli->caller_id,
+      "send-signal: the initiator's user id (default: ours)", "ID" },
+    { "user-info", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->user_info,
+      "send-signal: a userInfo field (repeat for each)", "KEY=VALUE" },
+    { NULL }
+  };
+  GOptionContext *context = g_option_context_new ("COMMAND");
+  GOptionGroup *commands = g_option_group_new ("command", "Command options:",
+                                               "Show the options of the commands", cli, NULL);
+
+  g_option_context_set_summary (context, "Headless Quartet client: signs in to an XMPP account "
+                                         "and speaks the QuickBlox call signaling protocol.");
+  g_option_context_set_description (context, command_summary);
+  g_option_context_add_main_entries (context, account_entries, NULL);
+  g_option_group_add_entries (commands, command_entries);
+  g_option_context_add_group (context, commands);
+
+  return context;
+}
+
+static gboolean
+is_known_command (const char *command)
+{
+  return g_strcmp0 (command, "login") == 0 || g_strcmp0 (command, "listen") == 0
+         || g_strcmp0 (command, "send-signal") == 0;
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  Cli cli = { 0 };
+  int exit_code;
+
+  setlocale (LC_ALL, "");
+  context = create_option_context (&cli);
+
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+
+  cli.command = argc > 1 ? argv[1] : NULL;
+  if (!is_known_command (cli.command) || argc > 2)
+    {
+      g_printerr ("quartet-cli: expected one command: login, listen or send-signal "
+                  "(see --help)\n");
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+
+  if (!check_command_options (&cli, &error) || !create_connection (&cli, &error))
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      cli_clear (&cli);
+      return EXIT_USAGE;
+    }
+
+  cli.loop = g_main_loop_new (NULL, FALSE);
+  cli.output = quartet_cli_output_new (cli.json);
+
+  g_signal_connect (cli.connection, "signal-received", G_CALLBACK (on_signal_received_cb), &cli);
+  g_signal_connect (cli.connection, "invalid-signal", G_CALLBACK (on_invalid_signal_cb), &cli);
+  g_signal_connect (cli.connection, "disconnected", G_CALLBACK (on_disconnected_cb), &cli);
+  g_signal_connect (cli.connection, "reconnected", G_CALLBACK (on_reconnected_cb), &cli);
+  g_unix_signal_add (SIGINT, on_quit_signal_cb, &cli);
+  g_unix_signal_add (SIGTERM, on_quit_signal_cb, &cli);
+
+  quartet_xmpp_connection_connect_async (cli.connection, NULL, on_connected_cb, &cli);
+  g_main_loop_run (cli.loop);
+
+  exit_code = cli.exit_code;
+  cli_clear (&cli);
+  return exit_code;
+}

@@ -1,0 +1,11 @@
+/* quartet.h: the public API of libquartet, the GTK-free call engine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "quartet-contact.h"
+#include "quartet-enums.h"
+#include "quartet-jid.h"
+#include "quartet-signal.h"
+#include "quartet-xmpp-connection.h"
