@@ -174,7 +174,6 @@ new_call_signal (void)
 
   signal->call_type = QUARTET_CALL_TYPE_VIDEO;
   signal->caller_id = g_strdup ("alice@localhost");
-  signal->platform = g_strdup (QUARTET_SIGNAL_PLATFORM);
   signal->sdp = g_strdup ("v=0\r\no=- 42 2 IN IP4 127.0.0.1\r\ns=<&>\r\nt=0 0\r\n");
   quartet_signal_add_opponent (signal, "bob@localhost");
   quartet_signal_add_opponent (signal, "carol@localhost");
@@ -374,8 +373,8 @@ test_reconnects_after_server_restart (Fixture *fixture, gconstpointer data)
   gboolean disconnected = FALSE, reconnected = FALSE;
   Received received = { 0 };
 
-  g_object_set (fixture->alice, "reconnect-delay", 200, NULL);
-  g_object_set (fixture->bob, "reconnect-delay", 200, NULL);
+  g_object_set (fixture->alice, "reconnect-delay", 200, "login-timeout", 3, NULL);
+  g_object_set (fixture->bob, "reconnect-delay", 200, "login-timeout", 3, NULL);
   g_signal_connect (fixture->alice, "disconnected", G_CALLBACK (on_disconnected_cb),
                     &disconnected);
   g_signal_connect (fixture->alice, "reconnected", G_CALLBACK (on_reconnected_cb), &reconnected);
@@ -441,6 +440,31 @@ test_disconnect_is_final (Fixture *fixture, gconstpointer data)
   g_assert_error (error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_NOT_CONNECTED);
 }
 
+/* A server that accepts the connection and then says nothing. */
+static void
+test_stalled_server_times_out (void)
+{
+  g_autoptr (GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (QuartetXmppConnection) connection = quartet_xmpp_connection_new ("alice@localhost",
+                                                                              "secret");
+  g_autoptr (GError) error = NULL;
+
+  g_socket_listener_add_address (listener, address, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                 NULL, &bound, &error);
+  g_assert_no_error (error);
+
+  quartet_xmpp_connection_set_server (
+    connection, "127.0.0.1", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_object_set (connection, "login-timeout", 1, NULL);
+
+  error = quartet_test_connect_expecting_error (connection);
+  g_assert_error (error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_UNREACHABLE);
+  g_assert_nonnull (strstr (error->message, "did not answer in time"));
+}
+
 static void
 test_invalid_account (void)
 {
@@ -474,6 +498,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/xmpp-connection/plain-connection-when-allowed",
                    test_plain_connection_when_allowed);
   g_test_add_func ("/xmpp-connection/invalid-account", test_invalid_account);
+  g_test_add_func ("/xmpp-connection/stalled-server-times-out", test_stalled_server_times_out);
 
   return g_test_run ();
 }

@@ -243,8 +243,6 @@ build_signal (Cli *cli, GError **error)
       return NULL;
     }
 
-  if (cli->session_id == NULL)
-    cli->session_id = g_uuid_string_random ();
   signal = quartet_signal_new (type, cli->session_id);
   if (g_strcmp0 (cli->call_type, "audio") == 0)
     signal->call_type = QUARTET_CALL_TYPE_AUDIO;
@@ -260,7 +258,6 @@ build_signal (Cli *cli, GError **error)
   signal->caller_id
     = g_strdup (cli->caller_id ? cli->caller_id
                                : quartet_xmpp_connection_get_user_id (cli->connection));
-  signal->platform = g_strdup (QUARTET_SIGNAL_PLATFORM);
   for (char **id = cli->opponents; id && *id; id++)
     quartet_signal_add_opponent (signal, *id);
 

@@ -48,6 +48,7 @@ struct _QuartetXmppConnection
   char *trusted_fingerprint;
   guint reconnect_delay_ms;
   guint keepalive_interval_s;
+  guint login_timeout_s;
 
   QuartetXmppState state;
   QuartetRoster *roster;
@@ -61,6 +62,7 @@ struct _QuartetXmppConnection
   GTask *disconnect_task;
   GCancellable *attempt_cancellable;
   guint login_tick_id;
+  gint64 login_deadline_us;
   guint reconnect_id;
   guint reconnect_attempt;
   guint ping_id;
@@ -84,6 +86,7 @@ enum
   PROP_TLS_MODE,
   PROP_RECONNECT_DELAY,
   PROP_KEEPALIVE_INTERVAL,
+  PROP_LOGIN_TIMEOUT,
   N_PROPS
 };
 
@@ -149,13 +152,17 @@ on_strophe_log_cb (void *userdata,
 static void
 run_strophe_loop (QuartetXmppConnection *self)
 {
-  g_autoptr (QuartetXmppConnection) hold = g_object_ref (self);
+  /* A signal handler may drop the last reference to us; we must outlive
+   * this loop, as libstrophe is still walking its connections. */
+  g_object_ref (self);
 
   /* xmpp_run_once() reads at most 4 KiB, but OpenSSL decrypts a whole TLS
    * record (up to 16 KiB) whose rest does not make the socket readable again:
    * five runs drain it. More data on the socket wakes us up again. */
   for (guint i = 0; i < 5 && self->ctx != NULL && !self->disposing; i++)
     xmpp_run_once (self->ctx, 0);
+
+  g_object_unref (self);
 }
 
 static gboolean
@@ -222,18 +229,18 @@ stop_timers (QuartetXmppConnection *self)
 }
 
 /* Never called from inside xmpp_run_once(): libstrophe walks its connection
- * list there. */
+ * list there. Releasing a live xmpp_conn_t fires its disconnect handler; it
+ * is detached first so that the handler ignores it. */
 static void
 release_strophe_connection (QuartetXmppConnection *self)
 {
+  xmpp_conn_t *conn = g_steal_pointer (&self->conn);
+
   stop_watching_socket (self);
   stop_timers (self);
 
-  if (self->conn == NULL)
-    return;
-
-  xmpp_conn_release (self->conn);
-  self->conn = NULL;
+  if (conn != NULL)
+    xmpp_conn_release (conn);
 }
 
 static void
@@ -536,15 +543,28 @@ on_strophe_connection_cb (xmpp_conn_t *conn,
     }
 }
 
-/* libstrophe checks its connect and sign-in timeouts only when its loop runs. */
+/* libstrophe checks its own timeouts only when its loop runs; and it has
+ * none for a server that stalls after accepting the connection. */
 static gboolean
 on_login_tick_cb (gpointer user_data)
 {
   QuartetXmppConnection *self = user_data;
+  g_autofree char *domain = NULL;
 
-  if (self->source != NULL)
-    quartet_strophe_source_wake (self->source);
-  return G_SOURCE_CONTINUE;
+  if (g_get_monotonic_time () < self->login_deadline_us)
+    {
+      if (self->source != NULL)
+        quartet_strophe_source_wake (self->source);
+      return G_SOURCE_CONTINUE;
+    }
+
+  self->login_tick_id = 0;
+  domain = quartet_jid_get_domain (self->jid);
+  g_info ("%s: no sign-in after %u s; giving up this attempt", self->jid, self->login_timeout_s);
+  release_strophe_connection (self);
+  handle_connection_closed (self, g_error_new (QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_UNREACHABLE,
+                                               "The server %s did not answer in time", domain));
+  return G_SOURCE_REMOVE;
 }
 
 static char *
@@ -586,6 +606,7 @@ open_strophe_connection (QuartetXmppConnection *self, const char *address, guint
       return;
     }
 
+  self->login_deadline_us = g_get_monotonic_time () + self->login_timeout_s * G_USEC_PER_SEC;
   self->login_tick_id = g_timeout_add (LOGIN_TICK_MS, on_login_tick_cb, self);
 }
 
@@ -655,6 +676,9 @@ quartet_xmpp_connection_get_property (GObject *object,
     case PROP_KEEPALIVE_INTERVAL:
       g_value_set_uint (value, self->keepalive_interval_s);
       break;
+    case PROP_LOGIN_TIMEOUT:
+      g_value_set_uint (value, self->login_timeout_s);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -684,6 +708,9 @@ quartet_xmpp_connection_set_property (GObject *object,
       break;
     case PROP_KEEPALIVE_INTERVAL:
       self->keepalive_interval_s = g_value_get_uint (value);
+      break;
+    case PROP_LOGIN_TIMEOUT:
+      self->login_timeout_s = g_value_get_uint (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -785,6 +812,11 @@ quartet_xmpp_connection_class_init (QuartetXmppConnectionClass *klass)
   properties[PROP_KEEPALIVE_INTERVAL]
     = g_param_spec_uint ("keepalive-interval", NULL, NULL, 0, 3600, 30,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* A server that accepts the connection but never finishes signing us in
+   * is given up on after this long (then retried, when reconnecting). */
+  properties[PROP_LOGIN_TIMEOUT]
+    = g_param_spec_uint ("login-timeout", NULL, NULL, 1, 600, 20,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -828,6 +860,7 @@ quartet_xmpp_connection_init (QuartetXmppConnection *self)
 
   self->reconnect_delay_ms = 1000;
   self->keepalive_interval_s = 30;
+  self->login_timeout_s = 20;
   self->roster = quartet_roster_new ();
   self->logger.handler = on_strophe_log_cb;
   self->logger.userdata = self;
