@@ -26,12 +26,19 @@ quartet_cli_output_new (gboolean json)
   return self;
 }
 
+/* Signing out marks every contact offline; that is not news to print. */
 void
-quartet_cli_output_free (QuartetCliOutput *self)
+quartet_cli_output_stop_presence (QuartetCliOutput *self)
 {
   for (GList *l = self->watched_contacts; l != NULL; l = l->next)
     g_signal_handlers_disconnect_by_data (l->data, self);
-  g_list_free_full (self->watched_contacts, g_object_unref);
+  g_list_free_full (g_steal_pointer (&self->watched_contacts), g_object_unref);
+}
+
+void
+quartet_cli_output_free (QuartetCliOutput *self)
+{
+  quartet_cli_output_stop_presence (self);
   g_free (self);
 }
 
@@ -150,9 +157,9 @@ quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster)
 
       add_contact (builder, contact);
       if (!self->json)
-        g_print ("  %s <%s> %s\n", quartet_contact_get_display_name (contact),
-                 quartet_contact_get_jid (contact),
-                 quartet_contact_get_available (contact) ? "online" : "offline");
+        /* Presence arrives just after the roster; changes are printed as they come. */
+        g_print ("  %s <%s>\n", quartet_contact_get_display_name (contact),
+                 quartet_contact_get_jid (contact));
 
       g_signal_connect (contact, "notify::available", G_CALLBACK (on_contact_available_cb), self);
       self->watched_contacts = g_list_prepend (self->watched_contacts, g_object_ref (contact));

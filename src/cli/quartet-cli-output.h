@@ -12,6 +12,7 @@ typedef struct _QuartetCliOutput QuartetCliOutput;
 
 QuartetCliOutput *quartet_cli_output_new (gboolean json);
 void quartet_cli_output_free (QuartetCliOutput *self);
+void quartet_cli_output_stop_presence (QuartetCliOutput *self);
 
 void quartet_cli_output_connected (QuartetCliOutput *self, QuartetXmppConnection *connection);
 void quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster);

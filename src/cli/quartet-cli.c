@@ -134,6 +134,7 @@ on_disconnected_for_exit_cb (GObject *source, GAsyncResult *result, gpointer use
 static void
 sign_out_and_quit (Cli *cli)
 {
+  quartet_cli_output_stop_presence (cli->output);
   quartet_xmpp_connection_disconnect_async (cli->connection, NULL, on_disconnected_for_exit_cb,
                                             cli);
 }
