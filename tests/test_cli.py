@@ -1,100 +1,17 @@
 #!/usr/bin/python3
-"""quartet-cli end to end: real quartet-cli processes on a real Prosody.
-
-Each test class starts its own server through tests/harness/prosody.py.
-The CLI binary comes from $QUARTET_CLI (set by meson).
-"""
+"""quartet-cli end to end: sign-in, errors and call signals between real
+quartet-cli processes on a real Prosody."""
 import json
 import os
-import subprocess
-import sys
-import tempfile
-import time
+import socket
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
-from prosody import Prosody  # noqa: E402
-
-CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
-TIMEOUT = 30
-
-EXIT_OK, EXIT_USAGE, EXIT_UNREACHABLE = 0, 2, 3
-EXIT_AUTHENTICATION, EXIT_CERTIFICATE = 4, 5
+from quartet_cli_test import (CliProcess, CliTestCase, EXIT_OK, EXIT_USAGE,
+                              EXIT_UNREACHABLE, EXIT_AUTHENTICATION, EXIT_CERTIFICATE)
 
 
-class Listener:
-    """A `quartet-cli listen --json` process whose events we read line by line."""
-
-    def __init__(self, args):
-        self.process = subprocess.Popen([CLI, "listen", "--json"] + args,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
-        self.events = []
-
-    def next_event(self, name):
-        deadline = time.monotonic() + TIMEOUT
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise AssertionError("listener exited (%s) before %r: %s" % (
-                    self.process.wait(), name, self.process.stderr.read()))
-            event = json.loads(line)
-            self.events.append(event)
-            if event["event"] == name:
-                return event
-        raise AssertionError("no %r event within %d s" % (name, TIMEOUT))
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-        out, err = self.process.communicate(timeout=TIMEOUT)
-        return self.process.returncode, out, err
-
-
-class CliTestCase(unittest.TestCase):
-    users = ["alice", "bob", "carol"]
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Prosody(users=cls.users, roster=True)
-        cls.server.start()
-        cls.tmp = tempfile.TemporaryDirectory(prefix="quartet-cli-test-")
-        cls.logs = []
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.close()
-        cls.tmp.cleanup()
-
-    def account(self, index):
-        return self.server.accounts[index]
-
-    def password_file(self, index):
-        path = os.path.join(self.tmp.name, "password-%d" % index)
-        with open(path, "w") as f:
-            f.write(self.account(index)["password"] + "\n")
-        return path
-
-    def account_args(self, index, cafile=True):
-        args = ["--jid", self.account(index)["jid"],
-                "--password-file", self.password_file(index),
-                "--server", "%s:%d" % (self.server.host, self.server.c2s_port)]
-        if cafile:
-            args += ["--cafile", self.server.cafile]
-        return args
-
-    def run_cli(self, *args):
-        result = subprocess.run([CLI] + list(args), capture_output=True, text=True,
-                                timeout=TIMEOUT)
-        self.logs.append(result.stdout + result.stderr)
-        return result
-
-    def json_lines(self, stdout):
-        return [json.loads(line) for line in stdout.splitlines()]
-
-    def assert_no_secret(self, text):
-        for account in self.server.accounts:
-            self.assertNotIn(account["password"], text)
+def Listener(args):
+    return CliProcess("listen", args)
 
 
 class LoginTest(CliTestCase):
@@ -139,7 +56,6 @@ class LoginTest(CliTestCase):
     def test_unreachable_server(self):
         args = self.account_args(0)
         # A port nothing listens on: bind one, close it, use it.
-        import socket
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
