@@ -53,9 +53,11 @@ class CliProcess:
         return self.process.wait(timeout=TIMEOUT)
 
     def stop(self):
+        """SIGTERM (the program signs out cleanly); keeps the events it printed."""
         if self.process.poll() is None:
             self.process.terminate()
         out, err = self.process.communicate(timeout=TIMEOUT)
+        self.events += [json.loads(line) for line in out.splitlines()]
         return self.process.returncode, out, err
 
 

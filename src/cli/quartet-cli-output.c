@@ -241,3 +241,110 @@ quartet_cli_output_reconnected (QuartetCliOutput *self, QuartetXmppConnection *c
   else
     g_print ("Reconnected as %s\n", quartet_xmpp_connection_get_bound_jid (connection));
 }
+
+static JsonBuilder *
+begin_call_event (const char *event, QuartetCallSession *session, const char *user_id)
+{
+  JsonBuilder *builder = begin_event (event);
+
+  add_string_member (builder, "session", quartet_call_session_get_id (session));
+  if (user_id != NULL)
+    add_string_member (builder, "user", user_id);
+  return builder;
+}
+
+void
+quartet_cli_output_call_event (QuartetCliOutput *self,
+                               const char *event,
+                               QuartetCallSession *session,
+                               const char *user_id,
+                               GVariant *user_info)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s%s%s (session %s)\n", event, user_id ? " " : "", user_id ? user_id : "",
+               quartet_call_session_get_id (session));
+      return;
+    }
+
+  builder = begin_call_event (event, session, user_id);
+  if (user_info != NULL)
+    {
+      json_builder_set_member_name (builder, "userInfo");
+      json_builder_add_value (builder, json_gvariant_serialize (user_info));
+    }
+  print_event (builder);
+}
+
+static const char *
+peer_state_to_string (QuartetPeerState state)
+{
+  switch (state)
+    {
+    case QUARTET_PEER_STATE_NEW:
+      return "new";
+    case QUARTET_PEER_STATE_CONNECTED:
+      return "connected";
+    case QUARTET_PEER_STATE_FAILED:
+      return "failed";
+    case QUARTET_PEER_STATE_DISCONNECTED:
+      return "disconnected";
+    case QUARTET_PEER_STATE_CLOSED:
+    default:
+      return "closed";
+    }
+}
+
+void
+quartet_cli_output_peer_state (QuartetCliOutput *self,
+                               QuartetCallSession *session,
+                               const char *user_id,
+                               QuartetPeerState state)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s: %s\n", user_id, peer_state_to_string (state));
+      return;
+    }
+
+  builder = begin_call_event ("peer-connection-state-changed", session, user_id);
+  add_string_member (builder, "state", peer_state_to_string (state));
+  print_event (builder);
+}
+
+static void
+add_number_member (JsonBuilder *builder, const char *name, double value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_double_value (builder, value);
+}
+
+void
+quartet_cli_output_stats (QuartetCliOutput *self,
+                          QuartetCallSession *session,
+                          const char *user_id,
+                          const QuartetPeerStats *stats)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    return;
+
+  builder = begin_call_event ("stats", session, user_id);
+  json_builder_set_member_name (builder, "video_frames");
+  json_builder_add_int_value (builder, stats->video_frames);
+  add_number_member (builder, "fps", stats->fps);
+  json_builder_set_member_name (builder, "audio_packets");
+  json_builder_add_int_value (builder, stats->audio_packets);
+  add_number_member (builder, "rtt_ms", stats->rtt_ms);
+  json_builder_set_member_name (builder, "average_rgb");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < 3; i++)
+    json_builder_add_int_value (builder, stats->average_rgb[i]);
+  json_builder_end_array (builder);
+  print_event (builder);
+}

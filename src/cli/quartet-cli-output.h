@@ -26,4 +26,18 @@ void quartet_cli_output_invalid_signal (QuartetCliOutput *self,
 void quartet_cli_output_disconnected (QuartetCliOutput *self, const GError *error);
 void quartet_cli_output_reconnected (QuartetCliOutput *self, QuartetXmppConnection *connection);
 
+void quartet_cli_output_call_event (QuartetCliOutput *self,
+                                    const char *event,
+                                    QuartetCallSession *session,
+                                    const char *user_id,
+                                    GVariant *user_info);
+void quartet_cli_output_peer_state (QuartetCliOutput *self,
+                                    QuartetCallSession *session,
+                                    const char *user_id,
+                                    QuartetPeerState state);
+void quartet_cli_output_stats (QuartetCliOutput *self,
+                               QuartetCallSession *session,
+                               const char *user_id,
+                               const QuartetPeerStats *stats);
+
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "quartet-cli-call.h"
 #include "quartet-cli-output.h"
 #include "quartet.h"
 
@@ -38,6 +39,11 @@ typedef struct
   /* listen */
   int count;
   int timeout;
+  gboolean raw_signals;
+
+  /* listen and call */
+  QuartetCliCallOptions call_options;
+  char **users;
 
   /* send-signal */
   char *to;
@@ -52,6 +58,7 @@ typedef struct
   const char *command;
   QuartetCliOutput *output;
   QuartetXmppConnection *connection;
+  QuartetCliCall *call;
   GMainLoop *loop;
   int exit_code;
   int signals_seen;
@@ -60,7 +67,8 @@ typedef struct
 static const char *command_summary
   = "Commands:\n"
     "  login        Sign in, print the contacts, sign out\n"
-    "  listen       Stay signed in and print every event (call signals, presence)\n"
+    "  listen       Stay signed in, take calls (see --auto-answer) and print every event\n"
+    "  call USER... Call one to three users (user ids or JIDs) and print every event\n"
     "  send-signal  Sign in and send one call signal to a contact\n"
     "\n"
     "Exit codes: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 wrong password,\n"
@@ -69,6 +77,9 @@ static const char *command_summary
 static void
 cli_clear (Cli *cli)
 {
+  g_clear_pointer (&cli->call, quartet_cli_call_free);
+  quartet_cli_call_options_clear (&cli->call_options);
+  g_strfreev (cli->users);
   g_clear_object (&cli->connection);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_pointer (&cli->output, quartet_cli_output_free);
@@ -135,6 +146,8 @@ static void
 sign_out_and_quit (Cli *cli)
 {
   quartet_cli_output_stop_presence (cli->output);
+  if (cli->call != NULL)
+    quartet_cli_call_release (cli->call);
   quartet_xmpp_connection_disconnect_async (cli->connection, NULL, on_disconnected_for_exit_cb,
                                             cli);
 }
@@ -163,7 +176,8 @@ on_signal_received_cb (QuartetXmppConnection *connection,
                        QuartetSignal *signal,
                        Cli *cli)
 {
-  quartet_cli_output_signal (cli->output, from, signal);
+  if (cli->raw_signals || cli->count > 0)
+    quartet_cli_output_signal (cli->output, from, signal);
 
   if (cli->count > 0 && ++cli->signals_seen >= cli->count)
     sign_out_and_quit (cli);
@@ -289,6 +303,41 @@ send_signal_and_quit (Cli *cli)
 }
 
 static void
+on_call_done_cb (int exit_code, gpointer user_data)
+{
+  Cli *cli = user_data;
+
+  cli->exit_code = exit_code;
+  sign_out_and_quit (cli);
+}
+
+/* listen and call: the call engine on the signed-in connection. */
+static void
+start_calls (Cli *cli)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean started;
+
+  cli->call = quartet_cli_call_new (&cli->call_options, cli->connection, cli->output,
+                                    on_call_done_cb, cli);
+  if (g_str_equal (cli->command, "call"))
+    started = quartet_cli_call_place (cli->call, (const char *const *)cli->users, &error);
+  else
+    started = quartet_cli_call_listen (cli->call, &error);
+
+  if (!started)
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      cli->exit_code = EXIT_FAILED;
+      sign_out_and_quit (cli);
+      return;
+    }
+
+  if (cli->timeout > 0)
+    g_timeout_add_seconds (cli->timeout, on_listen_timeout_cb, cli);
+}
+
+static void
 on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cli *cli = user_data;
@@ -307,8 +356,8 @@ on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     sign_out_and_quit (cli);
   else if (g_str_equal (cli->command, "send-signal"))
     send_signal_and_quit (cli);
-  else if (cli->timeout > 0)
-    g_timeout_add_seconds (cli->timeout, on_listen_timeout_cb, cli);
+  else
+    start_calls (cli);
 }
 
 static gboolean
@@ -443,7 +492,9 @@ create_option_context (Cli *cli)
   };
   const GOptionEntry command_entries[] = {
     { "count", 'n', 0, G_OPTION_ARG_INT, &cli->count,
-      "listen: exit after N call signals", "N" },
+      "listen: print call signals, exit after N of them", "N" },
+    { "raw-signals", 0, 0, G_OPTION_ARG_NONE, &cli->raw_signals,
+      "listen: also print every call signal as it arrives", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &cli->timeout,
       "listen: give up after SECONDS (exit code 1)", "SECONDS" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to, "send-signal: the recipient's JID", "JID" },
@@ -473,6 +524,7 @@ create_option_context (Cli *cli)
   g_option_context_add_main_entries (context, account_entries, NULL);
   g_option_group_add_entries (commands, command_entries);
   g_option_context_add_group (context, commands);
+  g_option_context_add_group (context, quartet_cli_call_option_group (&cli->call_options));
 
   return context;
 }
@@ -481,7 +533,21 @@ static gboolean
 is_known_command (const char *command)
 {
   return g_strcmp0 (command, "login") == 0 || g_strcmp0 (command, "listen") == 0
-         || g_strcmp0 (command, "send-signal") == 0;
+         || g_strcmp0 (command, "send-signal") == 0 || g_strcmp0 (command, "call") == 0;
+}
+
+/* `call` takes 1 to 3 users; the other commands no arguments. */
+static gboolean
+check_arguments (Cli *cli, int argc, char *argv[])
+{
+  if (!g_str_equal (cli->command, "call"))
+    return argc == 2;
+
+  if (argc < 3 || argc > 5)
+    return FALSE;
+
+  cli->users = g_strdupv (argv + 2);
+  return TRUE;
 }
 
 int
@@ -503,10 +569,10 @@ main (int argc, char *argv[])
     }
 
   cli.command = argc > 1 ? argv[1] : NULL;
-  if (!is_known_command (cli.command) || argc > 2)
+  if (!is_known_command (cli.command) || !check_arguments (&cli, argc, argv))
     {
-      g_printerr ("quartet-cli: expected one command: login, listen or send-signal "
-                  "(see --help)\n");
+      g_printerr ("quartet-cli: expected one command: login, listen, call USER... (one to "
+                  "three users) or send-signal (see --help)\n");
       cli_clear (&cli);
       return EXIT_USAGE;
     }

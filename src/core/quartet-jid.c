@@ -123,3 +123,54 @@ quartet_jid_get_user_id (const char *jid)
 
   return quartet_jid_get_bare (jid);
 }
+
+static gboolean
+is_numeric_id (const char *id)
+{
+  return id[0] != '\0' && strspn (id, "0123456789") == strlen (id);
+}
+
+/* Where to send signals for @user_id: a bare JID is its own address; a
+ * numeric QuickBlox id lives in our application on our chat domain
+ * (`{id}-{appId}@{domain}`, PROTOCOL.md). NULL if @own_jid cannot tell. */
+char *
+quartet_jid_for_user_id (const char *user_id, const char *own_jid)
+{
+  g_autofree char *domain = NULL;
+  const char *dash;
+
+  g_return_val_if_fail (user_id != NULL, NULL);
+  g_return_val_if_fail (own_jid != NULL, NULL);
+
+  if (strchr (user_id, '@') != NULL)
+    return quartet_jid_get_bare (user_id);
+
+  if (!is_numeric_id (user_id) || !quartet_jid_is_quickblox (own_jid))
+    return NULL;
+
+  dash = strchr (own_jid, '-');
+  domain = quartet_jid_get_domain (own_jid);
+  return g_strdup_printf ("%s-%.*s@%s", user_id, (int)strcspn (dash + 1, "@"), dash + 1, domain);
+}
+
+/* The mesh rule's order: numbers as numbers, JIDs as strings; a number
+ * sorts before a JID so that mixed sessions still agree on one order. */
+int
+quartet_user_id_compare (const char *a, const char *b)
+{
+  gboolean a_numeric = is_numeric_id (a);
+  gboolean b_numeric = is_numeric_id (b);
+
+  if (a_numeric && b_numeric)
+    {
+      gsize la = strlen (a), lb = strlen (b);
+
+      /* Ids have no leading zeros, so the longer one is larger. */
+      return la != lb ? (la < lb ? -1 : 1) : strcmp (a, b);
+    }
+
+  if (a_numeric != b_numeric)
+    return a_numeric ? -1 : 1;
+
+  return strcmp (a, b);
+}

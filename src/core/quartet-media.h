@@ -23,12 +23,26 @@ G_DECLARE_FINAL_TYPE (QuartetMedia, quartet_media, QUARTET, MEDIA, GObject)
 
 GQuark quartet_media_error_quark (void);
 
-/* @video: "pattern:N" (videotestsrc pattern N), "camera" or "none".
- * @audio: "tone", "mic" or "none". */
+/* @video: "pattern:N" (videotestsrc pattern N, a number or a name such as
+ * "pattern:ball"), "camera" or "none".
+ * @audio: "tone", "mic" or "none".
+ *
+ * Signal "error" (GstObject *source, GError *error): an element of the
+ * pipeline failed, on the media's main context. Each peer watches it for
+ * the elements in its own bin; the others are the capture's. */
 QuartetMedia *quartet_media_new (const char *video, const char *audio);
 
+/* Both before quartet_media_start(), which builds the pipeline.
+ * encode_per_peer (default FALSE) gives every peer its own VP8 encoder, the
+ * benchmark baseline; voice processing (webrtcdsp echo cancellation, noise
+ * suppression, gain control; default TRUE) is skipped with an info message
+ * when gst-plugins-bad lacks it. */
 void quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer);
 void quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled);
+/* Builds the pipeline (first time) and plays it. Fails with
+ * QUARTET_MEDIA_ERROR_MISSING_PLUGIN naming the element and the Debian
+ * package, NO_DEVICE, INVALID_SOURCE or FAILED. Start before negotiating
+ * peers: their send branches link to what the media has then. */
 gboolean quartet_media_start (QuartetMedia *self, GError **error);
 void quartet_media_stop (QuartetMedia *self);
 
@@ -36,6 +50,7 @@ GstPipeline *quartet_media_get_pipeline (QuartetMedia *self);
 gboolean quartet_media_has_video (QuartetMedia *self);
 gboolean quartet_media_has_audio (QuartetMedia *self);
 
+/* Without renegotiation: muted audio is silence, muted video black frames. */
 void quartet_media_set_audio_muted (QuartetMedia *self, gboolean muted);
 void quartet_media_set_video_muted (QuartetMedia *self, gboolean muted);
 

@@ -10,6 +10,14 @@
 
 G_BEGIN_DECLS
 
+#define QUARTET_PEER_ERROR (quartet_peer_error_quark ())
+
+typedef enum
+{
+  QUARTET_PEER_ERROR_INVALID_DESCRIPTION, /* the remote SDP could not be parsed */
+  QUARTET_PEER_ERROR_CLOSED,              /* the peer was closed */
+} QuartetPeerError;
+
 typedef enum
 {
   QUARTET_PEER_STATE_NEW,
@@ -32,6 +40,24 @@ typedef struct
 #define QUARTET_TYPE_PEER (quartet_peer_get_type ())
 G_DECLARE_FINAL_TYPE (QuartetPeer, quartet_peer, QUARTET, PEER, GObject)
 
+/* Signals, all emitted on the main context the peer was created in (the
+ * thread-default one), never after quartet_peer_close():
+ *
+ *   "local-description" (const char *type, const char *sdp)
+ *       type is "offer" or "answer": send it to the remote user.
+ *   "local-candidate" (guint sdp_mline_index, const char *candidate)
+ *       a trickled ICE candidate ("candidate:..." without "a="), emitted
+ *       only after the local-description it belongs to.
+ *   "first-video-frame" ()
+ *       once, when the first remote video frame has been decoded.
+ *   "notify::state"
+ *       the `state` property (QuartetPeerState) changed: CONNECTED once ICE
+ *       and DTLS are up, DISCONNECTED when ICE lost the remote (it may come
+ *       back), FAILED, CLOSED after quartet_peer_close().
+ */
+
+GQuark quartet_peer_error_quark (void);
+
 /* @with_video FALSE makes an audio-only connection. @ice_servers: NULL or
  * NULL-terminated "stun://host:port" / "turn://user:pass@host:port" URLs.
  * @relay_only: only relayed (TURN) candidates, hiding our addresses. */
@@ -44,17 +70,25 @@ QuartetPeer *quartet_peer_new (QuartetMedia *media,
 const char *quartet_peer_get_user_id (QuartetPeer *self);
 QuartetPeerState quartet_peer_get_state (QuartetPeer *self);
 void quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats);
+/* (transfer full) (nullable): the last decoded remote frame, video/x-raw
+ * format=RGB, for a video tile. */
+GstSample *quartet_peer_get_last_frame (QuartetPeer *self);
 
-/* Offerer side: emits local-description ("offer", sdp) when ready. */
+/* Offerer side: emits local-description ("offer", sdp) when ready. The
+ * media must have been started: what it sends is linked now. */
 void quartet_peer_create_offer (QuartetPeer *self);
-/* Answerer side: takes the remote offer, emits local-description ("answer", sdp). */
+/* Answerer side: takes the remote offer, emits local-description ("answer", sdp).
+ * We send with the payload types the offer chose for VP8 and Opus. Only the
+ * first offer/answer exchange is supported (no renegotiation). */
 gboolean quartet_peer_set_remote_offer (QuartetPeer *self, const char *sdp, GError **error);
 gboolean quartet_peer_set_remote_answer (QuartetPeer *self, const char *sdp, GError **error);
+/* An empty or NULL @candidate (end of candidates) is ignored. */
 void quartet_peer_add_remote_candidate (QuartetPeer *self,
                                         guint sdp_mline_index,
                                         const char *candidate);
 
-/* Stops the connection and takes its elements out of the pipeline; state CLOSED. */
+/* Stops the connection and takes its elements out of the pipeline; state
+ * CLOSED. Idempotent; dispose closes a peer that was not closed. */
 void quartet_peer_close (QuartetPeer *self);
 
 G_END_DECLS

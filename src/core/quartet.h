@@ -4,8 +4,12 @@
  */
 #pragma once
 
+#include "quartet-call-client.h"
+#include "quartet-call-session.h"
 #include "quartet-contact.h"
 #include "quartet-enums.h"
 #include "quartet-jid.h"
+#include "quartet-media.h"
+#include "quartet-peer.h"
 #include "quartet-signal.h"
 #include "quartet-xmpp-connection.h"

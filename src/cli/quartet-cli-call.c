@@ -1,0 +1,359 @@
+/* quartet-cli-call.c: quartet-cli's calls, through QuartetCallClient
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * `listen` turns quartet-cli into a bot that answers (or rejects, or lets
+ * ring) incoming calls; `call` places one. Every engine event becomes an
+ * output line, plus a stats line per remote user every second.
+ */
+#define G_LOG_DOMAIN "quartet-cli"
+
+#include "quartet-cli-call.h"
+
+#include <string.h>
+
+struct _QuartetCliCall
+{
+  const QuartetCliCallOptions *options;
+  QuartetXmppConnection *connection;
+  QuartetCliOutput *output;
+  QuartetCliCallDone done;
+  gpointer user_data;
+
+  QuartetMedia *media;
+  QuartetCallClient *client;
+  guint stats_id;
+  guint hang_up_id;
+  guint answer_id;
+  QuartetCallSession *ringing;  /* weak: the session auto-answer will accept */
+  gboolean placed;              /* this is the `call` command */
+  gboolean went_through;        /* someone accepted */
+};
+
+static gboolean
+parse_auto_answer_cb (const char *name, const char *value, gpointer data, GError **error)
+{
+  QuartetCliCallOptions *options = data;
+  guint64 ms = 0;
+
+  if (value != NULL && !g_ascii_string_to_unsigned (value, 10, 0, 600000, &ms, error))
+    return FALSE;
+
+  options->auto_answer_ms = ms;
+  return TRUE;
+}
+
+GOptionGroup *
+quartet_cli_call_option_group (QuartetCliCallOptions *options)
+{
+  const GOptionEntry entries[] = {
+    { "video", 0, 0, G_OPTION_ARG_STRING, &options->video,
+      "pattern:N (test pattern N), camera or none (default pattern:0)", "SOURCE" },
+    { "audio", 0, 0, G_OPTION_ARG_STRING, &options->audio, "tone, mic or none (default tone)",
+      "SOURCE" },
+    { "encode-per-peer", 0, 0, G_OPTION_ARG_NONE, &options->encode_per_peer,
+      "One video encoder per peer instead of one shared (benchmark baseline)", NULL },
+    { "no-voice-processing", 0, 0, G_OPTION_ARG_NONE, &options->no_voice_processing,
+      "No echo cancellation, noise suppression or gain control", NULL },
+    { "answer-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &options->answer_timeout,
+      "Seconds to wait for an answer (default 60)", "S" },
+    { "dialing-interval", 0, 0, G_OPTION_ARG_DOUBLE, &options->dialing_interval,
+      "Seconds between call re-sends (default 5)", "S" },
+    { "disconnect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &options->disconnect_timeout,
+      "Seconds a disconnected peer may stay so (default 30)", "S" },
+    { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->stun, "A STUN server (repeatable)",
+      "stun://HOST:PORT" },
+    { "turn", 0, 0, G_OPTION_ARG_STRING, &options->turn, "A TURN server", "turn://HOST:PORT" },
+    { "turn-user", 0, 0, G_OPTION_ARG_STRING, &options->turn_user, "TURN user name", "USER" },
+    { "turn-password", 0, 0, G_OPTION_ARG_STRING, &options->turn_password, "TURN password",
+      "PASSWORD" },
+    { "relay-only", 0, 0, G_OPTION_ARG_NONE, &options->relay_only,
+      "Only relayed connections: peers never learn our addresses", NULL },
+    { "auto-answer", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, parse_auto_answer_cb,
+      "listen: answer incoming calls, after MS milliseconds", "MS" },
+    { "reject", 0, 0, G_OPTION_ARG_NONE, &options->reject, "listen: reject incoming calls", NULL },
+    { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &options->duration,
+      "Hang up S seconds after the call connects (default: never for listen, 10 for call)",
+      "S" },
+    { "audio-only", 0, 0, G_OPTION_ARG_NONE, &options->audio_only, "call: an audio call", NULL },
+    { NULL }
+  };
+  GOptionGroup *group = g_option_group_new ("call", "Call options:", "Show the call options",
+                                            options, NULL);
+
+  options->auto_answer_ms = -1;
+  g_option_group_add_entries (group, entries);
+  return group;
+}
+
+void
+quartet_cli_call_options_clear (QuartetCliCallOptions *options)
+{
+  g_clear_pointer (&options->video, g_free);
+  g_clear_pointer (&options->audio, g_free);
+  g_clear_pointer (&options->stun, g_strfreev);
+  g_clear_pointer (&options->turn, g_free);
+  g_clear_pointer (&options->turn_user, g_free);
+  if (options->turn_password != NULL)
+    memset (options->turn_password, 0, strlen (options->turn_password));
+  g_clear_pointer (&options->turn_password, g_free);
+}
+
+static char **
+build_ice_servers (const QuartetCliCallOptions *options)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (char **stun = options->stun; stun && *stun; stun++)
+    g_strv_builder_add (builder, *stun);
+
+  if (options->turn != NULL)
+    {
+      const char *host = strstr (options->turn, "://");
+      g_autofree char *user = g_uri_escape_string (options->turn_user ? options->turn_user : "",
+                                                   NULL, FALSE);
+      g_autofree char *password = g_uri_escape_string (
+        options->turn_password ? options->turn_password : "", NULL, FALSE);
+
+      g_autofree char *url = g_strdup_printf ("turn://%s:%s@%s", user, password,
+                                              host ? host + 3 : options->turn);
+
+      g_strv_builder_add (builder, url);
+    }
+
+  return g_strv_builder_end (builder);
+}
+
+static guint
+seconds_to_ms (double seconds, guint fallback)
+{
+  return seconds > 0 ? (guint)(seconds * 1000) : fallback;
+}
+
+static gboolean
+on_stats_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GPtrArray) users = NULL;
+
+  if (self->ringing == NULL)
+    return G_SOURCE_CONTINUE;
+
+  users = quartet_call_session_get_remote_users (self->ringing);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const char *user_id = g_ptr_array_index (users, i);
+      QuartetPeer *peer = quartet_call_session_get_peer (self->ringing, user_id);
+      QuartetPeerStats stats;
+
+      if (peer == NULL)
+        continue;
+      quartet_peer_get_stats (peer, &stats);
+      quartet_cli_output_stats (self->output, self->ringing, user_id, &stats);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_hang_up_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->hang_up_id = 0;
+  if (self->ringing != NULL
+      && !quartet_call_client_hang_up (self->client, self->ringing, NULL, &error))
+    g_printerr ("quartet-cli: %s\n", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_hang_up (QuartetCliCall *self)
+{
+  double duration = self->options->duration;
+
+  if (duration <= 0 && self->placed)
+    duration = 10;
+  if (duration > 0 && self->hang_up_id == 0)
+    self->hang_up_id = g_timeout_add (duration * 1000, on_hang_up_cb, self);
+}
+
+static void
+on_peer_state_cb (QuartetCallClient *client,
+                  QuartetCallSession *session,
+                  const char *user_id,
+                  QuartetPeerState state,
+                  QuartetCliCall *self)
+{
+  quartet_cli_output_peer_state (self->output, session, user_id, state);
+  if (state == QUARTET_PEER_STATE_CONNECTED)
+    schedule_hang_up (self);
+}
+
+static void
+on_user_info_event_cb (QuartetCallClient *client,
+                       QuartetCallSession *session,
+                       const char *user_id,
+                       GVariant *user_info,
+                       QuartetCliCall *self)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (client);
+  const char *event = g_signal_name (hint->signal_id);
+
+  if (g_str_equal (event, "accept"))
+    self->went_through = TRUE;
+  quartet_cli_output_call_event (self->output, event, session, user_id, user_info);
+}
+
+static void
+on_user_event_cb (QuartetCallClient *client,
+                  QuartetCallSession *session,
+                  const char *user_id,
+                  QuartetCliCall *self)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (client);
+
+  quartet_cli_output_call_event (self->output, g_signal_name (hint->signal_id), session, user_id,
+                                 NULL);
+}
+
+static void
+on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetCliCall *self)
+{
+  quartet_cli_output_call_event (self->output, "call-end", session, NULL, NULL);
+  g_clear_handle_id (&self->hang_up_id, g_source_remove);
+  g_clear_handle_id (&self->answer_id, g_source_remove);
+  if (self->ringing == session)
+    self->ringing = NULL;
+
+  if (self->placed)
+    self->done (self->went_through ? 0 : 1, self->user_data);
+}
+
+static gboolean
+on_answer_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->answer_id = 0;
+  if (self->ringing != NULL
+      && !quartet_call_client_accept (self->client, self->ringing, NULL, &error))
+    g_printerr ("quartet-cli: %s\n", error->message);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_call_cb (QuartetCallClient *client,
+            QuartetCallSession *session,
+            const char *user_id,
+            GVariant *user_info,
+            QuartetCliCall *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  quartet_cli_output_call_event (self->output, "call", session, user_id, user_info);
+  self->ringing = session;
+
+  if (self->options->reject)
+    {
+      if (!quartet_call_client_reject (client, session, NULL, &error))
+        g_printerr ("quartet-cli: %s\n", error->message);
+    }
+  else if (self->options->auto_answer_ms >= 0)
+    self->answer_id = g_timeout_add (self->options->auto_answer_ms, on_answer_cb, self);
+}
+
+QuartetCliCall *
+quartet_cli_call_new (const QuartetCliCallOptions *options,
+                      QuartetXmppConnection *connection,
+                      QuartetCliOutput *output,
+                      QuartetCliCallDone done,
+                      gpointer user_data)
+{
+  QuartetCliCall *self = g_new0 (QuartetCliCall, 1);
+  g_auto (GStrv) ice_servers = build_ice_servers (options);
+
+  self->options = options;
+  self->connection = g_object_ref (connection);
+  self->output = output;
+  self->done = done;
+  self->user_data = user_data;
+
+  self->media = quartet_media_new (options->video ? options->video : "pattern:0",
+                                   options->audio ? options->audio : "tone");
+  quartet_media_set_encode_per_peer (self->media, options->encode_per_peer);
+  quartet_media_set_voice_processing (self->media, !options->no_voice_processing);
+
+  self->client = quartet_call_client_new (connection, self->media);
+  g_object_set (self->client, "dialing-interval", seconds_to_ms (options->dialing_interval, 5000),
+                "answer-timeout", seconds_to_ms (options->answer_timeout, 60000),
+                "disconnect-timeout", seconds_to_ms (options->disconnect_timeout, 30000),
+                "ice-servers", ice_servers, "relay-only", options->relay_only, NULL);
+
+  g_signal_connect (self->client, "call", G_CALLBACK (on_call_cb), self);
+  g_signal_connect (self->client, "accept", G_CALLBACK (on_user_info_event_cb), self);
+  g_signal_connect (self->client, "reject", G_CALLBACK (on_user_info_event_cb), self);
+  g_signal_connect (self->client, "hang-up", G_CALLBACK (on_user_info_event_cb), self);
+  g_signal_connect (self->client, "received-video-track", G_CALLBACK (on_user_event_cb), self);
+  g_signal_connect (self->client, "not-answer", G_CALLBACK (on_user_event_cb), self);
+  g_signal_connect (self->client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
+                    self);
+  g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
+
+  self->stats_id = g_timeout_add_seconds (1, on_stats_cb, self);
+  return self;
+}
+
+gboolean
+quartet_cli_call_listen (QuartetCliCall *self, GError **error)
+{
+  return quartet_call_client_init (self->client, error);
+}
+
+gboolean
+quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
+{
+  QuartetCallSession *session;
+
+  if (!quartet_call_client_init (self->client, error))
+    return FALSE;
+
+  session = quartet_call_client_call (self->client, users,
+                                      self->options->audio_only ? QUARTET_CALL_TYPE_AUDIO
+                                                                : QUARTET_CALL_TYPE_VIDEO,
+                                      NULL, error);
+  if (session == NULL)
+    return FALSE;
+
+  self->placed = TRUE;
+  self->ringing = session;
+  quartet_cli_output_call_event (self->output, "dialing", session, NULL, NULL);
+  return TRUE;
+}
+
+/* Hangs up what is live (sending hangUp) before the program signs out. */
+void
+quartet_cli_call_release (QuartetCliCall *self)
+{
+  if (self->client != NULL)
+    quartet_call_client_release (self->client);
+}
+
+void
+quartet_cli_call_free (QuartetCliCall *self)
+{
+  g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->hang_up_id, g_source_remove);
+  g_clear_handle_id (&self->answer_id, g_source_remove);
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      quartet_call_client_release (self->client);
+    }
+  g_clear_object (&self->client);
+  g_clear_object (&self->media);
+  g_clear_object (&self->connection);
+  g_free (self);
+}

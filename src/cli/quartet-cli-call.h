@@ -1,0 +1,51 @@
+/* quartet-cli-call.h: quartet-cli's calls, through QuartetCallClient
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "quartet-cli-output.h"
+#include "quartet.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *video;
+  char *audio;
+  gboolean encode_per_peer;
+  gboolean no_voice_processing;
+  double answer_timeout;
+  double dialing_interval;
+  double disconnect_timeout;
+  char **stun;
+  char *turn;
+  char *turn_user;
+  char *turn_password;
+  gboolean relay_only;
+  int auto_answer_ms; /* -1: do not answer */
+  gboolean reject;
+  double duration;
+  gboolean audio_only;
+} QuartetCliCallOptions;
+
+void quartet_cli_call_options_clear (QuartetCliCallOptions *options);
+GOptionGroup *quartet_cli_call_option_group (QuartetCliCallOptions *options);
+
+typedef struct _QuartetCliCall QuartetCliCall;
+
+/* Called once a `call` command is over, with its exit code. */
+typedef void (*QuartetCliCallDone) (int exit_code, gpointer user_data);
+
+QuartetCliCall *quartet_cli_call_new (const QuartetCliCallOptions *options,
+                                      QuartetXmppConnection *connection,
+                                      QuartetCliOutput *output,
+                                      QuartetCliCallDone done,
+                                      gpointer user_data);
+void quartet_cli_call_free (QuartetCliCall *self);
+
+gboolean quartet_cli_call_listen (QuartetCliCall *self, GError **error);
+gboolean quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error);
+void quartet_cli_call_release (QuartetCliCall *self);
+
+G_END_DECLS

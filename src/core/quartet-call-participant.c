@@ -1,0 +1,295 @@
+/* quartet-call-participant.c: one remote user of a call session
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Holds what belongs to one remote user: the peer connection, the dialing
+ * re-send and answer timers while we call them, the disconnect timer, and
+ * what arrives before it can be used (their offer before accept(), ICE
+ * candidates before the remote description).
+ */
+#define G_LOG_DOMAIN "quartet-call"
+
+#include "quartet-call-participant.h"
+
+#include <string.h>
+
+typedef struct
+{
+  guint sdp_mline_index;
+  char *candidate;
+} PendingCandidate;
+
+static void
+pending_candidate_free (PendingCandidate *pending)
+{
+  g_free (pending->candidate);
+  g_free (pending);
+}
+
+QuartetParticipant *
+quartet_participant_new (const char *user_id,
+                         const char *jid,
+                         guint disconnect_timeout_ms,
+                         const QuartetParticipantEvents *events,
+                         gpointer user_data)
+{
+  QuartetParticipant *self = g_new0 (QuartetParticipant, 1);
+
+  self->user_id = g_strdup (user_id);
+  self->jid = g_strdup (jid);
+  self->disconnect_timeout_ms = disconnect_timeout_ms;
+  self->events = events;
+  self->user_data = user_data;
+  self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_candidate_free);
+  return self;
+}
+
+static void
+stop_dialing (QuartetParticipant *self)
+{
+  g_clear_handle_id (&self->dialing_id, g_source_remove);
+  g_clear_handle_id (&self->answer_timeout_id, g_source_remove);
+  g_clear_pointer (&self->dialing_call, quartet_signal_free);
+}
+
+static void
+close_peer (QuartetParticipant *self)
+{
+  g_clear_handle_id (&self->disconnect_id, g_source_remove);
+  if (self->peer == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->peer, self);
+  quartet_peer_close (self->peer);
+  g_clear_object (&self->peer);
+}
+
+/* Silently: the session emits the event that explains why. */
+void
+quartet_participant_leave (QuartetParticipant *self)
+{
+  self->gone = TRUE;
+  stop_dialing (self);
+  close_peer (self);
+  g_clear_pointer (&self->pending_offer, g_free);
+  g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+void
+quartet_participant_free (QuartetParticipant *self)
+{
+  quartet_participant_leave (self);
+  g_ptr_array_unref (self->pending_candidates);
+  g_free (self->local_sdp);
+  g_free (self->user_id);
+  g_free (self->jid);
+  g_free (self);
+}
+
+/* webrtcbin names candidates by m-line index only; signals also carry the
+ * m-line's a=mid, which we read from our own description. */
+static char *
+mid_for_mline (const char *sdp, guint mline_index)
+{
+  g_auto (GStrv) lines = g_strsplit (sdp ? sdp : "", "\n", -1);
+  int current = -1;
+
+  for (char **line = lines; *line != NULL; line++)
+    {
+      if (g_str_has_prefix (*line, "m="))
+        current++;
+      else if (current == (int)mline_index && g_str_has_prefix (*line, "a=mid:"))
+        return g_strstrip (g_strdup (*line + strlen ("a=mid:")));
+    }
+
+  return g_strdup_printf ("%u", mline_index);
+}
+
+static void
+on_local_description_cb (QuartetPeer *peer, const char *type, const char *sdp, gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  g_free (self->local_sdp);
+  self->local_sdp = g_strdup (sdp);
+
+  if (g_str_equal (type, "offer"))
+    self->events->offer (self, sdp, self->user_data);
+  else
+    self->events->answer (self, sdp, self->user_data);
+}
+
+static void
+on_local_candidate_cb (QuartetPeer *peer,
+                       guint sdp_mline_index,
+                       const char *candidate,
+                       gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+  g_autofree char *mid = mid_for_mline (self->local_sdp, sdp_mline_index);
+
+  self->events->candidate (self, mid, sdp_mline_index, candidate, self->user_data);
+}
+
+static gboolean
+on_disconnect_timeout_cb (gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  self->disconnect_id = 0;
+  g_info ("%s stayed disconnected for %u ms; closing", self->user_id,
+          self->disconnect_timeout_ms);
+  quartet_participant_leave (self);
+  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+  QuartetPeerState state = quartet_peer_get_state (peer);
+
+  /* PROTOCOL.md disconnectTimeInterval: a peer may come back from
+   * DISCONNECTED by itself (ICE recovers); after the timeout it is closed. */
+  if (state == QUARTET_PEER_STATE_DISCONNECTED && self->disconnect_id == 0)
+    self->disconnect_id = g_timeout_add (self->disconnect_timeout_ms, on_disconnect_timeout_cb,
+                                         self);
+  else if (state != QUARTET_PEER_STATE_DISCONNECTED)
+    g_clear_handle_id (&self->disconnect_id, g_source_remove);
+
+  self->events->state (self, state, self->user_data);
+}
+
+static void
+on_first_video_frame_cb (QuartetPeer *peer, gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  self->events->video (self, self->user_data);
+}
+
+static void
+attach_peer (QuartetParticipant *self, QuartetPeer *peer)
+{
+  g_assert (self->peer == NULL);
+
+  self->peer = peer;
+  g_signal_connect (peer, "local-description", G_CALLBACK (on_local_description_cb), self);
+  g_signal_connect (peer, "local-candidate", G_CALLBACK (on_local_candidate_cb), self);
+  g_signal_connect (peer, "notify::state", G_CALLBACK (on_peer_state_notify_cb), self);
+  g_signal_connect (peer, "first-video-frame", G_CALLBACK (on_first_video_frame_cb), self);
+}
+
+static void
+flush_pending_candidates (QuartetParticipant *self)
+{
+  self->remote_description_set = TRUE;
+
+  for (guint i = 0; i < self->pending_candidates->len; i++)
+    {
+      PendingCandidate *pending = g_ptr_array_index (self->pending_candidates, i);
+
+      quartet_peer_add_remote_candidate (self->peer, pending->sdp_mline_index, pending->candidate);
+    }
+  g_ptr_array_set_size (self->pending_candidates, 0);
+}
+
+/* (transfer full) @peer: we offer to this user. */
+void
+quartet_participant_offer (QuartetParticipant *self, QuartetPeer *peer)
+{
+  attach_peer (self, peer);
+  quartet_peer_create_offer (peer);
+}
+
+/* (transfer full) @peer: we answer this user's pending offer. */
+gboolean
+quartet_participant_answer (QuartetParticipant *self, QuartetPeer *peer, GError **error)
+{
+  g_autofree char *offer = g_steal_pointer (&self->pending_offer);
+
+  attach_peer (self, peer);
+  if (!quartet_peer_set_remote_offer (peer, offer, error))
+    return FALSE;
+
+  flush_pending_candidates (self);
+  return TRUE;
+}
+
+static gboolean
+on_dialing_interval_cb (gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  self->events->send (self, self->dialing_call, self->user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_answer_timeout_cb (gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  self->answer_timeout_id = 0;
+  stop_dialing (self);
+  self->events->not_answered (self, self->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @call now, again every @interval_ms until they answer, and gives up
+ * after @answer_timeout_ms. */
+void
+quartet_participant_start_dialing (QuartetParticipant *self,
+                                   const QuartetSignal *call,
+                                   guint interval_ms,
+                                   guint answer_timeout_ms)
+{
+  stop_dialing (self);
+  self->dialing_call = quartet_signal_copy (call);
+  self->events->send (self, call, self->user_data);
+  self->dialing_id = g_timeout_add (interval_ms, on_dialing_interval_cb, self);
+  self->answer_timeout_id = g_timeout_add (answer_timeout_ms, on_answer_timeout_cb, self);
+}
+
+/* Their `accept` to our offer. FALSE without an error when there was
+ * nothing to accept (a duplicate, or an accept we did not ask for). */
+gboolean
+quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GError **error)
+{
+  if (self->peer == NULL || self->dialing_call == NULL || self->gone)
+    return FALSE;
+
+  stop_dialing (self);
+  if (!quartet_peer_set_remote_answer (self->peer, sdp, error))
+    return FALSE;
+
+  flush_pending_candidates (self);
+  return TRUE;
+}
+
+void
+quartet_participant_add_remote_candidate (QuartetParticipant *self,
+                                          guint sdp_mline_index,
+                                          const char *candidate)
+{
+  PendingCandidate *pending;
+
+  if (self->gone)
+    return;
+
+  if (self->peer != NULL && self->remote_description_set)
+    {
+      quartet_peer_add_remote_candidate (self->peer, sdp_mline_index, candidate);
+      return;
+    }
+
+  /* The codec bounds one signal to 64 candidates; bound what waits too. */
+  if (self->pending_candidates->len >= 256)
+    return;
+
+  pending = g_new0 (PendingCandidate, 1);
+  pending->sdp_mline_index = sdp_mline_index;
+  pending->candidate = g_strdup (candidate);
+  g_ptr_array_add (self->pending_candidates, pending);
+}

@@ -1,0 +1,703 @@
+/* quartet-call-session.c: one call, its participants and its state machine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The call flow of PROTOCOL.md. Each remote user is a QuartetParticipant
+ * (their peer connection, timers and what arrived before we could use it);
+ * the session decides who offers to whom (the initiator to everyone, then
+ * the mesh rule: the larger id offers to the smaller), relays signals
+ * between participants and the wire, and emits the SDK's events.
+ */
+#define G_LOG_DOMAIN "quartet-call"
+
+#include "quartet-call-session.h"
+#include "quartet-call-session-private.h"
+
+#include "quartet-call-client.h"
+#include "quartet-call-participant.h"
+#include "quartet-enums.h"
+#include "quartet-jid.h"
+
+struct _QuartetCallSession
+{
+  GObject parent_instance;
+
+  QuartetXmppConnection *connection;
+  QuartetMedia *media;
+  guint dialing_interval_ms;
+  guint answer_timeout_ms;
+  guint disconnect_timeout_ms;
+  char **ice_servers;
+  gboolean relay_only;
+
+  char *id;
+  QuartetCallType call_type;
+  char *initiator;
+  char **opponents;
+  char *own_user_id;
+  GVariant *user_info;
+  QuartetCallSessionState state;
+
+  GHashTable *participants; /* user id -> QuartetParticipant */
+  GHashTable *warned_senders;
+  guint ring_timeout_id;
+};
+
+G_DEFINE_FINAL_TYPE (QuartetCallSession, quartet_call_session, G_TYPE_OBJECT)
+
+enum
+{
+  ACCEPT,
+  REJECT,
+  HANG_UP,
+  RECEIVED_VIDEO_TRACK,
+  PEER_CONNECTION_STATE_CHANGED,
+  NOT_ANSWER,
+  CALL_END,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+set_state (QuartetCallSession *self, QuartetCallSessionState state)
+{
+  if (self->state == state)
+    return;
+
+  g_debug ("session %s: state %d -> %d", self->id, self->state, state);
+  self->state = state;
+}
+
+static QuartetSignal *
+new_signal (QuartetCallSession *self, QuartetSignalType type, GVariant *user_info)
+{
+  QuartetSignal *signal = quartet_signal_new (type, self->id);
+
+  /* Every signal carries the session's fields, as the SDKs send them. */
+  signal->call_type = self->call_type;
+  signal->caller_id = g_strdup (self->initiator);
+  for (char **id = self->opponents; *id != NULL; id++)
+    quartet_signal_add_opponent (signal, *id);
+  if (user_info != NULL)
+    signal->user_info = g_variant_ref_sink (user_info);
+
+  return signal;
+}
+
+static void
+send_to (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* A failure here is a dropped connection: the dialing re-send and the
+   * other side's timers recover, so it is not the caller's error. */
+  if (!quartet_xmpp_connection_send_signal (self->connection, participant->jid, signal, &error))
+    g_info ("session %s: could not send %s to %s: %s", self->id,
+            quartet_signal_type_to_string (signal->type), participant->user_id, error->message);
+}
+
+static void
+send_simple (QuartetCallSession *self,
+             QuartetParticipant *participant,
+             QuartetSignalType type,
+             GVariant *user_info)
+{
+  g_autoptr (QuartetSignal) signal = new_signal (self, type, user_info);
+
+  send_to (self, participant, signal);
+}
+
+static gboolean
+all_participants_gone (QuartetCallSession *self)
+{
+  GHashTableIter iter;
+  QuartetParticipant *participant;
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    if (!participant->gone)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+end_session (QuartetCallSession *self)
+{
+  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+  GHashTableIter iter;
+  QuartetParticipant *participant;
+
+  if (self->state == QUARTET_CALL_SESSION_STATE_ENDED)
+    return;
+
+  g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    quartet_participant_leave (participant);
+
+  set_state (self, QUARTET_CALL_SESSION_STATE_ENDED);
+  g_signal_emit (self, signals[CALL_END], 0);
+}
+
+static void
+end_if_nobody_left (QuartetCallSession *self)
+{
+  if (all_participants_gone (self))
+    end_session (self);
+}
+
+static void
+on_participant_not_answered_cb (QuartetParticipant *participant, gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+
+  g_debug ("session %s: %s did not answer", self->id, participant->user_id);
+  send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
+  quartet_participant_leave (participant);
+  g_signal_emit (self, signals[NOT_ANSWER], 0, participant->user_id);
+  end_if_nobody_left (self);
+}
+
+static void
+on_participant_offer_cb (QuartetParticipant *participant, const char *sdp, gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  g_autoptr (QuartetSignal) call = new_signal (
+    self, QUARTET_SIGNAL_TYPE_CALL,
+    g_strcmp0 (self->own_user_id, self->initiator) == 0 ? self->user_info : NULL);
+
+  call->sdp = g_strdup (sdp);
+  quartet_participant_start_dialing (participant, call, self->dialing_interval_ms,
+                                     self->answer_timeout_ms);
+}
+
+static void
+on_participant_answer_cb (QuartetParticipant *participant, const char *sdp, gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  g_autoptr (QuartetSignal) accept = new_signal (self, QUARTET_SIGNAL_TYPE_ACCEPT, NULL);
+
+  accept->sdp = g_strdup (sdp);
+  send_to (self, participant, accept);
+}
+
+static void
+on_participant_candidate_cb (QuartetParticipant *participant,
+                             const char *sdp_mid,
+                             guint sdp_mline_index,
+                             const char *candidate,
+                             gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  g_autoptr (QuartetSignal) signal = new_signal (self, QUARTET_SIGNAL_TYPE_ICE_CANDIDATES, NULL);
+
+  quartet_signal_add_candidate (signal, sdp_mid, sdp_mline_index, candidate);
+  send_to (self, participant, signal);
+}
+
+static void
+on_participant_state_cb (QuartetParticipant *participant,
+                         QuartetPeerState state,
+                         gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+
+  g_signal_emit (self, signals[PEER_CONNECTION_STATE_CHANGED], 0, participant->user_id, state);
+  if (state == QUARTET_PEER_STATE_CLOSED && self->state != QUARTET_CALL_SESSION_STATE_ENDED)
+    end_if_nobody_left (self);
+}
+
+static void
+on_participant_video_cb (QuartetParticipant *participant, gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+
+  g_signal_emit (self, signals[RECEIVED_VIDEO_TRACK], 0, participant->user_id);
+}
+
+static void
+on_participant_send_cb (QuartetParticipant *participant,
+                        const QuartetSignal *signal,
+                        gpointer user_data)
+{
+  send_to (user_data, participant, signal);
+}
+
+static const QuartetParticipantEvents participant_events = {
+  .send = on_participant_send_cb,
+  .offer = on_participant_offer_cb,
+  .answer = on_participant_answer_cb,
+  .candidate = on_participant_candidate_cb,
+  .state = on_participant_state_cb,
+  .video = on_participant_video_cb,
+  .not_answered = on_participant_not_answered_cb,
+};
+
+static QuartetParticipant *
+add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
+{
+  QuartetParticipant *participant;
+  g_autofree char *derived_jid = NULL;
+
+  participant = g_hash_table_lookup (self->participants, user_id);
+  if (participant != NULL)
+    return participant;
+
+  if (jid == NULL)
+    jid = derived_jid = quartet_jid_for_user_id (user_id,
+                                                 quartet_xmpp_connection_get_jid (self->connection));
+  if (jid == NULL)
+    return NULL;
+
+  participant = quartet_participant_new (user_id, jid, self->disconnect_timeout_ms,
+                                         &participant_events, self);
+  g_hash_table_insert (self->participants, participant->user_id, participant);
+  return participant;
+}
+
+static QuartetPeer *
+new_peer (QuartetCallSession *self, const char *user_id)
+{
+  return quartet_peer_new (self->media, user_id, self->call_type == QUARTET_CALL_TYPE_VIDEO,
+                           (const char *const *)self->ice_servers, self->relay_only);
+}
+
+static void
+offer_to (QuartetCallSession *self, QuartetParticipant *participant)
+{
+  if (participant->peer != NULL || participant->gone)
+    return;
+
+  quartet_participant_offer (participant, new_peer (self, participant->user_id));
+}
+
+static void
+answer (QuartetCallSession *self, QuartetParticipant *participant)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (participant->peer != NULL || participant->gone || participant->pending_offer == NULL)
+    return;
+
+  if (!quartet_participant_answer (participant, new_peer (self, participant->user_id), &error))
+    {
+      g_info ("session %s: cannot answer %s: %s", self->id, participant->user_id, error->message);
+      send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
+      quartet_participant_leave (participant);
+      end_if_nobody_left (self);
+    }
+}
+
+/* The mesh rule (PROTOCOL.md): once in the call, offer to every other
+ * invited user whose id is smaller than ours, and answer those who already
+ * offered to us. */
+static void
+join_mesh (QuartetCallSession *self)
+{
+  for (char **id = self->opponents; *id != NULL; id++)
+    {
+      QuartetParticipant *participant;
+
+      if (g_str_equal (*id, self->own_user_id))
+        continue;
+
+      participant = add_participant (self, *id, NULL);
+      if (participant == NULL)
+        continue;
+
+      if (participant->pending_offer != NULL)
+        answer (self, participant);
+      else if (quartet_user_id_compare (*id, self->own_user_id) < 0)
+        offer_to (self, participant);
+    }
+}
+
+static void
+handle_call (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+{
+  /* The dialing re-send repeats an offer we already have or answered. */
+  if (participant->peer != NULL || participant->pending_offer != NULL)
+    return;
+
+  participant->pending_offer = g_strdup (signal->sdp);
+
+  /* A mesh offer to a participant who already accepted the session is
+   * answered at once; otherwise it waits for accept(). */
+  if (self->state == QUARTET_CALL_SESSION_STATE_ACTIVE)
+    answer (self, participant);
+}
+
+static void
+handle_accept (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!quartet_participant_take_answer (participant, signal->sdp, &error))
+    {
+      if (error != NULL)
+        g_info ("session %s: bad answer from %s: %s", self->id, participant->user_id,
+                error->message);
+      return;
+    }
+
+  set_state (self, QUARTET_CALL_SESSION_STATE_ACTIVE);
+  g_signal_emit (self, signals[ACCEPT], 0, participant->user_id, signal->user_info);
+}
+
+static void
+handle_leaving (QuartetCallSession *self,
+                QuartetParticipant *participant,
+                const QuartetSignal *signal,
+                guint event)
+{
+  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+
+  if (participant->gone)
+    return;
+
+  quartet_participant_leave (participant);
+  g_signal_emit (self, signals[event], 0, participant->user_id, signal->user_info);
+
+  /* While ringing, the call is the initiator's: if they leave, it is over. */
+  if (self->state == QUARTET_CALL_SESSION_STATE_RINGING
+      && g_str_equal (participant->user_id, self->initiator))
+    end_session (self);
+  else
+    end_if_nobody_left (self);
+}
+
+gboolean
+quartet_call_session_is_participant (QuartetCallSession *self, const char *user_id)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), FALSE);
+
+  return user_id != NULL
+         && (g_strcmp0 (user_id, self->initiator) == 0
+             || g_strv_contains ((const char *const *)self->opponents, user_id));
+}
+
+void
+_quartet_call_session_handle_signal (QuartetCallSession *self,
+                                     const char *from_user,
+                                     const QuartetSignal *signal)
+{
+  QuartetParticipant *participant;
+
+  if (self->state == QUARTET_CALL_SESSION_STATE_ENDED)
+    return;
+
+  /* PROTOCOL.md: a sender outside the session is dropped, and logged once. */
+  if (!quartet_call_session_is_participant (self, from_user)
+      || g_str_equal (from_user, self->own_user_id))
+    {
+      if (g_hash_table_add (self->warned_senders, g_strdup (from_user)))
+        g_info ("session %s: dropping signals from %s, who is not part of it", self->id,
+                from_user);
+      return;
+    }
+
+  participant = add_participant (self, from_user, NULL);
+  if (participant == NULL)
+    return;
+
+  switch (signal->type)
+    {
+    case QUARTET_SIGNAL_TYPE_CALL:
+      handle_call (self, participant, signal);
+      break;
+    case QUARTET_SIGNAL_TYPE_ACCEPT:
+      handle_accept (self, participant, signal);
+      break;
+    case QUARTET_SIGNAL_TYPE_REJECT:
+      handle_leaving (self, participant, signal, REJECT);
+      break;
+    case QUARTET_SIGNAL_TYPE_HANG_UP:
+      handle_leaving (self, participant, signal, HANG_UP);
+      break;
+    case QUARTET_SIGNAL_TYPE_ICE_CANDIDATES:
+      for (guint i = 0; i < signal->candidates->len; i++)
+        {
+          QuartetIceCandidate *candidate = g_ptr_array_index (signal->candidates, i);
+
+          quartet_participant_add_remote_candidate (participant, candidate->sdp_mline_index,
+                                                    candidate->candidate);
+        }
+      break;
+    case QUARTET_SIGNAL_TYPE_UPDATE:
+    default:
+      g_debug ("session %s: ignoring %s from %s", self->id,
+               quartet_signal_type_to_string (signal->type), from_user);
+      break;
+    }
+}
+
+void
+_quartet_call_session_start (QuartetCallSession *self)
+{
+  g_return_if_fail (self->state == QUARTET_CALL_SESSION_STATE_NEW);
+
+  set_state (self, QUARTET_CALL_SESSION_STATE_DIALING);
+  for (char **id = self->opponents; *id != NULL; id++)
+    offer_to (self, add_participant (self, *id, NULL));
+}
+
+gboolean
+_quartet_call_session_accept (QuartetCallSession *self, GVariant *user_info, GError **error)
+{
+  QuartetParticipant *initiator;
+
+  if (self->state != QUARTET_CALL_SESSION_STATE_RINGING)
+    {
+      g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE,
+                           "The call is not ringing any more");
+      return FALSE;
+    }
+
+  g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  set_state (self, QUARTET_CALL_SESSION_STATE_ACTIVE);
+  initiator = g_hash_table_lookup (self->participants, self->initiator);
+  g_clear_pointer (&self->user_info, g_variant_unref);
+  if (user_info != NULL)
+    self->user_info = g_variant_ref_sink (user_info);
+
+  answer (self, initiator);
+  join_mesh (self);
+  return TRUE;
+}
+
+/* Tell everyone who knows of us that we are out, then end. */
+static void
+leave_everyone (QuartetCallSession *self, QuartetSignalType type, GVariant *user_info)
+{
+  g_autoptr (GVariant) sunk = user_info ? g_variant_ref_sink (user_info) : NULL;
+  GHashTableIter iter;
+  QuartetParticipant *participant;
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    if (!participant->gone)
+      send_simple (self, participant, type, sunk);
+
+  end_session (self);
+}
+
+void
+_quartet_call_session_reject (QuartetCallSession *self, GVariant *user_info)
+{
+  leave_everyone (self, QUARTET_SIGNAL_TYPE_REJECT, user_info);
+}
+
+void
+_quartet_call_session_hang_up (QuartetCallSession *self, GVariant *user_info)
+{
+  leave_everyone (self, QUARTET_SIGNAL_TYPE_HANG_UP, user_info);
+}
+
+static gboolean
+on_ring_timeout_cb (gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+
+  self->ring_timeout_id = 0;
+  g_signal_emit (self, signals[NOT_ANSWER], 0, self->initiator);
+  end_session (self);
+  return G_SOURCE_REMOVE;
+}
+
+static QuartetCallSession *
+new_session (QuartetXmppConnection *connection,
+             QuartetMedia *media,
+             const QuartetCallSettings *settings)
+{
+  QuartetCallSession *self = g_object_new (QUARTET_TYPE_CALL_SESSION, NULL);
+
+  self->connection = g_object_ref (connection);
+  self->media = g_object_ref (media);
+  self->own_user_id = g_strdup (quartet_xmpp_connection_get_user_id (connection));
+  self->dialing_interval_ms = settings->dialing_interval_ms;
+  self->answer_timeout_ms = settings->answer_timeout_ms;
+  self->disconnect_timeout_ms = settings->disconnect_timeout_ms;
+  self->ice_servers = g_strdupv ((char **)settings->ice_servers);
+  self->relay_only = settings->relay_only;
+  return self;
+}
+
+QuartetCallSession *
+_quartet_call_session_new_outgoing (QuartetXmppConnection *connection,
+                                    QuartetMedia *media,
+                                    const QuartetCallSettings *settings,
+                                    QuartetCallType call_type,
+                                    const char *const *opponents,
+                                    GVariant *user_info)
+{
+  QuartetCallSession *self = new_session (connection, media, settings);
+
+  self->id = g_uuid_string_random ();
+  self->call_type = call_type;
+  self->initiator = g_strdup (self->own_user_id);
+  self->opponents = g_strdupv ((char **)opponents);
+  self->user_info = user_info ? g_variant_ref_sink (user_info) : NULL;
+  return self;
+}
+
+QuartetCallSession *
+_quartet_call_session_new_incoming (QuartetXmppConnection *connection,
+                                    QuartetMedia *media,
+                                    const QuartetCallSettings *settings,
+                                    const QuartetSignal *call)
+{
+  QuartetCallSession *self = new_session (connection, media, settings);
+  QuartetParticipant *initiator;
+
+  self->id = g_strdup (call->session_id);
+  self->call_type = call->call_type;
+  self->initiator = g_strdup (call->caller_id);
+  self->opponents = g_new0 (char *, call->opponent_ids->len + 1);
+  for (guint i = 0; i < call->opponent_ids->len; i++)
+    self->opponents[i] = g_strdup (g_ptr_array_index (call->opponent_ids, i));
+
+  initiator = add_participant (self, self->initiator, NULL);
+  if (initiator != NULL)
+    initiator->pending_offer = g_strdup (call->sdp);
+
+  set_state (self, QUARTET_CALL_SESSION_STATE_RINGING);
+  self->ring_timeout_id = g_timeout_add (self->answer_timeout_ms, on_ring_timeout_cb, self);
+  return self;
+}
+
+static void
+quartet_call_session_dispose (GObject *object)
+{
+  QuartetCallSession *self = QUARTET_CALL_SESSION (object);
+
+  g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  g_clear_pointer (&self->participants, g_hash_table_unref);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->media);
+
+  G_OBJECT_CLASS (quartet_call_session_parent_class)->dispose (object);
+}
+
+static void
+quartet_call_session_finalize (GObject *object)
+{
+  QuartetCallSession *self = QUARTET_CALL_SESSION (object);
+
+  g_clear_pointer (&self->warned_senders, g_hash_table_unref);
+  g_clear_pointer (&self->ice_servers, g_strfreev);
+  g_clear_pointer (&self->id, g_free);
+  g_clear_pointer (&self->initiator, g_free);
+  g_clear_pointer (&self->opponents, g_strfreev);
+  g_clear_pointer (&self->own_user_id, g_free);
+  g_clear_pointer (&self->user_info, g_variant_unref);
+
+  G_OBJECT_CLASS (quartet_call_session_parent_class)->finalize (object);
+}
+
+static void
+quartet_call_session_class_init (QuartetCallSessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = quartet_call_session_dispose;
+  object_class->finalize = quartet_call_session_finalize;
+
+  /* (user_id, user_info): the SDK's events, per remote user. */
+  signals[ACCEPT] = g_signal_new ("accept", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+  signals[REJECT] = g_signal_new ("reject", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+  signals[HANG_UP] = g_signal_new ("hang-up", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
+  signals[RECEIVED_VIDEO_TRACK] = g_signal_new ("received-video-track", type, G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1,
+                                                G_TYPE_STRING);
+  signals[PEER_CONNECTION_STATE_CHANGED]
+    = g_signal_new ("peer-connection-state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                    G_TYPE_NONE, 2, G_TYPE_STRING, QUARTET_TYPE_PEER_STATE);
+  signals[NOT_ANSWER] = g_signal_new ("not-answer", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                      G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[CALL_END] = g_signal_new ("call-end", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                    G_TYPE_NONE, 0);
+}
+
+static void
+quartet_call_session_init (QuartetCallSession *self)
+{
+  self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                              (GDestroyNotify)quartet_participant_free);
+  self->warned_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+const char *
+quartet_call_session_get_id (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
+
+  return self->id;
+}
+
+QuartetCallType
+quartet_call_session_get_call_type (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), 0);
+
+  return self->call_type;
+}
+
+const char *
+quartet_call_session_get_initiator (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
+
+  return self->initiator;
+}
+
+const char *const *
+quartet_call_session_get_opponents (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
+
+  return (const char *const *)self->opponents;
+}
+
+QuartetCallSessionState
+quartet_call_session_get_state (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), QUARTET_CALL_SESSION_STATE_ENDED);
+
+  return self->state;
+}
+
+/* (transfer container) (element-type utf8): everyone in the call but us. */
+GPtrArray *
+quartet_call_session_get_remote_users (QuartetCallSession *self)
+{
+  GPtrArray *users = g_ptr_array_new ();
+
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), users);
+
+  if (g_strcmp0 (self->initiator, self->own_user_id) != 0)
+    g_ptr_array_add (users, self->initiator);
+  for (char **id = self->opponents; *id != NULL; id++)
+    if (!g_str_equal (*id, self->own_user_id))
+      g_ptr_array_add (users, *id);
+
+  return users;
+}
+
+/* (nullable) (transfer none): the connection to @user_id, once there is one. */
+QuartetPeer *
+quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id)
+{
+  QuartetParticipant *participant;
+
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
+
+  participant = g_hash_table_lookup (self->participants, user_id);
+  return participant ? participant->peer : NULL;
+}

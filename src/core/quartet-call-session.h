@@ -1,0 +1,47 @@
+/* quartet-call-session.h: one call, its participants and its state machine
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "quartet-media.h"
+#include "quartet-peer.h"
+#include "quartet-signal.h"
+#include "quartet-xmpp-connection.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  QUARTET_CALL_SESSION_STATE_NEW,       /* created, nothing sent or answered yet */
+  QUARTET_CALL_SESSION_STATE_DIALING,   /* we called; waiting for the others to answer */
+  QUARTET_CALL_SESSION_STATE_RINGING,   /* we were called; waiting for accept or reject */
+  QUARTET_CALL_SESSION_STATE_ACTIVE,    /* at least one peer accepted */
+  QUARTET_CALL_SESSION_STATE_ENDED,     /* CALL_END was emitted */
+} QuartetCallSessionState;
+
+/* The timers of PROTOCOL.md, in milliseconds. */
+typedef struct
+{
+  guint dialing_interval_ms;    /* re-send `call` until answered (5 s) */
+  guint answer_timeout_ms;      /* NOT_ANSWER after this long (60 s) */
+  guint disconnect_timeout_ms;  /* DISCONNECTED this long -> CLOSED (30 s) */
+  const char *const *ice_servers;
+  gboolean relay_only;
+} QuartetCallSettings;
+
+#define QUARTET_TYPE_CALL_SESSION (quartet_call_session_get_type ())
+G_DECLARE_FINAL_TYPE (QuartetCallSession, quartet_call_session, QUARTET, CALL_SESSION, GObject)
+
+const char *quartet_call_session_get_id (QuartetCallSession *self);
+QuartetCallType quartet_call_session_get_call_type (QuartetCallSession *self);
+const char *quartet_call_session_get_initiator (QuartetCallSession *self);
+const char *const *quartet_call_session_get_opponents (QuartetCallSession *self);
+QuartetCallSessionState quartet_call_session_get_state (QuartetCallSession *self);
+gboolean quartet_call_session_is_participant (QuartetCallSession *self, const char *user_id);
+GPtrArray *quartet_call_session_get_remote_users (QuartetCallSession *self);
+QuartetPeer *quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id);
+
+G_END_DECLS

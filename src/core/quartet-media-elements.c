@@ -1,0 +1,262 @@
+/* quartet-media-elements.c: the GStreamer elements a call is made of, and whether they are
+ * installed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "quartet-media"
+
+#include "quartet-media-private.h"
+
+#include <string.h>
+
+typedef struct
+{
+  const char *element;
+  const char *package;
+} Requirement;
+
+/* What any call needs, whatever the local sources. */
+static const Requirement call_requirements[] = {
+  { "webrtcbin", "gstreamer1.0-plugins-bad" },
+  { "dtlssrtpenc", "gstreamer1.0-plugins-bad" },
+  { "srtpenc", "gstreamer1.0-plugins-bad" },
+  { "nicesrc", "gstreamer1.0-nice" },
+  { "rtpbin", "gstreamer1.0-plugins-good" },
+  { "rtpvp8depay", "gstreamer1.0-plugins-good" },
+  { "vp8dec", "gstreamer1.0-plugins-good" },
+  { "rtpopusdepay", "gstreamer1.0-plugins-good" },
+  { "opusdec", "gstreamer1.0-plugins-base" },
+  { "videoconvert", "gstreamer1.0-plugins-base" },
+  { "audioconvert", "gstreamer1.0-plugins-base" },
+  { "audioresample", "gstreamer1.0-plugins-base" },
+  { "audiomixer", "gstreamer1.0-plugins-base" },
+  { "audiotestsrc", "gstreamer1.0-plugins-base" },
+  { "appsink", "gstreamer1.0-plugins-base" },
+  { "queue", "libgstreamer1.0-0" },
+  { "tee", "libgstreamer1.0-0" },
+  { "capsfilter", "libgstreamer1.0-0" },
+  { "fakesink", "libgstreamer1.0-0" },
+};
+
+static const Requirement video_requirements[] = {
+  { "vp8enc", "gstreamer1.0-plugins-good" },
+  { "rtpvp8pay", "gstreamer1.0-plugins-good" },
+  { "videobalance", "gstreamer1.0-plugins-good" },
+};
+
+static const Requirement camera_requirements[] = {
+  { "videoscale", "gstreamer1.0-plugins-base" },
+  { "videorate", "gstreamer1.0-plugins-base" },
+};
+
+static const Requirement audio_requirements[] = {
+  { "opusenc", "gstreamer1.0-plugins-base" },
+  { "rtpopuspay", "gstreamer1.0-plugins-good" },
+  { "volume", "gstreamer1.0-plugins-base" },
+};
+
+static gboolean
+check (const Requirement *requirements, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!_quartet_media_has_element (requirements[i].element))
+      {
+        g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
+                     "GStreamer element '%s' is missing (install %s)", requirements[i].element,
+                     requirements[i].package);
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+/* Everything a call with these local sources needs, checked up front so
+ * that the error names the missing plugin and its Debian package. */
+gboolean
+_quartet_media_check_elements (gboolean video, gboolean camera, gboolean audio, GError **error)
+{
+  return check (call_requirements, G_N_ELEMENTS (call_requirements), error)
+         && (!video || check (video_requirements, G_N_ELEMENTS (video_requirements), error))
+         && (!camera || check (camera_requirements, G_N_ELEMENTS (camera_requirements), error))
+         && (!audio || check (audio_requirements, G_N_ELEMENTS (audio_requirements), error));
+}
+
+gboolean
+_quartet_media_has_element (const char *name)
+{
+  g_autoptr (GstElementFactory) factory = gst_element_factory_find (name);
+
+  return factory != NULL;
+}
+
+/* A PulseAudio (or pipewire-pulse) server we can talk to: the tests and CI
+ * run without one, where autoaudiosink would fail or fall back to ALSA. */
+static gboolean
+have_sound_server (void)
+{
+  g_autofree char *socket = NULL;
+
+  if (g_getenv ("PULSE_SERVER") != NULL)
+    return TRUE;
+
+  socket = g_build_filename (g_get_user_runtime_dir (), "pulse", "native", NULL);
+  return g_file_test (socket, G_FILE_TEST_EXISTS);
+}
+
+/* QUARTET_AUDIO_SINK=fake, or no sound server: a fakesink that keeps time,
+ * so the pipeline runs as it would with a sound card. QUARTET_AUDIO_SINK may
+ * also name an element, such as pulsesink. */
+GstElement *
+_quartet_media_make_audio_sink (void)
+{
+  const char *choice = g_getenv ("QUARTET_AUDIO_SINK");
+  GstElement *sink = NULL;
+
+  if (g_strcmp0 (choice, "fake") != 0 && (choice != NULL || have_sound_server ()))
+    sink = gst_element_factory_make (choice != NULL ? choice : "autoaudiosink", NULL);
+
+  if (sink == NULL)
+    sink = gst_element_factory_make_full ("fakesink", "sync", TRUE, NULL);
+
+  return sink;
+}
+
+/* The first device of @device_class ("Video/Source", "Audio/Source") as an
+ * element: pipewiresrc where the PipeWire provider is installed (it hides
+ * the v4l2 and pulse providers for the same devices), else v4l2src or
+ * pulsesrc. */
+GstElement *
+_quartet_media_make_device_source (const char *device_class, GError **error)
+{
+  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  GList *devices;
+  GstElement *element = NULL;
+
+  gst_device_monitor_add_filter (monitor, device_class, NULL);
+  if (gst_device_monitor_start (monitor))
+    {
+      devices = gst_device_monitor_get_devices (monitor);
+      for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+        element = gst_device_create_element (l->data, NULL);
+      g_list_free_full (devices, gst_object_unref);
+      gst_device_monitor_stop (monitor);
+    }
+
+  if (element == NULL)
+    g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
+                         g_str_equal (device_class, "Video/Source") ? "No camera was found"
+                                                                    : "No microphone was found");
+  return element;
+}
+
+/* @pattern: a videotestsrc pattern, by number ("4") or name ("red"). */
+GstElement *
+_quartet_media_make_test_pattern (const char *pattern, GError **error)
+{
+  GstElement *source;
+  GParamSpec *pspec;
+  GEnumValue *value = NULL;
+
+  if (!check (&(Requirement){ "videotestsrc", "gstreamer1.0-plugins-base" }, 1, error))
+    return NULL;
+
+  source = gst_element_factory_make_full ("videotestsrc", "is-live", TRUE, NULL);
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (source), "pattern");
+
+  if (*pattern != '\0')
+    {
+      g_autoptr (GEnumClass) enum_class = g_type_class_ref (pspec->value_type);
+      char *end;
+      guint64 number = g_ascii_strtoull (pattern, &end, 10);
+
+      value = *end == '\0' ? g_enum_get_value (enum_class, (int)MIN (number, G_MAXINT))
+                           : g_enum_get_value_by_nick (enum_class, pattern);
+    }
+
+  if (value == NULL)
+    {
+      gst_object_unref (gst_object_ref_sink (source));
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "Unknown video test pattern '%s'", pattern);
+      return NULL;
+    }
+
+  g_object_set (source, "pattern", value->value, NULL);
+  return source;
+}
+
+GstElement *
+_quartet_media_make_capsfilter (const char *caps_string)
+{
+  g_autoptr (GstCaps) caps = gst_caps_from_string (caps_string);
+
+  return gst_element_factory_make_full ("capsfilter", "caps", caps, NULL);
+}
+
+/* Leaky: a slow consumer drops old data instead of stalling whoever pushes
+ * into it (behind a tee, that is every other peer). */
+GstElement *
+_quartet_media_make_leaky_queue (guint max_buffers)
+{
+  GstElement *queue
+      = gst_element_factory_make_full ("queue", "max-size-buffers", max_buffers, "max-size-bytes",
+                                       0, "max-size-time", (guint64)0, NULL);
+
+  gst_util_set_object_arg (G_OBJECT (queue), "leaky", "downstream");
+  return queue;
+}
+
+GstElement *
+_quartet_media_make_video_encoder (void)
+{
+  GstElement *encoder = gst_element_factory_make ("vp8enc", NULL);
+
+  if (encoder == NULL)
+    return NULL;
+
+  /* Realtime: no look-ahead, fastest speed; a keyframe every 2 s at most
+   * so that a receiver recovers even without PLI; the keyframe requests of
+   * several peers within 200 ms give one keyframe. */
+  g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "lag-in-frames", 0,
+                "keyframe-max-dist", 60, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
+                "min-force-key-unit-interval", 200 * GST_MSECOND, NULL);
+  gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
+  gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
+  return encoder;
+}
+
+static gpointer
+warm_up_cb (gpointer data)
+{
+  static const char *const elements[] = { "dtlsdec", "webrtcbin", "nicesrc", "srtpenc", "rtpbin" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (elements); i++)
+    {
+      GstElement *element = gst_element_factory_make (elements[i], NULL);
+
+      if (element != NULL)
+        gst_object_unref (gst_object_ref_sink (element));
+    }
+
+  return NULL;
+}
+
+/* The first connection of a process loads the WebRTC plugins and has
+ * dtlsdec generate the process's DTLS certificate, an RSA-2048 key: about
+ * 0.4 s here, on the way to the first CONNECTED. A thread does it as soon
+ * as the media starts, while the call is still being signaled. Returns the
+ * thread the first time (to be joined), NULL afterwards. */
+GThread *
+_quartet_media_warm_up (void)
+{
+  static gsize started = 0;
+  GThread *thread = NULL;
+
+  if (g_once_init_enter (&started))
+    {
+      thread = g_thread_new ("quartet-warm-up", warm_up_cb, NULL);
+      g_once_init_leave (&started, 1);
+    }
+
+  return thread;
+}

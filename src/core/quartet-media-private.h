@@ -1,0 +1,50 @@
+/* quartet-media-private.h: what a QuartetPeer links to inside the media's pipeline
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "quartet-media.h"
+
+G_BEGIN_DECLS
+
+/* RTP payload types we offer; an answer uses whatever the remote offer chose. */
+#define QUARTET_MEDIA_VP8_PT 96
+#define QUARTET_MEDIA_OPUS_PT 97
+
+/* Request pads on the media's tees and playback mixer, each (transfer full),
+ * or NULL when the media has no such stream or has not been started. Give
+ * them back with _quartet_media_release_pad().
+ *
+ * The video pad carries VP8 (video/x-vp8), or raw video when the media
+ * encodes per peer: then the peer puts _quartet_media_make_video_encoder()
+ * in its own branch. The audio pad carries Opus. The playback pad takes
+ * S16LE 48 kHz stereo, see QUARTET_MEDIA_PLAYBACK_CAPS. */
+GstPad *_quartet_media_request_video_pad (QuartetMedia *self);
+GstPad *_quartet_media_request_audio_pad (QuartetMedia *self);
+GstPad *_quartet_media_request_playback_pad (QuartetMedia *self);
+void _quartet_media_release_pad (QuartetMedia *self, GstPad *pad);
+
+gboolean _quartet_media_get_encode_per_peer (QuartetMedia *self);
+
+/* Upstream force-key-unit events that reached the (shared) video encoder:
+ * proves that a peer's PLI/FIR gets through the tee. */
+guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
+
+#define QUARTET_MEDIA_PLAYBACK_CAPS                                                                \
+  "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2"
+#define QUARTET_MEDIA_VIDEO_BITRATE 1000000
+
+/* quartet-media-elements.c */
+gboolean
+_quartet_media_check_elements (gboolean video, gboolean camera, gboolean audio, GError **error);
+gboolean _quartet_media_has_element (const char *name);
+GstElement *_quartet_media_make_audio_sink (void);
+GstElement *_quartet_media_make_device_source (const char *device_class, GError **error);
+GstElement *_quartet_media_make_test_pattern (const char *pattern, GError **error);
+GstElement *_quartet_media_make_capsfilter (const char *caps_string);
+GstElement *_quartet_media_make_leaky_queue (guint max_buffers);
+GstElement *_quartet_media_make_video_encoder (void);
+GThread *_quartet_media_warm_up (void);
+
+G_END_DECLS

@@ -1,0 +1,670 @@
+/* quartet-media.c: local capture, encoded once and fanned out to every peer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One GstPipeline holds everything of a call: the capture branches built
+ * here, and one bin per QuartetPeer (its webrtcbin and branches) added by
+ * the peer. Video is encoded once:
+ *
+ *   source ! capsfilter ! videobalance ! videoconvert ! queue ! vp8enc ! tee
+ *
+ * and each peer hangs `queue ! rtpvp8pay` off the tee, so the payload type
+ * and RTP sequence numbers stay per peer while the encoder is shared. The
+ * tee forwards upstream events from any of its src pads, so a force-key-unit
+ * that a peer's RTP session raises for a PLI/FIR reaches the shared encoder.
+ * With encode-per-peer (the benchmark baseline) the tee carries raw video
+ * and each peer runs its own vp8enc.
+ *
+ *   source ! audioconvert ! audioresample ! [webrtcdsp] ! volume ! queue ! opusenc ! tee
+ *
+ * Received audio from every peer is mixed into one playback path, so that
+ * webrtcechoprobe sees all of what the speaker plays:
+ *
+ *   audiotestsrc wave=silence ! audiomixer ! [webrtcechoprobe] ! audioconvert ! sink
+ *
+ * The silence source keeps the mixer (a live aggregator) running while no
+ * peer is connected.
+ */
+#define G_LOG_DOMAIN "quartet-media"
+
+#include "quartet-media.h"
+#include "quartet-media-private.h"
+
+#include <string.h>
+
+#include <gst/video/video.h>
+
+#define VIDEO_CAPS "video/x-raw,format=I420,width=640,height=480,framerate=30/1"
+#define CAPTURE_AUDIO_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
+#define TONE_VOLUME 0.1
+#define OPUS_BITRATE 48000
+
+typedef enum
+{
+  VIDEO_NONE,
+  VIDEO_PATTERN,
+  VIDEO_CAMERA,
+} VideoKind;
+
+typedef enum
+{
+  AUDIO_NONE,
+  AUDIO_TONE,
+  AUDIO_MIC,
+} AudioKind;
+
+struct _QuartetMedia
+{
+  GObject parent_instance;
+
+  char *video;
+  char *audio;
+  VideoKind video_kind;
+  AudioKind audio_kind;
+  gboolean encode_per_peer;
+  gboolean voice_processing;
+  gboolean video_muted;
+  gboolean audio_muted;
+
+  GMainContext *context;
+  GstPipeline *pipeline;
+  GSource *bus_source;
+  gboolean built;
+  GPtrArray *capture; /* the elements built by start(), owned by the pipeline */
+  GThread *warm_up;
+
+  /* Owned by the pipeline; set once it is built. */
+  GstElement *video_tee;
+  GstElement *video_balance;
+  GstElement *audio_tee;
+  GstElement *audio_volume;
+  GstElement *playback_mixer;
+
+  guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
+};
+
+G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
+G_DEFINE_QUARK (quartet-media-error-quark, quartet_media_error)
+
+enum
+{
+  SIGNAL_ERROR,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Each media has its own echo probe, found by webrtcdsp by name. */
+static guint probe_serial;
+
+static GstPadProbeReturn
+on_encoder_upstream_event_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  QuartetMedia *self = user_data;
+
+  if (gst_video_event_is_force_key_unit (GST_PAD_PROBE_INFO_EVENT (info)))
+    g_atomic_int_inc (&self->keyframe_requests);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* Adds and links @chain; the capture elements are remembered so that a
+ * failed start can take them out again. */
+static gboolean
+add_chain (QuartetMedia *self, GstElement **chain, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (chain[i] == NULL)
+      {
+        for (gsize j = 0; j < n; j++)
+          if (chain[j] != NULL)
+            gst_object_unref (gst_object_ref_sink (chain[j]));
+        g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
+                             "A GStreamer element is missing");
+        return FALSE;
+      }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gst_bin_add (GST_BIN (self->pipeline), chain[i]);
+      g_ptr_array_add (self->capture, chain[i]);
+    }
+  for (gsize i = 0; i + 1 < n; i++)
+    if (!gst_element_link (chain[i], chain[i + 1]))
+      {
+        g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED, "Cannot link %s to %s",
+                     GST_ELEMENT_NAME (chain[i]), GST_ELEMENT_NAME (chain[i + 1]));
+        return FALSE;
+      }
+
+  return TRUE;
+}
+
+static void
+unbuild (QuartetMedia *self)
+{
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  for (guint i = 0; i < self->capture->len; i++)
+    gst_bin_remove (GST_BIN (self->pipeline), g_ptr_array_index (self->capture, i));
+  g_ptr_array_set_size (self->capture, 0);
+  self->video_tee = self->audio_tee = self->playback_mixer = NULL;
+  self->video_balance = self->audio_volume = NULL;
+}
+
+static gboolean
+build_video (QuartetMedia *self, GError **error)
+{
+  GstElement *source
+      = self->video_kind == VIDEO_CAMERA
+            ? _quartet_media_make_device_source ("Video/Source", error)
+            : _quartet_media_make_test_pattern (self->video + strlen ("pattern:"), error);
+  GstElement *chain[8];
+  gsize n = 0;
+
+  if (source == NULL)
+    return FALSE;
+
+  chain[n++] = source;
+  if (self->video_kind == VIDEO_CAMERA)
+    {
+      /* A camera offers what it offers: scale and convert to what we send. */
+      chain[n++] = gst_element_factory_make ("videoconvert", NULL);
+      chain[n++] = gst_element_factory_make ("videoscale", NULL);
+      chain[n++] = gst_element_factory_make ("videorate", NULL);
+    }
+  chain[n++] = _quartet_media_make_capsfilter (VIDEO_CAPS);
+  /* Mute turns this to black (contrast 0, brightness -1): the stream and its
+   * negotiation stay, and black costs almost no bits. At its defaults it is
+   * passthrough. */
+  chain[n++] = self->video_balance = gst_element_factory_make ("videobalance", NULL);
+  chain[n++] = gst_element_factory_make ("videoconvert", NULL);
+
+  if (!self->encode_per_peer)
+    {
+      GstElement *encoder = _quartet_media_make_video_encoder ();
+      g_autoptr (GstPad) encoder_src = gst_element_get_static_pad (encoder, "src");
+
+      chain[n++] = _quartet_media_make_leaky_queue (3);
+      chain[n++] = encoder;
+      gst_pad_add_probe (encoder_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                         on_encoder_upstream_event_cb, self, NULL);
+    }
+
+  g_assert (n < G_N_ELEMENTS (chain));
+  chain[n++] = self->video_tee
+      = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
+
+  if (!add_chain (self, chain, n, error))
+    return FALSE;
+
+  g_object_set (self->video_balance, "saturation", self->video_muted ? 0.0 : 1.0, "contrast",
+                self->video_muted ? 0.0 : 1.0, "brightness", self->video_muted ? -1.0 : 0.0, NULL);
+  return TRUE;
+}
+
+/* webrtcdsp needs a webrtcechoprobe of the given name to exist before it
+ * starts; both are optional (gst-plugins-bad), so without them we go on
+ * without voice processing. */
+static gboolean
+can_process_voice (QuartetMedia *self)
+{
+  static gsize warned = 0;
+
+  if (!self->voice_processing)
+    return FALSE;
+
+  if (_quartet_media_has_element ("webrtcdsp") && _quartet_media_has_element ("webrtcechoprobe"))
+    return TRUE;
+
+  if (g_once_init_enter (&warned))
+    {
+      g_info ("webrtcdsp is missing (install gstreamer1.0-plugins-bad): "
+              "no echo cancellation or noise suppression");
+      g_once_init_leave (&warned, 1);
+    }
+  return FALSE;
+}
+
+static gboolean
+build_audio (QuartetMedia *self, const char *probe_name, GError **error)
+{
+  GstElement *chain[10];
+  GstElement *encoder;
+  gsize n = 0;
+
+  if (self->audio_kind == AUDIO_MIC)
+    {
+      if ((chain[n++] = _quartet_media_make_device_source ("Audio/Source", error)) == NULL)
+        return FALSE;
+    }
+  else
+    {
+      chain[n++] = gst_element_factory_make_full ("audiotestsrc", "is-live", TRUE, "volume",
+                                                  TONE_VOLUME, "samplesperbuffer", 480, NULL);
+      gst_util_set_object_arg (G_OBJECT (chain[0]), "wave", "sine");
+    }
+
+  chain[n++] = gst_element_factory_make ("audioconvert", NULL);
+  chain[n++] = gst_element_factory_make ("audioresample", NULL);
+  chain[n++] = _quartet_media_make_capsfilter (CAPTURE_AUDIO_CAPS);
+  if (probe_name != NULL)
+    chain[n++] = gst_element_factory_make_full ("webrtcdsp", "probe", probe_name, NULL);
+  chain[n++] = self->audio_volume
+      = gst_element_factory_make_full ("volume", "mute", self->audio_muted, NULL);
+  chain[n++] = _quartet_media_make_leaky_queue (3);
+  chain[n++] = encoder = gst_element_factory_make_full ("opusenc", "bitrate", OPUS_BITRATE, NULL);
+  gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
+  chain[n++] = self->audio_tee
+      = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
+
+  return add_chain (self, chain, n, error);
+}
+
+static gboolean
+build_playback (QuartetMedia *self, const char *probe_name, GError **error)
+{
+  GstElement *chain[8];
+  GstElement *silence;
+  gsize n = 0;
+
+  chain[n++] = silence = gst_element_factory_make_full ("audiotestsrc", "is-live", TRUE,
+                                                        "samplesperbuffer", 480, NULL);
+  gst_util_set_object_arg (G_OBJECT (silence), "wave", "silence");
+  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
+  chain[n++] = self->playback_mixer = gst_element_factory_make ("audiomixer", NULL);
+  gst_util_set_object_arg (G_OBJECT (self->playback_mixer), "start-time-selection", "first");
+  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
+  if (probe_name != NULL)
+    chain[n++] = gst_element_factory_make ("webrtcechoprobe", probe_name);
+  chain[n++] = gst_element_factory_make ("audioconvert", NULL);
+  chain[n++] = _quartet_media_make_audio_sink ();
+
+  return add_chain (self, chain, n, error);
+}
+
+static gboolean
+build (QuartetMedia *self, GError **error)
+{
+  g_autofree char *probe_name = NULL;
+
+  if (!_quartet_media_check_elements (self->video_kind != VIDEO_NONE,
+                                      self->video_kind == VIDEO_CAMERA,
+                                      self->audio_kind != AUDIO_NONE, error))
+    return FALSE;
+
+  if (self->audio_kind != AUDIO_NONE && can_process_voice (self))
+    probe_name = g_strdup_printf ("quartet-echo-probe-%u", g_atomic_int_add (&probe_serial, 1));
+
+  /* The probe must exist before webrtcdsp looks for it. */
+  if (!build_playback (self, probe_name, error))
+    return FALSE;
+  if (self->video_kind != VIDEO_NONE && !build_video (self, error))
+    return FALSE;
+  if (self->audio_kind != AUDIO_NONE && !build_audio (self, probe_name, error))
+    return FALSE;
+
+  self->built = TRUE;
+  return TRUE;
+}
+
+static gboolean
+parse_video (QuartetMedia *self, GError **error)
+{
+  if (g_str_equal (self->video, "none"))
+    self->video_kind = VIDEO_NONE;
+  else if (g_str_equal (self->video, "camera"))
+    self->video_kind = VIDEO_CAMERA;
+  else if (g_str_has_prefix (self->video, "pattern:"))
+    self->video_kind = VIDEO_PATTERN;
+  else
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "Unknown video source '%s' (use pattern:N, camera or none)", self->video);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+parse_audio (QuartetMedia *self, GError **error)
+{
+  if (g_str_equal (self->audio, "none"))
+    self->audio_kind = AUDIO_NONE;
+  else if (g_str_equal (self->audio, "tone"))
+    self->audio_kind = AUDIO_TONE;
+  else if (g_str_equal (self->audio, "mic"))
+    self->audio_kind = AUDIO_MIC;
+  else
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "Unknown audio source '%s' (use tone, mic or none)", self->audio);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Is @object inside a peer's bin? Those errors are the peer's to handle. */
+static gboolean
+is_peer_object (QuartetMedia *self, GstObject *object)
+{
+  g_autoptr (GstObject) parent = object ? gst_object_ref (object) : NULL;
+
+  while (parent != NULL && parent != GST_OBJECT (self->pipeline))
+    {
+      GstObject *next;
+
+      if (g_object_get_data (G_OBJECT (parent), "quartet-peer") != NULL)
+        return TRUE;
+      next = gst_object_get_parent (parent);
+      gst_object_unref (parent);
+      parent = next;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  QuartetMedia *self = user_data;
+
+  switch (GST_MESSAGE_TYPE (message))
+    {
+    case GST_MESSAGE_ERROR:
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_error (message, &error, &debug);
+        if (is_peer_object (self, GST_MESSAGE_SRC (message)))
+          g_info ("%s: %s (%s)", GST_MESSAGE_SRC_NAME (message), error->message, debug);
+        else if (gst_object_has_as_ancestor (GST_MESSAGE_SRC (message),
+                                             GST_OBJECT (self->pipeline)))
+          g_warning ("%s: %s (%s)", GST_MESSAGE_SRC_NAME (message), error->message, debug);
+        g_signal_emit (self, signals[SIGNAL_ERROR], 0, GST_MESSAGE_SRC (message), error);
+        break;
+      }
+
+    case GST_MESSAGE_WARNING:
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *debug = NULL;
+
+        gst_message_parse_warning (message, &error, &debug);
+        g_debug ("%s: %s (%s)", GST_MESSAGE_SRC_NAME (message), error->message, debug);
+        break;
+      }
+
+    case GST_MESSAGE_LATENCY:
+      /* Peers add jitter buffers and decoders while we play. */
+      gst_bin_recalculate_latency (GST_BIN (self->pipeline));
+      break;
+
+    default:
+      break;
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+quartet_media_dispose (GObject *object)
+{
+  QuartetMedia *self = QUARTET_MEDIA (object);
+
+  /* No thread of ours outlives the media that started it. */
+  g_clear_pointer (&self->warm_up, g_thread_join);
+
+  if (self->bus_source != NULL)
+    g_source_destroy (self->bus_source);
+  g_clear_pointer (&self->bus_source, g_source_unref);
+
+  if (self->pipeline != NULL)
+    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+  g_clear_object (&self->pipeline);
+
+  G_OBJECT_CLASS (quartet_media_parent_class)->dispose (object);
+}
+
+static void
+quartet_media_finalize (GObject *object)
+{
+  QuartetMedia *self = QUARTET_MEDIA (object);
+
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->capture, g_ptr_array_unref);
+  g_free (self->video);
+  g_free (self->audio);
+
+  G_OBJECT_CLASS (quartet_media_parent_class)->finalize (object);
+}
+
+static void
+quartet_media_class_init (QuartetMediaClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = quartet_media_dispose;
+  object_class->finalize = quartet_media_finalize;
+
+  /**
+   * QuartetMedia::error:
+   * @source: the GstObject that failed, in the capture or in a peer's bin
+   * @error: what went wrong
+   *
+   * An element of the pipeline posted an error. Peers watch this for their
+   * own elements; errors of the capture (a camera unplugged) are for the
+   * call to report.
+   */
+  signals[SIGNAL_ERROR]
+      = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, GST_TYPE_OBJECT, G_TYPE_ERROR);
+
+  if (!gst_is_initialized ())
+    gst_init (NULL, NULL);
+}
+
+static void
+quartet_media_init (QuartetMedia *self)
+{
+  g_autoptr (GstBus) bus = NULL;
+
+  self->voice_processing = TRUE;
+  self->capture = g_ptr_array_new ();
+  self->context = g_main_context_ref_thread_default ();
+  self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new (NULL)));
+
+  bus = gst_pipeline_get_bus (self->pipeline);
+  self->bus_source = gst_bus_create_watch (bus);
+  g_source_set_callback (self->bus_source, G_SOURCE_FUNC (on_bus_message_cb), self, NULL);
+  g_source_attach (self->bus_source, self->context);
+}
+
+QuartetMedia *
+quartet_media_new (const char *video, const char *audio)
+{
+  QuartetMedia *self = g_object_new (QUARTET_TYPE_MEDIA, NULL);
+
+  self->video = g_strdup (video != NULL ? video : "none");
+  self->audio = g_strdup (audio != NULL ? audio : "none");
+  /* An unknown description reads as "none" until start() reports it. */
+  parse_video (self, NULL);
+  parse_audio (self, NULL);
+  return self;
+}
+
+/* Before start(): the pipeline is built then. */
+void
+quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+  g_return_if_fail (!self->built);
+
+  self->encode_per_peer = !!per_peer;
+}
+
+/* Before start(): webrtcdsp reads its settings when it starts. */
+void
+quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+  g_return_if_fail (!self->built);
+
+  self->voice_processing = !!enabled;
+}
+
+gboolean
+quartet_media_start (QuartetMedia *self, GError **error)
+{
+  GstStateChangeReturn ret;
+
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!self->built
+      && (!parse_video (self, error) || !parse_audio (self, error) || !build (self, error)))
+    {
+      /* Leave nothing half-built behind for a retry. */
+      unbuild (self);
+      return FALSE;
+    }
+
+  if (self->warm_up == NULL)
+    self->warm_up = _quartet_media_warm_up ();
+
+  ret = gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
+  if (ret == GST_STATE_CHANGE_FAILURE)
+    {
+      g_autoptr (GstBus) bus = gst_pipeline_get_bus (self->pipeline);
+      g_autoptr (GstMessage) message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
+      g_autoptr (GError) cause = NULL;
+
+      if (message != NULL)
+        gst_message_parse_error (message, &cause, NULL);
+      gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED,
+                   "The media pipeline refused to start: %s",
+                   cause != NULL ? cause->message : "unknown error");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+quartet_media_stop (QuartetMedia *self)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+
+  gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+}
+
+/* (transfer none) */
+GstPipeline *
+quartet_media_get_pipeline (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
+
+  return self->pipeline;
+}
+
+gboolean
+quartet_media_has_video (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  return self->video_kind != VIDEO_NONE;
+}
+
+gboolean
+quartet_media_has_audio (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  return self->audio_kind != AUDIO_NONE;
+}
+
+void
+quartet_media_set_audio_muted (QuartetMedia *self, gboolean muted)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+
+  self->audio_muted = !!muted;
+  if (self->audio_volume != NULL)
+    g_object_set (self->audio_volume, "mute", self->audio_muted, NULL);
+}
+
+void
+quartet_media_set_video_muted (QuartetMedia *self, gboolean muted)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+
+  self->video_muted = !!muted;
+  if (self->video_balance != NULL)
+    g_object_set (self->video_balance, "saturation", self->video_muted ? 0.0 : 1.0, "contrast",
+                  self->video_muted ? 0.0 : 1.0, "brightness", self->video_muted ? -1.0 : 0.0,
+                  NULL);
+}
+
+static GstPad *
+request_pad (GstElement *element)
+{
+  if (element == NULL)
+    return NULL;
+
+  return gst_element_request_pad_simple (element, "src_%u");
+}
+
+GstPad *
+_quartet_media_request_video_pad (QuartetMedia *self)
+{
+  return request_pad (self->video_tee);
+}
+
+GstPad *
+_quartet_media_request_audio_pad (QuartetMedia *self)
+{
+  return request_pad (self->audio_tee);
+}
+
+GstPad *
+_quartet_media_request_playback_pad (QuartetMedia *self)
+{
+  if (self->playback_mixer == NULL)
+    return NULL;
+
+  return gst_element_request_pad_simple (self->playback_mixer, "sink_%u");
+}
+
+/* Tee and aggregator both allow releasing a pad while data flows. */
+void
+_quartet_media_release_pad (QuartetMedia *self, GstPad *pad)
+{
+  g_autoptr (GstElement) element = gst_pad_get_parent_element (pad);
+  g_autoptr (GstPad) peer = gst_pad_get_peer (pad);
+
+  if (peer != NULL)
+    {
+      if (GST_PAD_IS_SRC (pad))
+        gst_pad_unlink (pad, peer);
+      else
+        gst_pad_unlink (peer, pad);
+    }
+
+  if (element != NULL)
+    gst_element_release_request_pad (element, pad);
+}
+
+gboolean
+_quartet_media_get_encode_per_peer (QuartetMedia *self)
+{
+  return self->encode_per_peer;
+}
+
+guint
+_quartet_media_get_keyframe_requests (QuartetMedia *self)
+{
+  return g_atomic_int_get (&self->keyframe_requests);
+}

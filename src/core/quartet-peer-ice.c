@@ -1,0 +1,73 @@
+/* quartet-peer-ice.c: a webrtcbin's STUN and TURN servers and ICE policy
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "quartet-peer"
+
+#include "quartet-peer-private.h"
+
+#include <string.h>
+
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+/* libnice maps ports through UPnP by default: browsers do not, and it costs
+ * SSDP multicast on every interface and a thread for each connection. */
+static void
+disable_upnp (GstElement *webrtcbin)
+{
+  g_autoptr (GstWebRTCICE) ice = NULL;
+  g_autoptr (GObject) agent = NULL;
+
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
+    return;
+
+  g_object_get (ice, "agent", &agent, NULL);
+  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp") != NULL)
+    g_object_set (agent, "upnp", FALSE, NULL);
+}
+
+/* @servers: "stun://host:port" (or "stun:host:port") and
+ * "turn(s)://user:pass@host:port" URLs. A TURN URL holds credentials: it is
+ * never logged. */
+void
+_quartet_peer_configure_ice (GstElement *webrtcbin,
+                             const char *user_id,
+                             const char *const *servers,
+                             gboolean relay_only)
+{
+  gboolean have_stun = FALSE;
+
+  for (; servers != NULL && *servers != NULL; servers++)
+    {
+      const char *url = *servers;
+
+      if (g_str_has_prefix (url, "stun:"))
+        {
+          g_autofree char *normal = g_str_has_prefix (url, "stun://")
+                                        ? g_strdup (url)
+                                        : g_strconcat ("stun://", url + strlen ("stun:"), NULL);
+
+          /* webrtcbin takes one STUN server; the first is the preferred. */
+          if (!have_stun)
+            g_object_set (webrtcbin, "stun-server", normal, NULL);
+          have_stun = TRUE;
+        }
+      else if (g_str_has_prefix (url, "turn://") || g_str_has_prefix (url, "turns://"))
+        {
+          gboolean added = FALSE;
+
+          g_signal_emit_by_name (webrtcbin, "add-turn-server", url, &added);
+          if (!added)
+            g_info ("%s: webrtcbin refused a TURN server", user_id);
+        }
+      else
+        g_info ("%s: ignoring an ICE server URL that is neither stun:// nor turn://", user_id);
+    }
+
+  if (relay_only)
+    g_object_set (webrtcbin, "ice-transport-policy", GST_WEBRTC_ICE_TRANSPORT_POLICY_RELAY, NULL);
+
+  disable_upnp (webrtcbin);
+}

@@ -1,0 +1,349 @@
+/* quartet-peer-receive.c: decoding what one webrtcbin receives
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * For each stream webrtcbin exposes (pad-added, on a streaming thread):
+ *
+ *   video: rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=RGB ! appsink
+ *   audio: rtpopusdepay ! opusdec ! audioconvert ! audioresample ! queue -> the media's mixer
+ *
+ * The elements go into the peer's bin, next to its webrtcbin. The depayloader
+ * waits for a keyframe and asks for one (a force-key-unit event upstream,
+ * which the RTP session sends as PLI), so a receiver that joins late or
+ * loses packets does not wait for the sender's next periodic keyframe.
+ */
+#define G_LOG_DOMAIN "quartet-peer"
+
+#include "quartet-peer-private.h"
+#include "quartet-media-private.h"
+
+#include <gst/app/app.h>
+#include <gst/video/video.h>
+
+#define FRAME_TIMES 128 /* more than a second of frames at any rate we expect */
+#define COLOUR_STEP 4   /* the average colour samples every 4th pixel of every 4th row */
+
+struct _QuartetPeerReceive
+{
+  GstBin *bin;         /* the peer's, which owns us */
+  QuartetMedia *media; /* the peer holds a reference */
+  gboolean with_video;
+  QuartetPeerFirstFrameFunc first_frame;
+  gpointer user_data;
+
+  /* Written on streaming threads, read on the main context. */
+  GMutex lock;
+  gboolean stopped;
+  guint64 video_frames;
+  guint64 audio_packets;
+  gint64 frame_times[FRAME_TIMES]; /* monotonic µs of the latest frames, a ring */
+  GstSample *last_sample;
+  GPtrArray *playback_pads; /* the media mixer's pads we feed */
+};
+
+QuartetPeerReceive *
+_quartet_peer_receive_new (GstBin *bin,
+                           QuartetMedia *media,
+                           gboolean with_video,
+                           QuartetPeerFirstFrameFunc first_frame,
+                           gpointer user_data)
+{
+  QuartetPeerReceive *self = g_new0 (QuartetPeerReceive, 1);
+
+  self->bin = bin;
+  self->media = media;
+  self->with_video = with_video;
+  self->first_frame = first_frame;
+  self->user_data = user_data;
+  g_mutex_init (&self->lock);
+  self->playback_pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  return self;
+}
+
+static GstFlowReturn
+on_new_sample_cb (GstAppSink *sink, gpointer user_data)
+{
+  QuartetPeerReceive *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+  gboolean first;
+
+  if (sample == NULL)
+    return GST_FLOW_FLUSHING;
+
+  g_mutex_lock (&self->lock);
+  first = self->video_frames == 0;
+  self->frame_times[self->video_frames % FRAME_TIMES] = g_get_monotonic_time ();
+  self->video_frames++;
+  g_clear_pointer (&self->last_sample, gst_sample_unref);
+  self->last_sample = sample;
+  g_mutex_unlock (&self->lock);
+
+  if (first && self->first_frame != NULL)
+    self->first_frame (self->user_data);
+
+  return GST_FLOW_OK;
+}
+
+static GstPadProbeReturn
+on_audio_rtp_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  QuartetPeerReceive *self = user_data;
+  guint packets = 1;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    packets = gst_buffer_list_length (GST_PAD_PROBE_INFO_BUFFER_LIST (info));
+
+  g_mutex_lock (&self->lock);
+  self->audio_packets += packets;
+  g_mutex_unlock (&self->lock);
+
+  return GST_PAD_PROBE_OK;
+}
+
+/* Puts @chain into the bin, linked and playing, and only then links
+ * webrtcbin's @pad to it: data must not meet a pad that is still flushing. */
+static gboolean
+add_branch (QuartetPeerReceive *self, GstPad *pad, GstElement **chain, gsize n, GstPad *out)
+{
+  g_autoptr (GstPad) sink = NULL;
+
+  for (gsize i = 0; i < n; i++)
+    if (chain[i] == NULL)
+      {
+        for (gsize j = 0; j < n; j++)
+          if (chain[j] != NULL)
+            gst_object_unref (gst_object_ref_sink (chain[j]));
+        g_info ("A GStreamer element for a received stream is missing");
+        return FALSE;
+      }
+
+  for (gsize i = 0; i < n; i++)
+    gst_bin_add (self->bin, chain[i]);
+  for (gsize i = 0; i + 1 < n; i++)
+    if (!gst_element_link (chain[i], chain[i + 1]))
+      return FALSE;
+
+  if (out != NULL)
+    {
+      g_autoptr (GstPad) last = gst_element_get_static_pad (chain[n - 1], "src");
+      GstPad *ghost = gst_ghost_pad_new (NULL, last);
+
+      gst_pad_set_active (ghost, TRUE);
+      gst_element_add_pad (GST_ELEMENT (self->bin), ghost);
+      if (gst_pad_link (ghost, out) != GST_PAD_LINK_OK)
+        return FALSE;
+    }
+
+  for (gsize i = n; i > 0; i--)
+    gst_element_sync_state_with_parent (chain[i - 1]);
+
+  sink = gst_element_get_static_pad (chain[0], "sink");
+  return gst_pad_link (pad, sink) == GST_PAD_LINK_OK;
+}
+
+static gboolean
+add_video_branch (QuartetPeerReceive *self, GstPad *pad)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = on_new_sample_cb };
+  GstElement *chain[5];
+  GstElement *sink;
+  gsize n = 0;
+
+  chain[n++] = gst_element_factory_make_full ("rtpvp8depay", "wait-for-keyframe", TRUE,
+                                              "request-keyframe", TRUE, NULL);
+  chain[n++] = gst_element_factory_make ("vp8dec", NULL);
+  chain[n++] = gst_element_factory_make ("videoconvert", NULL);
+  chain[n++] = _quartet_media_make_capsfilter ("video/x-raw,format=RGB");
+  /* Frames are shown as they are decoded: the jitter buffer already paced
+   * them. async=FALSE: a sink added to a playing pipeline must not make it
+   * wait for a preroll. */
+  chain[n++] = sink
+      = gst_element_factory_make_full ("appsink", "sync", FALSE, "async", FALSE, "max-buffers", 1,
+                                       "drop", TRUE, "enable-last-sample", FALSE, NULL);
+  if (sink != NULL)
+    gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+
+  return add_branch (self, pad, chain, n, NULL);
+}
+
+static gboolean
+add_audio_branch (QuartetPeerReceive *self, GstPad *pad)
+{
+  g_autoptr (GstPad) playback = _quartet_media_request_playback_pad (self->media);
+  GstElement *chain[6];
+  gsize n = 0;
+
+  chain[n++] = gst_element_factory_make ("rtpopusdepay", NULL);
+  if (chain[0] != NULL)
+    {
+      g_autoptr (GstPad) depay_sink = gst_element_get_static_pad (chain[0], "sink");
+
+      gst_pad_add_probe (depay_sink, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                         on_audio_rtp_cb, self, NULL);
+    }
+  chain[n++] = gst_element_factory_make_full ("opusdec", "plc", TRUE, NULL);
+  if (playback != NULL)
+    {
+      chain[n++] = gst_element_factory_make ("audioconvert", NULL);
+      chain[n++] = gst_element_factory_make ("audioresample", NULL);
+      chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
+      /* Leaky: webrtcbin's thread must never wait for the mixer. */
+      chain[n++] = gst_element_factory_make_full ("queue", "max-size-buffers", 0, "max-size-bytes",
+                                                  0, "max-size-time", 200 * GST_MSECOND, NULL);
+      gst_util_set_object_arg (G_OBJECT (chain[n - 1]), "leaky", "downstream");
+
+      g_mutex_lock (&self->lock);
+      g_ptr_array_add (self->playback_pads, gst_object_ref (playback));
+      g_mutex_unlock (&self->lock);
+    }
+  else
+    {
+      chain[n++] = gst_element_factory_make_full ("fakesink", "async", FALSE, "sync", FALSE, NULL);
+    }
+
+  if (!add_branch (self, pad, chain, n, playback))
+    return FALSE;
+
+  /* The pipeline's latency must now cover our jitter buffer and decoder,
+   * or the mixer would drop our audio as late. */
+  gst_element_post_message (GST_ELEMENT (self->bin),
+                            gst_message_new_latency (GST_OBJECT (self->bin)));
+  return TRUE;
+}
+
+static gboolean
+add_discard_branch (QuartetPeerReceive *self, GstPad *pad)
+{
+  GstElement *sink
+      = gst_element_factory_make_full ("fakesink", "async", FALSE, "sync", FALSE, NULL);
+
+  return add_branch (self, pad, &sink, 1, NULL);
+}
+
+/* On a streaming thread: webrtcbin has a new incoming stream. */
+void
+_quartet_peer_receive_add_pad (QuartetPeerReceive *self, GstPad *pad)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const GstStructure *s = caps != NULL ? gst_caps_get_structure (caps, 0) : NULL;
+  const char *encoding = s != NULL ? gst_structure_get_string (s, "encoding-name") : NULL;
+  gboolean stopped;
+  gboolean linked;
+
+  g_mutex_lock (&self->lock);
+  stopped = self->stopped;
+  g_mutex_unlock (&self->lock);
+
+  if (stopped || GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+
+  /* An audio-only peer that declined video may get it all the same. */
+  if (g_strcmp0 (encoding, "VP8") == 0 && self->with_video)
+    linked = add_video_branch (self, pad);
+  else if (g_strcmp0 (encoding, "OPUS") == 0)
+    linked = add_audio_branch (self, pad);
+  else
+    linked = add_discard_branch (self, pad);
+
+  g_debug ("Received %s stream on %s: %s", encoding ? encoding : "unknown", GST_PAD_NAME (pad),
+           linked ? "linked" : "not linked");
+}
+
+static void
+average_colour (GstSample *sample, QuartetPeerStats *stats)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  guint64 sum[3] = { 0, 0, 0 };
+  guint64 count = 0;
+  const guint8 *data;
+  gsize stride;
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGB
+      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    return;
+
+  stats->width = GST_VIDEO_FRAME_WIDTH (&frame);
+  stats->height = GST_VIDEO_FRAME_HEIGHT (&frame);
+  data = GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
+  stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
+
+  for (guint y = 0; y < stats->height; y += COLOUR_STEP)
+    for (guint x = 0; x < stats->width; x += COLOUR_STEP)
+      {
+        const guint8 *pixel = data + y * stride + x * 3;
+
+        sum[0] += pixel[0];
+        sum[1] += pixel[1];
+        sum[2] += pixel[2];
+        count++;
+      }
+
+  for (guint i = 0; i < 3 && count > 0; i++)
+    stats->average_rgb[i] = sum[i] / count;
+
+  gst_video_frame_unmap (&frame);
+}
+
+/* Fills everything but rtt_ms, which the peer knows. */
+void
+_quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *stats)
+{
+  g_autoptr (GstSample) sample = NULL;
+  gint64 now = g_get_monotonic_time ();
+  guint frames_in_last_second = 0;
+
+  g_mutex_lock (&self->lock);
+  stats->video_frames = self->video_frames;
+  stats->audio_packets = self->audio_packets;
+  for (guint i = 0; i < MIN (self->video_frames, FRAME_TIMES); i++)
+    if (now - self->frame_times[i] <= G_USEC_PER_SEC)
+      frames_in_last_second++;
+  if (self->last_sample != NULL)
+    sample = gst_sample_ref (self->last_sample);
+  g_mutex_unlock (&self->lock);
+
+  stats->fps = frames_in_last_second;
+  if (sample != NULL)
+    average_colour (sample, stats);
+}
+
+GstSample *
+_quartet_peer_receive_get_last_frame (QuartetPeerReceive *self)
+{
+  GstSample *sample = NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->last_sample != NULL)
+    sample = gst_sample_ref (self->last_sample);
+  g_mutex_unlock (&self->lock);
+
+  return sample;
+}
+
+/* Gives back the mixer pads; releasing one also unblocks a queue that was
+ * pushing into it, so the bin can then stop without waiting on the mixer. */
+void
+_quartet_peer_receive_stop (QuartetPeerReceive *self)
+{
+  g_autoptr (GPtrArray) pads = NULL;
+
+  g_mutex_lock (&self->lock);
+  self->stopped = TRUE;
+  pads = g_steal_pointer (&self->playback_pads);
+  self->playback_pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  g_mutex_unlock (&self->lock);
+
+  for (guint i = 0; i < pads->len; i++)
+    _quartet_media_release_pad (self->media, g_ptr_array_index (pads, i));
+}
+
+void
+_quartet_peer_receive_free (QuartetPeerReceive *self)
+{
+  g_clear_pointer (&self->last_sample, gst_sample_unref);
+  g_clear_pointer (&self->playback_pads, g_ptr_array_unref);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}

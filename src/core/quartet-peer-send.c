@@ -1,0 +1,339 @@
+/* quartet-peer-send.c: what one webrtcbin sends, taken from the media's tees
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ *   media tee -> ghost pad -> queue [! vp8enc] ! rtpvp8pay ! capsfilter -> webrtcbin sink_%u
+ *   media tee -> ghost pad -> queue ! rtpopuspay ! capsfilter -> webrtcbin sink_%u
+ *
+ * The branches are linked once the payload types are known: ours when we
+ * offer, the offer's when we answer, because webrtcbin 1.22 answers with the
+ * intersection of the offer's caps and the transceiver's, payload type
+ * included, and sends what its sink pad gets without rewriting it.
+ *
+ * A gate on each branch drops everything until the connection is up: until
+ * then webrtcbin blocks its sink pads, and frames stuck there would reach
+ * the remote late and out of order. When the gate opens it asks the
+ * encoder for a keyframe and lets video through from that keyframe on, so
+ * the remote's first frame decodes cleanly.
+ */
+#define G_LOG_DOMAIN "quartet-peer"
+
+#include "quartet-peer-private.h"
+#include "quartet-media-private.h"
+
+#include <gst/video/video.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#define RTP_MTU 1200 /* what browsers use: leaves room for TURN and VPN headers */
+
+typedef enum
+{
+  GATE_CLOSED,   /* drop everything */
+  GATE_KEYFRAME, /* drop until a keyframe (raw video and audio have no delta frames) */
+  GATE_OPEN,
+} Gate;
+
+typedef struct
+{
+  int gate;         /* atomic: read on the tee's streaming thread */
+  gboolean refused; /* the answer does not want it */
+  GstPad *tee_pad;
+  GstPad *key_pad; /* where our keyframe requests start: just before webrtcbin */
+} Branch;
+
+struct _QuartetPeerSend
+{
+  GstBin *bin;           /* the peer's, which owns us */
+  GstElement *webrtcbin; /* in that bin */
+  QuartetMedia *media;   /* the peer holds a reference */
+  gboolean with_video;
+  gboolean linked;
+  Branch branches[2]; /* audio, video */
+};
+
+QuartetPeerSend *
+_quartet_peer_send_new (GstBin *bin,
+                        GstElement *webrtcbin,
+                        QuartetMedia *media,
+                        gboolean with_video)
+{
+  QuartetPeerSend *self = g_new0 (QuartetPeerSend, 1);
+
+  self->bin = bin;
+  self->webrtcbin = webrtcbin;
+  self->media = media;
+  self->with_video = with_video;
+  return self;
+}
+
+/* What we put in the SDP. An offer asks for keyframes by PLI or FIR and
+ * for retransmissions; an answer takes those from the offer (webrtcbin
+ * keeps the fields only the offer has), so it names only the codec. */
+static GstCaps *
+make_rtp_caps (GstWebRTCKind kind, int pt, gboolean offer)
+{
+  GstCaps *caps;
+
+  if (kind == GST_WEBRTC_KIND_AUDIO)
+    return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+                                "encoding-name", G_TYPE_STRING, "OPUS", "payload", G_TYPE_INT, pt,
+                                "clock-rate", G_TYPE_INT, 48000, "encoding-params", G_TYPE_STRING,
+                                "2", NULL);
+
+  caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video", "encoding-name",
+                              G_TYPE_STRING, "VP8", "payload", G_TYPE_INT, pt, "clock-rate",
+                              G_TYPE_INT, 90000, NULL);
+  if (offer)
+    gst_caps_set_simple (caps, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
+                         G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE, NULL);
+  return caps;
+}
+
+static void
+add_transceiver (QuartetPeerSend *self, GstWebRTCRTPTransceiverDirection direction, GstCaps *caps)
+{
+  GstWebRTCRTPTransceiver *transceiver = NULL;
+
+  g_signal_emit_by_name (self->webrtcbin, "add-transceiver", direction, caps, &transceiver);
+  g_clear_object (&transceiver);
+}
+
+/* On the tee's thread: called for every buffer of every peer, keep it cheap. */
+static GstPadProbeReturn
+on_gate_buffer_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  Branch *branch = user_data;
+
+  switch (g_atomic_int_get (&branch->gate))
+    {
+    case GATE_OPEN:
+      return GST_PAD_PROBE_OK;
+
+    case GATE_KEYFRAME:
+      if (GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_DELTA_UNIT))
+        return GST_PAD_PROBE_DROP;
+      g_atomic_int_set (&branch->gate, GATE_OPEN);
+      return GST_PAD_PROBE_OK;
+
+    case GATE_CLOSED:
+    default:
+      return GST_PAD_PROBE_DROP;
+    }
+}
+
+/* Without anything to send, a receive-only transceiver. */
+static void
+link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
+{
+  gboolean video = kind == GST_WEBRTC_KIND_VIDEO;
+  Branch *branch = &self->branches[video ? 1 : 0];
+  g_autoptr (GstPad) tee_pad = video ? _quartet_media_request_video_pad (self->media)
+                                     : _quartet_media_request_audio_pad (self->media);
+  g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, FALSE);
+  g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, offer);
+  g_autoptr (GstPad) queue_sink = NULL;
+  g_autoptr (GstPad) webrtc_sink = NULL;
+  g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
+  GstPadTemplate *template;
+  GstElement *chain[4];
+  GstPad *ghost;
+  gsize n = 0;
+
+  if (tee_pad == NULL)
+    {
+      add_transceiver (self, GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, preferences);
+      return;
+    }
+
+  if (video && _quartet_media_get_encode_per_peer (self->media))
+    {
+      chain[n++] = _quartet_media_make_leaky_queue (2);
+      chain[n++] = _quartet_media_make_video_encoder ();
+    }
+  else
+    chain[n++] = _quartet_media_make_leaky_queue (video ? 5 : 10);
+  /* After the gate the branch never waits: the queue leaks rather than let
+   * a slow peer stall the shared tee. */
+
+  chain[n] = gst_element_factory_make_full (video ? "rtpvp8pay" : "rtpopuspay", "pt", pt, "mtu",
+                                            RTP_MTU, NULL);
+  if (video)
+    gst_util_set_object_arg (G_OBJECT (chain[n]), "picture-id-mode", "15-bit");
+  n++;
+  chain[n++] = gst_element_factory_make_full ("capsfilter", "caps", caps, NULL);
+
+  for (gsize i = 0; i < n; i++)
+    gst_bin_add (self->bin, chain[i]);
+  for (gsize i = 0; i + 1 < n; i++)
+    gst_element_link (chain[i], chain[i + 1]);
+
+  template
+      = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtcbin), "sink_%u");
+  webrtc_sink = gst_element_request_pad (self->webrtcbin, template, NULL, caps);
+  g_object_get (webrtc_sink, "transceiver", &transceiver, NULL);
+  g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
+                "codec-preferences", preferences, NULL);
+  if (video)
+    g_object_set (transceiver, "do-nack", TRUE, NULL);
+
+  branch->key_pad = gst_element_get_static_pad (chain[n - 1], "src");
+  gst_pad_link (branch->key_pad, webrtc_sink);
+
+  /* Playing before the tee feeds it: a tee stops for every peer when one
+   * of its pads returns FLUSHING. */
+  for (gsize i = n; i > 0; i--)
+    gst_element_sync_state_with_parent (chain[i - 1]);
+
+  queue_sink = gst_element_get_static_pad (chain[0], "sink");
+  gst_pad_add_probe (queue_sink, GST_PAD_PROBE_TYPE_BUFFER, on_gate_buffer_cb, branch, NULL);
+  ghost = gst_ghost_pad_new (NULL, queue_sink);
+  gst_pad_set_active (ghost, TRUE);
+  gst_element_add_pad (GST_ELEMENT (self->bin), ghost);
+  gst_pad_link (tee_pad, ghost);
+
+  branch->tee_pad = g_steal_pointer (&tee_pad);
+}
+
+/* The offerer: audio, then video when asked for, with our payload types. */
+void
+_quartet_peer_send_link_for_offer (QuartetPeerSend *self)
+{
+  if (self->linked)
+    return;
+
+  self->linked = TRUE;
+  link_branch (self, GST_WEBRTC_KIND_AUDIO, QUARTET_MEDIA_OPUS_PT, TRUE);
+  if (self->with_video)
+    link_branch (self, GST_WEBRTC_KIND_VIDEO, QUARTET_MEDIA_VP8_PT, TRUE);
+}
+
+/* The first payload type the remote offered for @encoding in @media, or -1. */
+static int
+find_payload_type (const GstSDPMedia *media, const char *encoding)
+{
+  for (guint i = 0; i < gst_sdp_media_formats_len (media); i++)
+    {
+      const char *format = gst_sdp_media_get_format (media, i);
+      int pt = (int)g_ascii_strtoll (format, NULL, 10);
+      g_autoptr (GstCaps) caps = gst_sdp_media_get_caps_from_media (media, pt);
+      const char *name;
+
+      if (caps == NULL)
+        continue;
+      name = gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name");
+      if (g_ascii_strcasecmp (name ? name : "", encoding) == 0)
+        return pt;
+    }
+
+  return -1;
+}
+
+/* The answerer: what the offer has, with its payload types. */
+void
+_quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMessage *offer)
+{
+  gboolean audio_done = FALSE, video_done = FALSE;
+
+  if (self->linked)
+    return;
+
+  self->linked = TRUE;
+  for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (offer, i);
+      const char *kind = gst_sdp_media_get_media (media);
+      int pt;
+
+      /* Port 0 rejects an m-line, unless it is bundle-only (as webrtcbin's
+       * max-bundle offers put every m-line after the first). */
+      if (gst_sdp_media_get_port (media) == 0
+          && gst_sdp_media_get_attribute_val (media, "bundle-only") == NULL)
+        continue;
+
+      if (g_strcmp0 (kind, "audio") == 0 && !audio_done
+          && (pt = find_payload_type (media, "OPUS")) >= 0)
+        {
+          link_branch (self, GST_WEBRTC_KIND_AUDIO, pt, FALSE);
+          audio_done = TRUE;
+        }
+      else if (g_strcmp0 (kind, "video") == 0 && !video_done
+               && (pt = find_payload_type (media, "VP8")) >= 0)
+        {
+          g_autoptr (GstCaps) caps = make_rtp_caps (GST_WEBRTC_KIND_VIDEO, pt, FALSE);
+
+          /* An audio-only peer declines the video the offer brings. */
+          if (self->with_video)
+            link_branch (self, GST_WEBRTC_KIND_VIDEO, pt, FALSE);
+          else
+            add_transceiver (self, GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_INACTIVE, caps);
+          video_done = TRUE;
+        }
+    }
+}
+
+/* The remote's answer may decline a stream we offered (inactive, or only
+ * sending itself): webrtcbin 1.22 would send it all the same. */
+void
+_quartet_peer_send_apply_answer (QuartetPeerSend *self, const GstSDPMessage *answer)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (answer); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (answer, i);
+      gboolean video = g_strcmp0 (gst_sdp_media_get_media (media), "video") == 0;
+
+      if (!video && g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0)
+        continue;
+
+      if ((gst_sdp_media_get_port (media) == 0
+           && gst_sdp_media_get_attribute_val (media, "bundle-only") == NULL)
+          || gst_sdp_media_get_attribute_val (media, "inactive") != NULL
+          || gst_sdp_media_get_attribute_val (media, "sendonly") != NULL)
+        self->branches[video ? 1 : 0].refused = TRUE;
+    }
+}
+
+/* The connection is up: open the gates, video from a fresh keyframe. */
+void
+_quartet_peer_send_start (QuartetPeerSend *self)
+{
+  Branch *audio = &self->branches[0];
+  Branch *video = &self->branches[1];
+
+  if (!audio->refused)
+    g_atomic_int_set (&audio->gate, GATE_OPEN);
+
+  if (video->tee_pad == NULL || video->refused
+      || !g_atomic_int_compare_and_exchange (&video->gate, GATE_CLOSED, GATE_KEYFRAME))
+    return;
+
+  /* It travels up the way a remote's PLI does: payloader, queue, tee. */
+  gst_pad_send_event (video->key_pad,
+                      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+}
+
+/* Stops feeding this peer; the tees go on for the others. */
+void
+_quartet_peer_send_stop (QuartetPeerSend *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->branches); i++)
+    {
+      Branch *branch = &self->branches[i];
+
+      g_atomic_int_set (&branch->gate, GATE_CLOSED);
+      if (branch->tee_pad != NULL)
+        _quartet_media_release_pad (self->media, branch->tee_pad);
+      g_clear_object (&branch->tee_pad);
+    }
+}
+
+void
+_quartet_peer_send_free (QuartetPeerSend *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->branches); i++)
+    {
+      g_clear_object (&self->branches[i].tee_pad);
+      g_clear_object (&self->branches[i].key_pad);
+    }
+  g_free (self);
+}

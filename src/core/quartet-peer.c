@@ -1,0 +1,717 @@
+/* quartet-peer.c: one webrtcbin to one remote user
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A peer owns a bin inside its media's pipeline: the webrtcbin, the
+ * branches that feed it from the media's tees (quartet-peer-send.c) and
+ * those that decode what it receives (quartet-peer-receive.c). This file
+ * runs the offer/answer exchange and maps webrtcbin's states to ours.
+ *
+ * webrtcbin calls us back from its own threads (promises, ICE candidates,
+ * state notifications, new pads). What the user sees is carried to the
+ * peer's main context through a QuartetMarshal, which holds no reference
+ * to us and drops everything once the peer is closed.
+ */
+#define G_LOG_DOMAIN "quartet-peer"
+
+#include "quartet-peer.h"
+#include "quartet-peer-private.h"
+#include "quartet-marshal.h"
+#include "quartet-enums.h"
+
+#include <string.h>
+
+#include <gst/sdp/sdp.h>
+#define GST_USE_UNSTABLE_API
+#include <gst/webrtc/webrtc.h>
+
+#define WEBRTC_LATENCY_MS 100
+#define STATS_INTERVAL_MS 1000
+
+typedef enum
+{
+  OP_OFFER_CREATED,
+  OP_REMOTE_OFFER_SET,
+  OP_ANSWER_CREATED,
+  OP_REMOTE_ANSWER_SET,
+  OP_LOCAL_SET,
+  OP_STATS,
+} PromiseOp;
+
+typedef struct
+{
+  QuartetMarshal *marshal;
+  PromiseOp op;
+  GstPromise *promise; /* once replied */
+} PromiseData;
+
+typedef struct
+{
+  guint mline;
+  char *candidate;
+} Candidate;
+
+struct _QuartetPeer
+{
+  GObject parent_instance;
+
+  QuartetMedia *media;
+  char *user_id;
+  gboolean with_video;
+  char **ice_servers;
+  gboolean relay_only;
+
+  QuartetMarshal *marshal;
+  GstElement *bin;
+  GstElement *webrtcbin;
+  QuartetPeerSend *send;
+  QuartetPeerReceive *receive;
+  GSource *stats_source;
+  gboolean negotiating;
+  int closed; /* atomic: read on streaming threads */
+
+  QuartetPeerState state;
+  double rtt_ms;
+};
+
+G_DEFINE_FINAL_TYPE (QuartetPeer, quartet_peer, G_TYPE_OBJECT)
+G_DEFINE_QUARK (quartet-peer-error-quark, quartet_peer_error)
+
+enum
+{
+  PROP_0,
+  PROP_MEDIA,
+  PROP_USER_ID,
+  PROP_WITH_VIDEO,
+  PROP_ICE_SERVERS,
+  PROP_RELAY_ONLY,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_LOCAL_DESCRIPTION,
+  SIGNAL_LOCAL_CANDIDATE,
+  SIGNAL_FIRST_VIDEO_FRAME,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise);
+
+static void
+set_state (QuartetPeer *self, QuartetPeerState state)
+{
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+promise_data_free (gpointer user_data)
+{
+  PromiseData *data = user_data;
+
+  g_clear_pointer (&data->promise, gst_promise_unref);
+  quartet_marshal_unref (data->marshal);
+  g_free (data);
+}
+
+static void
+on_promise_main (GObject *object, gpointer user_data)
+{
+  PromiseData *data = user_data;
+
+  handle_promise (QUARTET_PEER (object), data->op, data->promise);
+}
+
+/* On a webrtcbin thread. */
+static void
+on_promise_changed_cb (GstPromise *promise, gpointer user_data)
+{
+  PromiseData *data = user_data;
+  PromiseData *reply;
+
+  if (gst_promise_wait (promise) != GST_PROMISE_RESULT_REPLIED)
+    return;
+
+  reply = g_new0 (PromiseData, 1);
+  reply->marshal = quartet_marshal_ref (data->marshal);
+  reply->op = data->op;
+  reply->promise = gst_promise_ref (promise);
+  quartet_marshal_call (data->marshal, on_promise_main, reply, promise_data_free);
+}
+
+static GstPromise *
+new_promise (QuartetPeer *self, PromiseOp op)
+{
+  PromiseData *data = g_new0 (PromiseData, 1);
+
+  data->marshal = quartet_marshal_ref (self->marshal);
+  data->op = op;
+  return gst_promise_new_with_change_func (on_promise_changed_cb, data, promise_data_free);
+}
+
+static void
+candidate_free (gpointer user_data)
+{
+  Candidate *candidate = user_data;
+
+  g_free (candidate->candidate);
+  g_free (candidate);
+}
+
+static void
+on_candidate_main (GObject *object, gpointer user_data)
+{
+  Candidate *candidate = user_data;
+
+  g_signal_emit (object, signals[SIGNAL_LOCAL_CANDIDATE], 0, candidate->mline,
+                 candidate->candidate);
+}
+
+static void
+on_ice_candidate_cb (GstElement *webrtcbin, guint mline, char *text, QuartetPeer *self)
+{
+  Candidate *candidate = g_new0 (Candidate, 1);
+
+  candidate->mline = mline;
+  candidate->candidate = g_strdup (text);
+  quartet_marshal_call (self->marshal, on_candidate_main, candidate, candidate_free);
+}
+
+static void
+on_state_main (GObject *object, gpointer user_data)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+  GstWebRTCPeerConnectionState pc;
+  GstWebRTCICEConnectionState ice;
+  QuartetPeerState state = QUARTET_PEER_STATE_NEW;
+
+  g_object_get (self->webrtcbin, "connection-state", &pc, "ice-connection-state", &ice, NULL);
+  g_debug ("%s: connection %d, ICE %d", self->user_id, pc, ice);
+
+  /* connection-state is CONNECTED only once DTLS is up too, and media can
+   * flow; ICE tells failures and losses as soon as it sees them. */
+  if (pc == GST_WEBRTC_PEER_CONNECTION_STATE_FAILED
+      || ice == GST_WEBRTC_ICE_CONNECTION_STATE_FAILED)
+    state = QUARTET_PEER_STATE_FAILED;
+  else if (pc == GST_WEBRTC_PEER_CONNECTION_STATE_CLOSED)
+    state = QUARTET_PEER_STATE_CLOSED;
+  else if (pc == GST_WEBRTC_PEER_CONNECTION_STATE_DISCONNECTED
+           || ice == GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED)
+    state = QUARTET_PEER_STATE_DISCONNECTED;
+  else if (pc == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
+    state = QUARTET_PEER_STATE_CONNECTED;
+
+  if (state == QUARTET_PEER_STATE_CONNECTED)
+    _quartet_peer_send_start (self->send);
+  set_state (self, state);
+}
+
+static void
+on_webrtc_state_cb (GObject *webrtcbin, GParamSpec *pspec, QuartetPeer *self)
+{
+  quartet_marshal_call (self->marshal, on_state_main, NULL, NULL);
+}
+
+static void
+on_first_frame_main (GObject *object, gpointer user_data)
+{
+  g_signal_emit (object, signals[SIGNAL_FIRST_VIDEO_FRAME], 0);
+}
+
+static void
+on_first_frame (gpointer user_data)
+{
+  QuartetPeer *self = user_data;
+
+  quartet_marshal_call (self->marshal, on_first_frame_main, NULL, NULL);
+}
+
+static void
+on_pad_added_cb (GstElement *webrtcbin, GstPad *pad, QuartetPeer *self)
+{
+  if (!g_atomic_int_get (&self->closed))
+    _quartet_peer_receive_add_pad (self->receive, pad);
+}
+
+static void
+on_media_error_cb (QuartetMedia *media, GstObject *source, GError *error, QuartetPeer *self)
+{
+  if (!gst_object_has_as_ancestor (source, GST_OBJECT (self->bin)))
+    return;
+
+  g_info ("%s: %s failed: %s", self->user_id, GST_OBJECT_NAME (source), error->message);
+  set_state (self, QUARTET_PEER_STATE_FAILED);
+}
+
+static gboolean
+find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
+{
+  double *rtt = user_data;
+  const GstStructure *s;
+  GstWebRTCStatsType type;
+  double seconds;
+
+  if (!GST_VALUE_HOLDS_STRUCTURE (value))
+    return TRUE;
+
+  s = gst_value_get_structure (value);
+  if (gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
+      && type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
+      && gst_structure_get_double (s, "round-trip-time", &seconds))
+    *rtt = MAX (*rtt, seconds * 1000.0);
+
+  return TRUE;
+}
+
+static void
+set_local_description (QuartetPeer *self, GstWebRTCSessionDescription *description)
+{
+  g_autoptr (GstPromise) promise = new_promise (self, OP_LOCAL_SET);
+  g_autofree char *sdp = gst_sdp_message_as_text (description->sdp);
+  const char *type = gst_webrtc_sdp_type_to_string (description->type);
+
+  g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, promise);
+  /* Candidates come after this: webrtcbin gathers once the description is
+   * set, and their calls queue behind us. */
+  g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0, type, sdp);
+}
+
+static void
+handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
+{
+  const GstStructure *reply = gst_promise_get_reply (promise);
+  GstWebRTCSessionDescription *description = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (reply != NULL && gst_structure_get (reply, "error", G_TYPE_ERROR, &error, NULL))
+    {
+      g_info ("%s: negotiation step %d failed: %s", self->user_id, op, error->message);
+      if (op != OP_STATS)
+        set_state (self, QUARTET_PEER_STATE_FAILED);
+      return;
+    }
+
+  switch (op)
+    {
+    case OP_OFFER_CREATED:
+    case OP_ANSWER_CREATED:
+      if (reply == NULL
+          || !gst_structure_get (reply, op == OP_OFFER_CREATED ? "offer" : "answer",
+                                 GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &description, NULL))
+        {
+          g_info ("%s: webrtcbin created no description", self->user_id);
+          set_state (self, QUARTET_PEER_STATE_FAILED);
+          return;
+        }
+      set_local_description (self, description);
+      gst_webrtc_session_description_free (description);
+      break;
+
+    case OP_REMOTE_OFFER_SET:
+      {
+        g_autoptr (GstPromise) next = new_promise (self, OP_ANSWER_CREATED);
+
+        g_signal_emit_by_name (self->webrtcbin, "create-answer", NULL, next);
+        break;
+      }
+
+    case OP_STATS:
+      if (reply != NULL)
+        {
+          double rtt = 0;
+
+          gst_structure_foreach (reply, find_rtt_cb, &rtt);
+          self->rtt_ms = rtt;
+        }
+      break;
+
+    case OP_REMOTE_ANSWER_SET:
+    case OP_LOCAL_SET:
+    default:
+      break;
+    }
+}
+
+static gboolean
+on_stats_timeout_cb (gpointer user_data)
+{
+  QuartetPeer *self = user_data;
+
+  if (self->state == QUARTET_PEER_STATE_CONNECTED)
+    {
+      g_autoptr (GstPromise) promise = new_promise (self, OP_STATS);
+
+      g_signal_emit_by_name (self->webrtcbin, "get-stats", NULL, promise);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+quartet_peer_constructed (GObject *object)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+  GstPipeline *pipeline = quartet_media_get_pipeline (self->media);
+
+  G_OBJECT_CLASS (quartet_peer_parent_class)->constructed (object);
+
+  self->bin = gst_object_ref_sink (gst_bin_new (NULL));
+  /* The media tells a peer's errors from the capture's by this. */
+  g_object_set_data (G_OBJECT (self->bin), "quartet-peer", self);
+  self->webrtcbin = gst_element_factory_make_full ("webrtcbin", "latency", WEBRTC_LATENCY_MS, NULL);
+  g_assert (self->webrtcbin != NULL); /* quartet_media_start() checked for it */
+  gst_object_ref (self->webrtcbin);
+  gst_util_set_object_arg (G_OBJECT (self->webrtcbin), "bundle-policy", "max-bundle");
+  _quartet_peer_configure_ice (self->webrtcbin, self->user_id,
+                               (const char *const *)self->ice_servers, self->relay_only);
+  gst_bin_add (GST_BIN (self->bin), self->webrtcbin);
+
+  self->send = _quartet_peer_send_new (GST_BIN (self->bin), self->webrtcbin, self->media,
+                                       self->with_video);
+  self->receive = _quartet_peer_receive_new (GST_BIN (self->bin), self->media, self->with_video,
+                                             on_first_frame, self);
+  g_signal_connect (self->webrtcbin, "on-ice-candidate", G_CALLBACK (on_ice_candidate_cb), self);
+  g_signal_connect (self->webrtcbin, "notify::connection-state", G_CALLBACK (on_webrtc_state_cb),
+                    self);
+  g_signal_connect (self->webrtcbin, "notify::ice-connection-state",
+                    G_CALLBACK (on_webrtc_state_cb), self);
+  g_signal_connect (self->webrtcbin, "pad-added", G_CALLBACK (on_pad_added_cb), self);
+  g_signal_connect (self->media, "error", G_CALLBACK (on_media_error_cb), self);
+
+  gst_bin_add (GST_BIN (pipeline), self->bin);
+  gst_element_sync_state_with_parent (self->bin);
+
+  self->stats_source = g_timeout_source_new (STATS_INTERVAL_MS);
+  g_source_set_callback (self->stats_source, on_stats_timeout_cb, self, NULL);
+  g_source_attach (self->stats_source, quartet_marshal_get_context (self->marshal));
+}
+
+/* Everything close() does but the notification; also for dispose. */
+static void
+shut_down (QuartetPeer *self)
+{
+  GstPipeline *pipeline;
+
+  if (g_atomic_int_get (&self->closed) || self->bin == NULL)
+    return;
+
+  g_atomic_int_set (&self->closed, TRUE);
+  quartet_marshal_forget (self->marshal);
+
+  if (self->stats_source != NULL)
+    g_source_destroy (self->stats_source);
+  g_clear_pointer (&self->stats_source, g_source_unref);
+
+  /* Stop feeding first: the tees go on for the other peers. */
+  _quartet_peer_send_stop (self->send);
+
+  /* This waits for webrtcbin's threads: after it, none of our callbacks run. */
+  gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
+  g_signal_handlers_disconnect_by_data (self->media, self);
+
+  _quartet_peer_receive_stop (self->receive);
+  gst_element_set_state (self->bin, GST_STATE_NULL);
+
+  pipeline = quartet_media_get_pipeline (self->media);
+  if (GST_OBJECT_PARENT (self->bin) == GST_OBJECT (pipeline))
+    gst_bin_remove (GST_BIN (pipeline), self->bin);
+}
+
+static void
+quartet_peer_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MEDIA:
+      g_value_set_object (value, self->media);
+      break;
+    case PROP_USER_ID:
+      g_value_set_string (value, self->user_id);
+      break;
+    case PROP_WITH_VIDEO:
+      g_value_set_boolean (value, self->with_video);
+      break;
+    case PROP_ICE_SERVERS:
+      g_value_set_boxed (value, self->ice_servers);
+      break;
+    case PROP_RELAY_ONLY:
+      g_value_set_boolean (value, self->relay_only);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_peer_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+
+  switch (prop_id)
+    {
+    case PROP_MEDIA:
+      self->media = g_value_dup_object (value);
+      break;
+    case PROP_USER_ID:
+      self->user_id = g_value_dup_string (value);
+      break;
+    case PROP_WITH_VIDEO:
+      self->with_video = g_value_get_boolean (value);
+      break;
+    case PROP_ICE_SERVERS:
+      self->ice_servers = g_value_dup_boxed (value);
+      break;
+    case PROP_RELAY_ONLY:
+      self->relay_only = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_peer_dispose (GObject *object)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+
+  shut_down (self);
+  g_clear_object (&self->webrtcbin);
+  g_clear_object (&self->bin);
+  g_clear_pointer (&self->send, _quartet_peer_send_free);
+  g_clear_pointer (&self->receive, _quartet_peer_receive_free);
+  g_clear_object (&self->media);
+
+  G_OBJECT_CLASS (quartet_peer_parent_class)->dispose (object);
+}
+
+static void
+quartet_peer_finalize (GObject *object)
+{
+  QuartetPeer *self = QUARTET_PEER (object);
+
+  quartet_marshal_forget (self->marshal);
+  quartet_marshal_unref (self->marshal);
+  g_strfreev (self->ice_servers);
+  g_free (self->user_id);
+
+  G_OBJECT_CLASS (quartet_peer_parent_class)->finalize (object);
+}
+
+static void
+quartet_peer_class_init (QuartetPeerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = quartet_peer_constructed;
+  object_class->get_property = quartet_peer_get_property;
+  object_class->set_property = quartet_peer_set_property;
+  object_class->dispose = quartet_peer_dispose;
+  object_class->finalize = quartet_peer_finalize;
+
+  properties[PROP_MEDIA]
+      = g_param_spec_object ("media", NULL, NULL, QUARTET_TYPE_MEDIA,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_USER_ID]
+      = g_param_spec_string ("user-id", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_WITH_VIDEO]
+      = g_param_spec_boolean ("with-video", NULL, NULL, TRUE,
+                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICE_SERVERS]
+      = g_param_spec_boxed ("ice-servers", NULL, NULL, G_TYPE_STRV,
+                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_RELAY_ONLY]
+      = g_param_spec_boolean ("relay-only", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE]
+      = g_param_spec_enum ("state", NULL, NULL, QUARTET_TYPE_PEER_STATE, QUARTET_PEER_STATE_NEW,
+                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_LOCAL_DESCRIPTION]
+      = g_signal_new ("local-description", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
+  signals[SIGNAL_LOCAL_CANDIDATE]
+      = g_signal_new ("local-candidate", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_STRING);
+  signals[SIGNAL_FIRST_VIDEO_FRAME]
+      = g_signal_new ("first-video-frame", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+quartet_peer_init (QuartetPeer *self)
+{
+  self->marshal = quartet_marshal_new (G_OBJECT (self));
+}
+
+QuartetPeer *
+quartet_peer_new (QuartetMedia *media,
+                  const char *user_id,
+                  gboolean with_video,
+                  const char *const *ice_servers,
+                  gboolean relay_only)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (media), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  return g_object_new (QUARTET_TYPE_PEER, "media", media, "user-id", user_id, "with-video",
+                       with_video, "ice-servers", ice_servers, "relay-only", relay_only, NULL);
+}
+
+const char *
+quartet_peer_get_user_id (QuartetPeer *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PEER (self), NULL);
+
+  return self->user_id;
+}
+
+QuartetPeerState
+quartet_peer_get_state (QuartetPeer *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PEER (self), QUARTET_PEER_STATE_CLOSED);
+
+  return self->state;
+}
+
+void
+quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
+{
+  g_return_if_fail (QUARTET_IS_PEER (self));
+  g_return_if_fail (stats != NULL);
+
+  memset (stats, 0, sizeof *stats);
+  _quartet_peer_receive_get_stats (self->receive, stats);
+  stats->rtt_ms = self->rtt_ms;
+}
+
+GstSample *
+quartet_peer_get_last_frame (QuartetPeer *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PEER (self), NULL);
+
+  return _quartet_peer_receive_get_last_frame (self->receive);
+}
+
+void
+quartet_peer_create_offer (QuartetPeer *self)
+{
+  g_autoptr (GstPromise) promise = NULL;
+
+  g_return_if_fail (QUARTET_IS_PEER (self));
+
+  if (self->closed || self->negotiating)
+    return;
+
+  self->negotiating = TRUE;
+  _quartet_peer_send_link_for_offer (self->send);
+
+  promise = new_promise (self, OP_OFFER_CREATED);
+  g_signal_emit_by_name (self->webrtcbin, "create-offer", NULL, promise);
+}
+
+static GstWebRTCSessionDescription *
+parse_description (QuartetPeer *self, GstWebRTCSDPType type, const char *sdp, GError **error)
+{
+  GstSDPMessage *message = NULL;
+
+  if (self->closed)
+    {
+      g_set_error_literal (error, QUARTET_PEER_ERROR, QUARTET_PEER_ERROR_CLOSED,
+                           "The connection is closed");
+      return NULL;
+    }
+
+  if (sdp == NULL || gst_sdp_message_new_from_text (sdp, &message) != GST_SDP_OK
+      || gst_sdp_message_medias_len (message) == 0)
+    {
+      g_clear_pointer (&message, gst_sdp_message_free);
+      g_set_error (error, QUARTET_PEER_ERROR, QUARTET_PEER_ERROR_INVALID_DESCRIPTION,
+                   "The %s from %s is not a valid session description",
+                   gst_webrtc_sdp_type_to_string (type), self->user_id);
+      return NULL;
+    }
+
+  return gst_webrtc_session_description_new (type, message);
+}
+
+gboolean
+quartet_peer_set_remote_offer (QuartetPeer *self, const char *sdp, GError **error)
+{
+  g_autoptr (GstWebRTCSessionDescription) offer = NULL;
+  g_autoptr (GstPromise) promise = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_PEER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  offer = parse_description (self, GST_WEBRTC_SDP_TYPE_OFFER, sdp, error);
+  if (offer == NULL)
+    return FALSE;
+
+  /* Before the remote description: webrtcbin pairs the offer's m-lines
+   * with the transceivers it already has. */
+  _quartet_peer_send_link_for_remote_offer (self->send, offer->sdp);
+  self->negotiating = TRUE;
+
+  promise = new_promise (self, OP_REMOTE_OFFER_SET);
+  g_signal_emit_by_name (self->webrtcbin, "set-remote-description", offer, promise);
+  return TRUE;
+}
+
+gboolean
+quartet_peer_set_remote_answer (QuartetPeer *self, const char *sdp, GError **error)
+{
+  g_autoptr (GstWebRTCSessionDescription) answer = NULL;
+  g_autoptr (GstPromise) promise = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_PEER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  answer = parse_description (self, GST_WEBRTC_SDP_TYPE_ANSWER, sdp, error);
+  if (answer == NULL)
+    return FALSE;
+
+  _quartet_peer_send_apply_answer (self->send, answer->sdp);
+  promise = new_promise (self, OP_REMOTE_ANSWER_SET);
+  g_signal_emit_by_name (self->webrtcbin, "set-remote-description", answer, promise);
+  return TRUE;
+}
+
+void
+quartet_peer_add_remote_candidate (QuartetPeer *self, guint sdp_mline_index, const char *candidate)
+{
+  g_return_if_fail (QUARTET_IS_PEER (self));
+
+  if (self->closed || candidate == NULL || *candidate == '\0')
+    return;
+
+  /* Some signaling keeps the SDP attribute prefix. */
+  if (g_str_has_prefix (candidate, "a="))
+    candidate += strlen ("a=");
+
+  g_signal_emit_by_name (self->webrtcbin, "add-ice-candidate", sdp_mline_index, candidate);
+}
+
+void
+quartet_peer_close (QuartetPeer *self)
+{
+  g_return_if_fail (QUARTET_IS_PEER (self));
+
+  shut_down (self);
+  set_state (self, QUARTET_PEER_STATE_CLOSED);
+}

@@ -1,0 +1,144 @@
+#!/usr/bin/python3
+"""Real calls between quartet-cli processes on a real Prosody: 2-party video
+and audio, reject, no answer, hang-up, and 3- and 4-party meshes.
+
+The caller sends test pattern 4 (red), the callees 6 (blue) and 5 (green), so
+each side can tell from the decoded pixels whose video it receives.
+"""
+import os
+import unittest
+
+from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED
+
+RED, GREEN, BLUE = 0, 1, 2
+PATTERN = {RED: "pattern:4", GREEN: "pattern:5", BLUE: "pattern:6"}
+os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
+
+
+def dominant(rgb):
+    return max(range(3), key=lambda i: rgb[i])
+
+
+class CallTestCase(CliTestCase):
+    users = ["alice", "bob", "carol", "dave"]
+
+    def setUp(self):
+        self.processes = []
+
+    def tearDown(self):
+        for process in self.processes:
+            process.stop()
+
+    def bot(self, index, colour=BLUE, *extra):
+        bot = CliProcess("listen", self.account_args(index) + [
+            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra))
+        self.processes.append(bot)
+        bot.next_event("roster")
+        return bot
+
+    def caller(self, users, colour=RED, *extra):
+        jids = [self.account(i)["jid"] for i in users]
+        caller = CliProcess("call", self.account_args(0) + [
+            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra) + jids)
+        self.processes.append(caller)
+        return caller
+
+    def stats_from(self, process, user):
+        return [e for e in process.events if e["event"] == "stats" and e["user"] == user]
+
+    def assert_receives_video(self, process, user, colour):
+        stats = self.stats_from(process, user)
+        fluent = [s for s in stats if s["fps"] >= 25]
+        self.assertGreaterEqual(len(fluent), 2, "not >= 25 fps from %s: %s" % (
+            user, [s["fps"] for s in stats]))
+        self.assertEqual(dominant(fluent[-1]["average_rgb"]), colour,
+                         "wrong picture from %s: %s" % (user, fluent[-1]["average_rgb"]))
+        tracks = [e for e in process.events_named("received-video-track") if e["user"] == user]
+        self.assertEqual(len(tracks), 1)
+
+    def assert_connected(self, process, user):
+        states = [e["state"] for e in process.events_named("peer-connection-state-changed")
+                  if e["user"] == user]
+        self.assertIn("connected", states)
+
+
+class TwoPartyTest(CallTestCase):
+    def test_video_call(self):
+        bob = self.bot(1, BLUE, "--auto-answer")
+        alice = self.caller([1], RED, "--duration", "4")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+
+        bob.next_event("call-end")
+        self.assertEqual(bob.events_named("call")[0]["user"], "alice@localhost")
+        self.assertEqual(alice.events_named("accept")[0]["user"], "bob@localhost")
+        self.assert_connected(alice, "bob@localhost")
+        self.assert_connected(bob, "alice@localhost")
+        self.assert_receives_video(alice, "bob@localhost", BLUE)
+        self.assert_receives_video(bob, "alice@localhost", RED)
+        # Alice hung up: Bob hears it, and both calls end.
+        self.assertEqual(bob.events_named("hang-up")[0]["user"], "alice@localhost")
+        self.assertEqual(len(alice.events_named("call-end")), 1)
+
+    def test_audio_only_call(self):
+        bob = self.bot(1, BLUE, "--auto-answer")
+        alice = self.caller([1], RED, "--duration", "3", "--audio-only")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        bob.next_event("call-end")
+
+        for process, other in ((alice, "bob@localhost"), (bob, "alice@localhost")):
+            stats = self.stats_from(process, other)
+            self.assertGreater(stats[-1]["audio_packets"], 0)
+            self.assertEqual(stats[-1]["video_frames"], 0)
+            self.assertEqual(process.events_named("received-video-track"), [])
+
+    def test_reject(self):
+        bob = self.bot(1, BLUE, "--reject")
+        alice = self.caller([1])
+        self.assertEqual(alice.read_all(), EXIT_FAILED)
+        self.assertEqual(alice.events_named("reject")[0]["user"], "bob@localhost")
+        self.assertEqual(len(alice.events_named("call-end")), 1)
+        bob.next_event("call-end")
+
+    def test_no_answer(self):
+        bob = self.bot(1, BLUE, "--answer-timeout", "2")
+        alice = self.caller([1], RED, "--answer-timeout", "2", "--dialing-interval", "0.5")
+        self.assertEqual(alice.read_all(), EXIT_FAILED)
+        self.assertEqual(alice.events_named("not-answer")[0]["user"], "bob@localhost")
+        self.assertEqual(len(alice.events_named("call-end")), 1)
+        # Bob saw the call ring exactly once despite the re-sends, then it ended.
+        bob.next_event("call-end")
+        self.assertEqual(len(bob.events_named("call")), 1)
+
+
+class MeshTest(CallTestCase):
+    def mesh_call(self, callees):
+        colours = [BLUE, GREEN, BLUE]
+        bots = [self.bot(i, colours[n], "--auto-answer") for n, i in enumerate(callees)]
+        alice = self.caller(callees, RED, "--duration", "5")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        # The others go on without the initiator until they hang up too.
+        for bot in bots:
+            code, _, err = bot.stop()
+            self.assertEqual(code, EXIT_OK, err)
+            self.assertEqual([e["user"] for e in bot.events_named("hang-up")][:1],
+                             ["alice@localhost"])
+            self.assertEqual(len(bot.events_named("call-end")), 1)
+
+        everyone = [(alice, "alice@localhost", RED)] + [
+            (bot, self.account(i)["jid"], colours[n])
+            for n, (bot, i) in enumerate(zip(bots, callees))]
+        for process, me, _ in everyone:
+            for _, other, colour in everyone:
+                if other != me:
+                    self.assert_connected(process, other)
+                    self.assert_receives_video(process, other, colour)
+
+    def test_three_party_mesh(self):
+        self.mesh_call([1, 2])
+
+    def test_four_party_mesh(self):
+        self.mesh_call([1, 2, 3])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
