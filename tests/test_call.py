@@ -136,6 +136,9 @@ class MeshTest(CallTestCase):
     def test_three_party_mesh(self):
         self.mesh_call([1, 2])
 
+    @unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
+                     "four sanitized processes decoding three streams each do not fit two cores;"
+                     " the plain build runs it")
     def test_four_party_mesh(self):
         self.mesh_call([1, 2, 3])
 

@@ -150,7 +150,7 @@ static void
 on_session_call_end_cb (QuartetCallSession *session, gpointer user_data)
 {
   QuartetCallClient *self = user_data;
-  g_autoptr (QuartetCallSession) hold = g_object_ref (session);
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (session);
   const char *id = quartet_call_session_get_id (session);
 
   /* Re-sent `call`s of an ended session must not ring again. */

@@ -125,7 +125,7 @@ all_participants_gone (QuartetCallSession *self)
 static void
 end_session (QuartetCallSession *self)
 {
-  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   GHashTableIter iter;
   QuartetParticipant *participant;
 
@@ -203,7 +203,7 @@ on_participant_state_cb (QuartetParticipant *participant,
                          gpointer user_data)
 {
   QuartetCallSession *self = user_data;
-  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
 
   g_signal_emit (self, signals[PEER_CONNECTION_STATE_CHANGED], 0, participant->user_id, state);
   if (state == QUARTET_PEER_STATE_CLOSED && self->state != QUARTET_CALL_SESSION_STATE_ENDED)
@@ -353,7 +353,7 @@ handle_leaving (QuartetCallSession *self,
                 const QuartetSignal *signal,
                 guint event)
 {
-  g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
 
   if (participant->gone)
     return;

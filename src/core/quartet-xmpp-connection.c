@@ -139,8 +139,12 @@ on_strophe_log_cb (void *userdata,
 
   quartet_xmpp_attempt_note_log (&self->attempt, msg);
 
-  if (g_str_equal (area, "conn") || g_str_equal (area, "sasl") || strstr (msg, "SENT:") != NULL
-      || strstr (msg, "RECV:") != NULL)
+  /* QUARTET_XMPP_TRACE=1 shows the stanzas too, for debugging; never the
+   * SASL exchange. */
+  if (g_str_equal (area, "sasl") || strstr (msg, "xmpp-sasl") != NULL)
+    return;
+  if ((g_str_equal (area, "conn") || strstr (msg, "SENT:") != NULL || strstr (msg, "RECV:") != NULL)
+      && g_strcmp0 (g_getenv ("QUARTET_XMPP_TRACE"), "1") != 0)
     return;
 
   if (level >= XMPP_LEVEL_ERROR)
