@@ -93,9 +93,13 @@ class TwoPartyTest(CallTestCase):
 
     def test_reject(self):
         bob = self.bot(1, BLUE, "--reject")
-        alice = self.caller([1])
+        alice = self.caller([1], RED, "--answer-timeout", "20")
         self.assertEqual(alice.read_all(), EXIT_FAILED)
-        self.assertEqual(alice.events_named("reject")[0]["user"], "bob@localhost")
+        rejects = alice.events_named("reject")
+        if not rejects:
+            self.fail("no reject: %s\n--- bob ---\n%s" % (alice.process.stderr.read(),
+                                                          bob.stop()[2]))
+        self.assertEqual(rejects[0]["user"], "bob@localhost")
         self.assertEqual(len(alice.events_named("call-end")), 1)
         bob.next_event("call-end")
 

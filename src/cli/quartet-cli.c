@@ -559,6 +559,9 @@ main (int argc, char *argv[])
   int exit_code;
 
   setlocale (LC_ALL, "");
+  /* stdout is for events (one JSON object a line with --json); every log
+   * message, G_MESSAGES_DEBUG ones included, goes to stderr. */
+  g_log_writer_default_set_use_stderr (TRUE);
   context = create_option_context (&cli);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

@@ -27,7 +27,75 @@ struct _QuartetCallClient
   gboolean initialized;
   GHashTable *sessions;      /* id -> QuartetCallSession, until CALL_END */
   GHashTable *ended_session_ids;
+  GQueue early_signals;      /* EarlySignal: for sessions whose `call` has not come yet */
 };
+
+/* Signals from different senders may overtake each other: a mesh offer
+ * (or candidates) from another callee can arrive before the initiator's
+ * `call` that creates the session. They wait here, few and briefly. */
+#define EARLY_SIGNALS_MAX 32
+#define EARLY_SIGNAL_LIFETIME_US (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  gint64 received_us;
+  char *from_user;
+  QuartetSignal *signal;
+} EarlySignal;
+
+static void
+early_signal_free (EarlySignal *early)
+{
+  g_free (early->from_user);
+  quartet_signal_free (early->signal);
+  g_free (early);
+}
+
+static void
+drop_stale_early_signals (QuartetCallClient *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  EarlySignal *oldest;
+
+  while ((oldest = g_queue_peek_head (&self->early_signals)) != NULL
+         && (now - oldest->received_us > EARLY_SIGNAL_LIFETIME_US
+             || self->early_signals.length > EARLY_SIGNALS_MAX))
+    early_signal_free (g_queue_pop_head (&self->early_signals));
+}
+
+static void
+keep_early_signal (QuartetCallClient *self, const char *from_user, const QuartetSignal *signal)
+{
+  EarlySignal *early = g_new0 (EarlySignal, 1);
+
+  early->received_us = g_get_monotonic_time ();
+  early->from_user = g_strdup (from_user);
+  early->signal = quartet_signal_copy (signal);
+  g_queue_push_tail (&self->early_signals, early);
+  drop_stale_early_signals (self);
+}
+
+static void
+replay_early_signals (QuartetCallClient *self, QuartetCallSession *session)
+{
+  const char *id = quartet_call_session_get_id (session);
+  GList *link = self->early_signals.head;
+
+  drop_stale_early_signals (self);
+  while (link != NULL)
+    {
+      GList *next = link->next;
+      EarlySignal *early = link->data;
+
+      if (g_str_equal (early->signal->session_id, id))
+        {
+          g_queue_delete_link (&self->early_signals, link);
+          _quartet_call_session_handle_signal (session, early->from_user, early->signal);
+          early_signal_free (early);
+        }
+      link = next;
+    }
+}
 
 G_DEFINE_QUARK (quartet-call-error-quark, quartet_call_error)
 
@@ -212,12 +280,16 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
   if (g_hash_table_contains (self->ended_session_ids, call->session_id))
     return;
 
-  /* Only the initiator rings us; a mesh offer for a session we do not
-   * know (we never accepted it) is stale. So is a call not meant for us. */
-  if (g_strcmp0 (from_user, call->caller_id) != 0
-      || !g_ptr_array_find_with_equal_func (call->opponent_ids, own_id, g_str_equal, NULL))
+  if (!g_ptr_array_find_with_equal_func (call->opponent_ids, own_id, g_str_equal, NULL))
     {
       g_info ("Dropping call %s from %s: not a call to us", call->session_id, from);
+      return;
+    }
+
+  /* Only the initiator rings us: another callee's mesh offer waits for it. */
+  if (g_strcmp0 (from_user, call->caller_id) != 0)
+    {
+      keep_early_signal (self, from_user, call);
       return;
     }
 
@@ -230,7 +302,12 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
   session = _quartet_call_session_new_incoming (self->connection, self->media, &self->settings,
                                                 call);
   adopt_session (self, session);
+  replay_early_signals (self, session);
+
+  /* A handler may reject at once, which ends and drops the session. */
+  g_object_ref (session);
   g_signal_emit (self, signals[CALL], 0, session, from_user, call->user_info);
+  g_object_unref (session);
 }
 
 static void
@@ -241,15 +318,15 @@ on_signal_received_cb (QuartetXmppConnection *connection,
 {
   QuartetCallClient *self = user_data;
   QuartetCallSession *session = g_hash_table_lookup (self->sessions, signal->session_id);
-  g_autofree char *from_user = NULL;
+  g_autofree char *from_user = quartet_jid_get_user_id (from);
 
   if (session != NULL)
-    {
-      from_user = quartet_jid_get_user_id (from);
-      _quartet_call_session_handle_signal (session, from_user, signal);
-    }
+    _quartet_call_session_handle_signal (session, from_user, signal);
   else if (signal->type == QUARTET_SIGNAL_TYPE_CALL)
     handle_new_call (self, from, signal);
+  else if (signal->type == QUARTET_SIGNAL_TYPE_ICE_CANDIDATES
+           && !g_hash_table_contains (self->ended_session_ids, signal->session_id))
+    keep_early_signal (self, from_user, signal);
   else
     g_debug ("Dropping %s for unknown session %s", quartet_signal_type_to_string (signal->type),
              signal->session_id);
@@ -387,6 +464,7 @@ quartet_call_client_finalize (GObject *object)
   g_clear_pointer (&self->sessions, g_hash_table_unref);
   g_clear_pointer (&self->ended_session_ids, g_hash_table_unref);
   g_clear_pointer (&self->ice_servers, g_strfreev);
+  g_queue_clear_full (&self->early_signals, (GDestroyNotify)early_signal_free);
 
   G_OBJECT_CLASS (quartet_call_client_parent_class)->finalize (object);
 }
