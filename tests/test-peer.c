@@ -329,6 +329,69 @@ check_mute (QuartetMedia *media, End *viewer, End *sender)
   g_assert_cmpuint (sender->emissions + viewer->emissions, ==, emissions);
 }
 
+static gboolean
+sees_green (gpointer data)
+{
+  QuartetPeerStats stats;
+
+  quartet_peer_get_stats (data, &stats);
+  return stats.average_rgb[1] > 180 && stats.average_rgb[0] < 70 && stats.average_rgb[2] < 70;
+}
+
+/* The self view shows the local source, scaled down for the tile. */
+static void
+assert_local_frame_is_green (QuartetMedia *media)
+{
+  g_autoptr (GstSample) sample = quartet_media_get_local_frame (media);
+  GstVideoInfo info;
+  GstMapInfo map;
+  GstBuffer *buffer;
+  const guint8 *pixel;
+
+  g_assert_nonnull (sample);
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)));
+  g_assert_cmpint (GST_VIDEO_INFO_FORMAT (&info), ==, GST_VIDEO_FORMAT_RGB);
+  g_assert_cmpint (GST_VIDEO_INFO_WIDTH (&info), ==, 320);
+  g_assert_cmpint (GST_VIDEO_INFO_HEIGHT (&info), ==, 240);
+  buffer = gst_sample_get_buffer (sample);
+  g_assert_true (gst_buffer_map (buffer, &map, GST_MAP_READ));
+  pixel = map.data + GST_VIDEO_INFO_PLANE_STRIDE (&info, 0) * 120 + 160 * 3;
+  g_assert_cmpuint (pixel[1], >, 180);
+  g_assert_cmpuint (pixel[0], <, 70);
+  gst_buffer_unmap (buffer, &map);
+}
+
+/* Switching the camera mid-call: the viewer sees the new picture on the
+ * same stream, without renegotiation and without a gap. */
+static void
+check_switch_source (QuartetMedia *media, End *viewer, End *sender)
+{
+  g_autoptr (GError) error = NULL;
+  guint emissions = sender->emissions + viewer->emissions;
+  guint64 frames;
+  double fps[1];
+  End *list[] = { viewer };
+  Ends ends = { list, 1 };
+
+  g_assert_false (quartet_media_set_video_source (media, "pattern:no-such", &error));
+  g_assert_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE);
+  g_clear_error (&error);
+  g_assert_false (quartet_media_set_video_source (media, "none", &error));
+  g_assert_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE);
+  g_clear_error (&error);
+
+  g_assert_true (quartet_media_set_video_source (media, "pattern:green", &error));
+  g_assert_no_error (error);
+  wait_for (sees_green, viewer->peer, "the switched source to arrive");
+  frames = frames_of (viewer);
+  measure_fps (&ends, 1000, fps);
+  g_test_message ("after the switch: %.1f fps", fps[0]);
+  g_assert_cmpuint (frames_of (viewer), >, frames);
+  g_assert_cmpfloat (fps[0], >=, 20.0);
+  assert_local_frame_is_green (media);
+  g_assert_cmpuint (sender->emissions + viewer->emissions, ==, emissions);
+}
+
 static void
 run_two_party (gboolean per_peer)
 {
@@ -368,6 +431,7 @@ run_two_party (gboolean per_peer)
 
   if (!per_peer)
     check_mute (red, &bob, &alice);
+  check_switch_source (red, &bob, &alice);
 
   end_clear (&alice);
   end_clear (&bob);

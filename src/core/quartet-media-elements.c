@@ -42,10 +42,10 @@ static const Requirement video_requirements[] = {
   { "vp8enc", "gstreamer1.0-plugins-good" },
   { "rtpvp8pay", "gstreamer1.0-plugins-good" },
   { "videobalance", "gstreamer1.0-plugins-good" },
+  { "videoscale", "gstreamer1.0-plugins-base" },
 };
 
 static const Requirement camera_requirements[] = {
-  { "videoscale", "gstreamer1.0-plugins-base" },
   { "videorate", "gstreamer1.0-plugins-base" },
 };
 

@@ -34,6 +34,8 @@ guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
 #define QUARTET_MEDIA_PLAYBACK_CAPS                                                                \
   "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2"
 #define QUARTET_MEDIA_VIDEO_BITRATE 1000000
+/* What every video source produces, and what we encode. */
+#define QUARTET_MEDIA_VIDEO_CAPS "video/x-raw,format=I420,width=640,height=480,framerate=30/1"
 
 /* quartet-media-elements.c */
 gboolean
@@ -46,5 +48,11 @@ GstElement *_quartet_media_make_capsfilter (const char *caps_string);
 GstElement *_quartet_media_make_leaky_queue (guint max_buffers);
 GstElement *_quartet_media_make_video_encoder (void);
 GThread *_quartet_media_warm_up (void);
+
+/* quartet-media-video.c */
+GstElement *_quartet_media_make_video_source (const char *video, GError **error);
+void _quartet_media_replace_video_source (GstPipeline *pipeline,
+                                          GstElement *old,
+                                          GstElement *replacement);
 
 G_END_DECLS

@@ -6,7 +6,8 @@
  * here, and one bin per QuartetPeer (its webrtcbin and branches) added by
  * the peer. Video is encoded once:
  *
- *   source ! capsfilter ! videobalance ! videoconvert ! queue ! vp8enc ! tee
+ *   [source] ! videobalance ! tee ! videoconvert ! queue ! vp8enc ! tee
+ *                              `-> queue ! videoscale ! videoconvert ! appsink (self view)
  *
  * and each peer hangs `queue ! rtpvp8pay` off the tee, so the payload type
  * and RTP sequence numbers stay per peer while the encoder is shared. The
@@ -32,9 +33,9 @@
 
 #include <string.h>
 
+#include <gst/app/app.h>
 #include <gst/video/video.h>
 
-#define VIDEO_CAPS "video/x-raw,format=I420,width=640,height=480,framerate=30/1"
 #define CAPTURE_AUDIO_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
 #define TONE_VOLUME 0.1
 #define OPUS_BITRATE 48000
@@ -74,6 +75,7 @@ struct _QuartetMedia
   GThread *warm_up;
 
   /* Owned by the pipeline; set once it is built. */
+  GstElement *video_source;
   GstElement *video_tee;
   GstElement *video_balance;
   GstElement *audio_tee;
@@ -81,6 +83,9 @@ struct _QuartetMedia
   GstElement *playback_mixer;
 
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
+
+  GMutex preview_lock; /* the preview sink's streaming thread writes preview_frame */
+  GstSample *preview_frame;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
@@ -147,36 +152,73 @@ unbuild (QuartetMedia *self)
   for (guint i = 0; i < self->capture->len; i++)
     gst_bin_remove (GST_BIN (self->pipeline), g_ptr_array_index (self->capture, i));
   g_ptr_array_set_size (self->capture, 0);
-  self->video_tee = self->audio_tee = self->playback_mixer = NULL;
+  self->video_source = self->video_tee = self->audio_tee = self->playback_mixer = NULL;
   self->video_balance = self->audio_volume = NULL;
+}
+
+static void
+apply_video_mute (QuartetMedia *self)
+{
+  if (self->video_balance != NULL)
+    g_object_set (self->video_balance, "saturation", self->video_muted ? 0.0 : 1.0, "contrast",
+                  self->video_muted ? 0.0 : 1.0, "brightness", self->video_muted ? -1.0 : 0.0,
+                  NULL);
+}
+
+static GstFlowReturn
+on_preview_sample_cb (GstAppSink *sink, gpointer user_data)
+{
+  QuartetMedia *self = user_data;
+  GstSample *sample = gst_app_sink_pull_sample (sink);
+
+  g_mutex_lock (&self->preview_lock);
+  g_clear_pointer (&self->preview_frame, gst_sample_unref);
+  self->preview_frame = sample;
+  g_mutex_unlock (&self->preview_lock);
+  return GST_FLOW_OK;
+}
+
+/* What the self tile shows: what the peers get (black when muted), at a
+ * quarter of the pixels, converted on its own thread. */
+static gboolean
+build_preview (QuartetMedia *self, GstElement *preview_tee, GError **error)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = on_preview_sample_cb };
+  GstElement *chain[5];
+  gsize n = 0;
+
+  chain[n++] = _quartet_media_make_leaky_queue (1);
+  chain[n++] = gst_element_factory_make ("videoscale", NULL);
+  chain[n++] = gst_element_factory_make ("videoconvert", NULL);
+  chain[n++] = _quartet_media_make_capsfilter ("video/x-raw,format=RGB,width=320,height=240");
+  chain[n++] = gst_element_factory_make_full ("appsink", "sync", FALSE, "async", FALSE,
+                                              "max-buffers", 1, "drop", TRUE,
+                                              "enable-last-sample", FALSE, NULL);
+  if (chain[n - 1] != NULL)
+    gst_app_sink_set_callbacks (GST_APP_SINK (chain[n - 1]), &callbacks, self, NULL);
+
+  if (!add_chain (self, chain, n, error))
+    return FALSE;
+  return gst_element_link (preview_tee, chain[0]);
 }
 
 static gboolean
 build_video (QuartetMedia *self, GError **error)
 {
-  GstElement *source
-      = self->video_kind == VIDEO_CAMERA
-            ? _quartet_media_make_device_source ("Video/Source", error)
-            : _quartet_media_make_test_pattern (self->video + strlen ("pattern:"), error);
-  GstElement *chain[8];
+  GstElement *source = _quartet_media_make_video_source (self->video, error);
+  GstElement *chain[7];
+  GstElement *preview_tee;
   gsize n = 0;
 
   if (source == NULL)
     return FALSE;
 
-  chain[n++] = source;
-  if (self->video_kind == VIDEO_CAMERA)
-    {
-      /* A camera offers what it offers: scale and convert to what we send. */
-      chain[n++] = gst_element_factory_make ("videoconvert", NULL);
-      chain[n++] = gst_element_factory_make ("videoscale", NULL);
-      chain[n++] = gst_element_factory_make ("videorate", NULL);
-    }
-  chain[n++] = _quartet_media_make_capsfilter (VIDEO_CAPS);
+  chain[n++] = self->video_source = source;
   /* Mute turns this to black (contrast 0, brightness -1): the stream and its
    * negotiation stay, and black costs almost no bits. At its defaults it is
    * passthrough. */
   chain[n++] = self->video_balance = gst_element_factory_make ("videobalance", NULL);
+  chain[n++] = preview_tee = gst_element_factory_make ("tee", NULL);
   chain[n++] = gst_element_factory_make ("videoconvert", NULL);
 
   if (!self->encode_per_peer)
@@ -194,11 +236,10 @@ build_video (QuartetMedia *self, GError **error)
   chain[n++] = self->video_tee
       = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
 
-  if (!add_chain (self, chain, n, error))
+  if (!add_chain (self, chain, n, error) || !build_preview (self, preview_tee, error))
     return FALSE;
 
-  g_object_set (self->video_balance, "saturation", self->video_muted ? 0.0 : 1.0, "contrast",
-                self->video_muted ? 0.0 : 1.0, "brightness", self->video_muted ? -1.0 : 0.0, NULL);
+  apply_video_mute (self);
   return TRUE;
 }
 
@@ -312,14 +353,14 @@ parse_video (QuartetMedia *self, GError **error)
 {
   if (g_str_equal (self->video, "none"))
     self->video_kind = VIDEO_NONE;
-  else if (g_str_equal (self->video, "camera"))
+  else if (g_str_equal (self->video, "camera") || g_str_has_prefix (self->video, "camera:"))
     self->video_kind = VIDEO_CAMERA;
   else if (g_str_has_prefix (self->video, "pattern:"))
     self->video_kind = VIDEO_PATTERN;
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown video source '%s' (use pattern:N, camera or none)", self->video);
+                   "Unknown video source '%s' (use pattern:N, camera, camera:NAME or none)", self->video);
       return FALSE;
     }
 
@@ -435,6 +476,8 @@ quartet_media_finalize (GObject *object)
 
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capture, g_ptr_array_unref);
+  g_clear_pointer (&self->preview_frame, gst_sample_unref);
+  g_mutex_clear (&self->preview_lock);
   g_free (self->video);
   g_free (self->audio);
 
@@ -472,6 +515,7 @@ quartet_media_init (QuartetMedia *self)
   g_autoptr (GstBus) bus = NULL;
 
   self->voice_processing = TRUE;
+  g_mutex_init (&self->preview_lock);
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new (NULL)));
@@ -602,10 +646,57 @@ quartet_media_set_video_muted (QuartetMedia *self, gboolean muted)
   g_return_if_fail (QUARTET_IS_MEDIA (self));
 
   self->video_muted = !!muted;
-  if (self->video_balance != NULL)
-    g_object_set (self->video_balance, "saturation", self->video_muted ? 0.0 : 1.0, "contrast",
-                  self->video_muted ? 0.0 : 1.0, "brightness", self->video_muted ? -1.0 : 0.0,
-                  NULL);
+  apply_video_mute (self);
+}
+
+gboolean
+quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error)
+{
+  GstElement *replacement;
+
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+  g_return_val_if_fail (video != NULL, FALSE);
+
+  if (g_str_equal (video, self->video))
+    return TRUE;
+
+  if (!self->built)
+    {
+      g_free (self->video);
+      self->video = g_strdup (video);
+      return parse_video (self, error);
+    }
+
+  if (self->video_source == NULL || g_str_equal (video, "none"))
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "A call cannot start or stop sending video; mute the camera instead");
+      return FALSE;
+    }
+
+  replacement = _quartet_media_make_video_source (video, error);
+  if (replacement == NULL)
+    return FALSE;
+
+  _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
+  self->video_source = replacement;
+  g_free (self->video);
+  self->video = g_strdup (video);
+  parse_video (self, NULL);
+  return TRUE;
+}
+
+GstSample *
+quartet_media_get_local_frame (QuartetMedia *self)
+{
+  GstSample *sample;
+
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
+
+  g_mutex_lock (&self->preview_lock);
+  sample = self->preview_frame != NULL ? gst_sample_ref (self->preview_frame) : NULL;
+  g_mutex_unlock (&self->preview_lock);
+  return sample;
 }
 
 static GstPad *

@@ -24,7 +24,8 @@ G_DECLARE_FINAL_TYPE (QuartetMedia, quartet_media, QUARTET, MEDIA, GObject)
 GQuark quartet_media_error_quark (void);
 
 /* @video: "pattern:N" (videotestsrc pattern N, a number or a name such as
- * "pattern:ball"), "camera" or "none".
+ * "pattern:ball"), "camera" (the first one), "camera:NAME" (by display name
+ * or device path) or "none".
  * @audio: "tone", "mic" or "none".
  *
  * Signal "error" (GstObject *source, GError *error): an element of the
@@ -53,5 +54,15 @@ gboolean quartet_media_has_audio (QuartetMedia *self);
 /* Without renegotiation: muted audio is silence, muted video black frames. */
 void quartet_media_set_audio_muted (QuartetMedia *self, gboolean muted);
 void quartet_media_set_video_muted (QuartetMedia *self, gboolean muted);
+
+/* Switches the camera (or test pattern) while the call runs, without
+ * renegotiation: every peer keeps its stream. Fails with NO_DEVICE or
+ * INVALID_SOURCE, and the old source stays. A media started without video
+ * cannot get one ("none" is refused too: mute instead). */
+gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error);
+
+/* (transfer full) (nullable): the last local preview frame, video/x-raw
+ * format=RGB 320x240, for the self tile; NULL before the first one. */
+GstSample *quartet_media_get_local_frame (QuartetMedia *self);
 
 G_END_DECLS

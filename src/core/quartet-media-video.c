@@ -1,0 +1,161 @@
+/* quartet-media-video.c: the local video source, and switching it while a call runs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A video source is a bin with one "src" pad that always produces
+ * QUARTET_MEDIA_VIDEO_CAPS, whatever is inside (a test pattern, or a
+ * camera with the converters it needs). That fixed output is what lets us
+ * swap a source under a running encoder without renegotiating any peer.
+ */
+#define G_LOG_DOMAIN "quartet-media"
+
+#include "quartet-media-private.h"
+
+#include <string.h>
+
+/* Does @device answer to @name: its display name, or one of the paths the
+ * v4l2 and PipeWire providers publish? */
+static gboolean
+device_has_name (GstDevice *device, const char *name)
+{
+  static const char *const path_keys[] = { "device.path", "api.v4l2.path", "object.path" };
+  g_autofree char *display_name = gst_device_get_display_name (device);
+  g_autoptr (GstStructure) properties = gst_device_get_properties (device);
+
+  if (g_strcmp0 (display_name, name) == 0)
+    return TRUE;
+
+  for (gsize i = 0; properties != NULL && i < G_N_ELEMENTS (path_keys); i++)
+    if (g_strcmp0 (gst_structure_get_string (properties, path_keys[i]), name) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+/* (transfer floating) a source element for the camera called @name, or the
+ * first camera when @name is NULL. */
+static GstElement *
+make_camera (const char *name, GError **error)
+{
+  g_autoptr (GstDeviceMonitor) monitor = NULL;
+  GstElement *element = NULL;
+  GList *devices;
+
+  if (name == NULL)
+    return _quartet_media_make_device_source ("Video/Source", error);
+
+  monitor = gst_device_monitor_new ();
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  if (gst_device_monitor_start (monitor))
+    {
+      devices = gst_device_monitor_get_devices (monitor);
+      for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+        if (device_has_name (l->data, name))
+          element = gst_device_create_element (l->data, NULL);
+      g_list_free_full (devices, gst_object_unref);
+      gst_device_monitor_stop (monitor);
+    }
+
+  if (element == NULL)
+    g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
+                 "The camera '%s' was not found", name);
+  return element;
+}
+
+GstElement *
+_quartet_media_make_video_source (const char *video, GError **error)
+{
+  gboolean camera = g_str_equal (video, "camera") || g_str_has_prefix (video, "camera:");
+  GstElement *chain[5];
+  GstElement *bin;
+  g_autoptr (GstPad) src = NULL;
+  gsize n = 0;
+
+  if (camera)
+    chain[n++] = make_camera (video[strlen ("camera")] == ':' ? video + strlen ("camera:") : NULL,
+                              error);
+  else if (g_str_has_prefix (video, "pattern:"))
+    chain[n++] = _quartet_media_make_test_pattern (video + strlen ("pattern:"), error);
+  else
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "Unknown video source '%s' (use pattern:N, camera, camera:NAME or none)", video);
+      return NULL;
+    }
+  if (chain[0] == NULL)
+    return NULL;
+
+  if (camera)
+    {
+      /* A camera offers what it offers: scale and convert to what we send. */
+      chain[n++] = gst_element_factory_make ("videoconvert", NULL);
+      chain[n++] = gst_element_factory_make ("videoscale", NULL);
+      chain[n++] = gst_element_factory_make ("videorate", NULL);
+    }
+  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_VIDEO_CAPS);
+
+  bin = gst_bin_new ("video-source");
+  for (gsize i = 0; i < n; i++)
+    gst_bin_add (GST_BIN (bin), chain[i]);
+  for (gsize i = 0; i + 1 < n; i++)
+    gst_element_link (chain[i], chain[i + 1]);
+
+  src = gst_element_get_static_pad (chain[n - 1], "src");
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
+  return bin;
+}
+
+static GstPadProbeReturn
+drop_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+static GstPadProbeReturn
+drop_stream_start_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_STREAM_START)
+    return GST_PAD_PROBE_DROP;
+  return GST_PAD_PROBE_OK;
+}
+
+/* Puts @replacement (a bin from _quartet_media_make_video_source(), not
+ * yet in the pipeline) where @old is, while the pipeline plays.
+ *
+ * The old source's output is dropped from now on, so that it never pushes
+ * into an unlinked pad (which would be a "not-linked" error). The new
+ * source counts its time from zero when it starts; its pad offset moves
+ * that to the pipeline's running time, so the encoder and every peer's RTP
+ * timestamps go on without a jump. Downstream it is the same stream: its
+ * stream-start is dropped (a new one would make tees and encoders start
+ * over), its segment and identical caps pass. */
+void
+_quartet_media_replace_video_source (GstPipeline *pipeline,
+                                     GstElement *old,
+                                     GstElement *replacement)
+{
+  g_autoptr (GstPad) old_src = gst_element_get_static_pad (old, "src");
+  g_autoptr (GstPad) new_src = gst_element_get_static_pad (replacement, "src");
+  g_autoptr (GstPad) downstream = gst_pad_get_peer (old_src);
+  g_autoptr (GstClock) clock = gst_pipeline_get_clock (pipeline);
+  GstClockTime now = gst_clock_get_time (clock);
+  GstClockTime running_time = now - gst_element_get_base_time (GST_ELEMENT (pipeline));
+
+  gst_pad_add_probe (old_src, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, drop_cb, NULL, NULL);
+  if (downstream != NULL)
+    gst_pad_unlink (old_src, downstream);
+
+  gst_element_set_locked_state (old, TRUE);
+  gst_element_set_state (old, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (pipeline), old);
+
+  gst_bin_add (GST_BIN (pipeline), replacement);
+  gst_pad_set_offset (new_src, (gint64)running_time);
+  gst_pad_add_probe (new_src, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, drop_stream_start_cb, NULL,
+                     NULL);
+  if (downstream != NULL)
+    gst_pad_link (new_src, downstream);
+  gst_element_set_start_time (replacement, GST_CLOCK_TIME_NONE);
+  gst_element_set_base_time (replacement, now);
+  gst_element_sync_state_with_parent (replacement);
+}
