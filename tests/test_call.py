@@ -46,10 +46,10 @@ class CallTestCase(CliTestCase):
     def stats_from(self, process, user):
         return [e for e in process.events if e["event"] == "stats" and e["user"] == user]
 
-    def assert_receives_video(self, process, user, colour):
+    def assert_receives_video(self, process, user, colour, fluent_seconds=2):
         stats = self.stats_from(process, user)
         fluent = [s for s in stats if s["fps"] >= 25]
-        self.assertGreaterEqual(len(fluent), 2, "not >= 25 fps from %s: %s" % (
+        self.assertGreaterEqual(len(fluent), fluent_seconds, "not >= 25 fps from %s: %s" % (
             user, [s["fps"] for s in stats]))
         self.assertEqual(dominant(fluent[-1]["average_rgb"]), colour,
                          "wrong picture from %s: %s" % (user, fluent[-1]["average_rgb"]))

@@ -59,6 +59,7 @@ typedef struct
   QuartetCliOutput *output;
   QuartetXmppConnection *connection;
   QuartetCliCall *call;
+  char **discovered_ice_servers;
   GMainLoop *loop;
   int exit_code;
   int signals_seen;
@@ -78,6 +79,7 @@ static void
 cli_clear (Cli *cli)
 {
   g_clear_pointer (&cli->call, quartet_cli_call_free);
+  g_clear_pointer (&cli->discovered_ice_servers, g_strfreev);
   quartet_cli_call_options_clear (&cli->call_options);
   g_strfreev (cli->users);
   g_clear_object (&cli->connection);
@@ -318,8 +320,9 @@ start_calls (Cli *cli)
   g_autoptr (GError) error = NULL;
   gboolean started;
 
-  cli->call = quartet_cli_call_new (&cli->call_options, cli->connection, cli->output,
-                                    on_call_done_cb, cli);
+  cli->call = quartet_cli_call_new (&cli->call_options,
+                                    (const char *const *)cli->discovered_ice_servers,
+                                    cli->connection, cli->output, on_call_done_cb, cli);
   if (g_str_equal (cli->command, "call"))
     started = quartet_cli_call_place (cli->call, (const char *const *)cli->users, &error);
   else
@@ -335,6 +338,37 @@ start_calls (Cli *cli)
 
   if (cli->timeout > 0)
     g_timeout_add_seconds (cli->timeout, on_listen_timeout_cb, cli);
+}
+
+static void
+on_ice_servers_discovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+
+  cli->discovered_ice_servers = quartet_xmpp_connection_discover_ice_servers_finish (
+      QUARTET_XMPP_CONNECTION (source), result, &error);
+  if (cli->discovered_ice_servers == NULL)
+    g_info ("The server names no STUN or TURN service: %s", error->message);
+  else
+    g_info ("The server named %u STUN/TURN services",
+            g_strv_length (cli->discovered_ice_servers));
+  start_calls (cli);
+}
+
+/* Without --stun or --turn, use what the XMPP server offers (XEP-0215),
+ * as a QuickBlox SDK app would. */
+static void
+discover_ice_servers (Cli *cli)
+{
+  if (cli->call_options.stun != NULL || cli->call_options.turn != NULL)
+    {
+      start_calls (cli);
+      return;
+    }
+
+  quartet_xmpp_connection_discover_ice_servers_async (cli->connection,
+                                                      on_ice_servers_discovered_cb, cli);
 }
 
 static void
@@ -357,7 +391,7 @@ on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else if (g_str_equal (cli->command, "send-signal"))
     send_signal_and_quit (cli);
   else
-    start_calls (cli);
+    discover_ice_servers (cli);
 }
 
 static gboolean

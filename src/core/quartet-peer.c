@@ -413,6 +413,7 @@ shut_down (QuartetPeer *self)
   /* Stop feeding first: the tees go on for the other peers. */
   _quartet_peer_send_stop (self->send);
 
+  _quartet_peer_release_ice (self->webrtcbin);
   /* This waits for webrtcbin's threads: after it, none of our callbacks run. */
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
