@@ -28,6 +28,7 @@ typedef struct
 {
   /* account options, shared by every command */
   char *jid;
+  char *app_id;
   char *password;
   char *password_file;
   char *server;
@@ -86,6 +87,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_pointer (&cli->output, quartet_cli_output_free);
   g_free (cli->jid);
+  g_free (cli->app_id);
   if (cli->password != NULL)
     memset (cli->password, 0, strlen (cli->password));
   g_free (cli->password);
@@ -454,6 +456,38 @@ read_password (Cli *cli, GError **error)
   return TRUE;
 }
 
+/* --jid 42@chat.example --app-id 97 signs in as 42-97@chat.example, the
+ * JID a QuickBlox application gives user 42: the user id others call is
+ * then 42, as in the QuickBlox SDKs. */
+static gboolean
+apply_app_id (Cli *cli, GError **error)
+{
+  const char *at = strchr (cli->jid, '@');
+  g_autofree char *local = at != NULL ? g_strndup (cli->jid, at - cli->jid) : NULL;
+  guint64 number;
+  char *jid;
+
+  if (!g_ascii_string_to_unsigned (cli->app_id, 10, 1, G_MAXINT64, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "--app-id must be a QuickBlox application id (a number), not “%s”",
+                   cli->app_id);
+      return FALSE;
+    }
+  if (local == NULL || !g_ascii_string_to_unsigned (local, 10, 1, G_MAXINT64, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   "With --app-id, --jid is USER-ID@CHAT-DOMAIN (a QuickBlox user id), not “%s”",
+                   cli->jid);
+      return FALSE;
+    }
+
+  jid = g_strdup_printf ("%s-%s%s", local, cli->app_id, at);
+  g_free (cli->jid);
+  cli->jid = jid;
+  return TRUE;
+}
+
 static gboolean
 create_connection (Cli *cli, GError **error)
 {
@@ -470,6 +504,9 @@ create_connection (Cli *cli, GError **error)
     return FALSE;
 
   if (cli->server != NULL && !parse_server (cli->server, &host, &port, error))
+    return FALSE;
+
+  if (cli->app_id != NULL && !apply_app_id (cli, error))
     return FALSE;
 
   cli->connection = quartet_xmpp_connection_new (cli->jid, cli->password);
@@ -509,6 +546,9 @@ create_option_context (Cli *cli)
 {
   const GOptionEntry account_entries[] = {
     { "jid", 'j', 0, G_OPTION_ARG_STRING, &cli->jid, "Account address (name@server)", "JID" },
+    { "app-id", 0, 0, G_OPTION_ARG_STRING, &cli->app_id,
+      "QuickBlox application id: --jid USER-ID@CHAT-DOMAIN signs in as USER-ID-APP-ID@CHAT-DOMAIN",
+      "N" },
     { "password", 'p', 0, G_OPTION_ARG_STRING, &cli->password,
       "Password (visible to other local users: prefer --password-file)", "PASSWORD" },
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file,
