@@ -22,6 +22,7 @@
 #include "quartet-enums.h"
 #include "quartet-jid.h"
 #include "quartet-roster.h"
+#include "quartet-xmpp-requests.h"
 #include "quartet-strophe-source.h"
 #include "quartet-xmpp-attempt.h"
 #include "quartet-xmpp-resolver.h"
@@ -60,7 +61,7 @@ struct _QuartetXmppConnection
 
   GTask *connect_task;
   GTask *disconnect_task;
-  GHashTable *pending_iqs; /* id -> GTask of _quartet_xmpp_connection_send_iq_async() */
+  QuartetXmppRequests *requests; /* IQs waiting for their answer */
   GCancellable *attempt_cancellable;
   guint login_tick_id;
   gint64 login_deadline_us;
@@ -301,28 +302,13 @@ schedule_reconnect (QuartetXmppConnection *self)
   self->reconnect_id = g_timeout_add (delay, on_reconnect_timeout_cb, self);
 }
 
-/* A request whose answer can no longer come fails at once. */
-static void
-fail_pending_iqs (QuartetXmppConnection *self)
-{
-  g_autoptr (GHashTable) pending = g_steal_pointer (&self->pending_iqs);
-  GHashTableIter iter;
-  GTask *task;
-
-  self->pending_iqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  g_hash_table_iter_init (&iter, pending);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&task))
-    g_task_return_new_error (task, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_CONNECTION_LOST,
-                             "The connection to the server was lost before it answered");
-}
-
 static void
 handle_connection_closed (QuartetXmppConnection *self, GError *error)
 {
   gboolean was_connected = self->state == QUARTET_XMPP_STATE_CONNECTED;
 
   stop_timers (self);
-  fail_pending_iqs (self);
+  quartet_xmpp_requests_fail_all (self->requests);
   g_clear_pointer (&self->bound_jid, g_free);
   quartet_roster_mark_all_unavailable (self->roster);
 
@@ -791,7 +777,7 @@ quartet_xmpp_connection_finalize (GObject *object)
   g_clear_pointer (&self->cafile, g_free);
   g_clear_pointer (&self->trusted_fingerprint, g_free);
   g_clear_pointer (&self->bound_jid, g_free);
-  g_clear_pointer (&self->pending_iqs, g_hash_table_unref);
+  g_clear_pointer (&self->requests, quartet_xmpp_requests_free);
   quartet_xmpp_attempt_reset (&self->attempt);
 
   G_OBJECT_CLASS (quartet_xmpp_connection_parent_class)->finalize (object);
@@ -884,7 +870,7 @@ quartet_xmpp_connection_init (QuartetXmppConnection *self)
   self->keepalive_interval_s = 30;
   self->login_timeout_s = 20;
   self->roster = quartet_roster_new ();
-  self->pending_iqs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->requests = quartet_xmpp_requests_new ();
   self->logger.handler = on_strophe_log_cb;
   self->logger.userdata = self;
   self->ctx = xmpp_ctx_new (NULL, &self->logger);
@@ -1159,47 +1145,6 @@ _quartet_xmpp_connection_send_raw (QuartetXmppConnection *self, const char *xml,
   return TRUE;
 }
 
-static void
-free_stanza (gpointer stanza)
-{
-  xmpp_stanza_release (stanza);
-}
-
-/* The condition of an <iq type="error">, e.g. "service-unavailable". */
-static const char *
-error_condition (xmpp_stanza_t *iq)
-{
-  xmpp_stanza_t *error = xmpp_stanza_get_child_by_name (iq, "error");
-  xmpp_stanza_t *child = error != NULL ? xmpp_stanza_get_children (error) : NULL;
-
-  for (; child != NULL; child = xmpp_stanza_get_next (child))
-    if (xmpp_stanza_is_tag (child)
-        && g_strcmp0 (xmpp_stanza_get_ns (child), "urn:ietf:params:xml:ns:xmpp-stanzas") == 0)
-      return xmpp_stanza_get_name (child);
-  return "undefined-condition";
-}
-
-static int
-on_iq_answer_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
-{
-  QuartetXmppConnection *self = userdata;
-  const char *id = xmpp_stanza_get_id (stanza);
-  gpointer key = NULL, task_pointer = NULL;
-  g_autoptr (GTask) task = NULL;
-
-  if (id == NULL || !g_hash_table_steal_extended (self->pending_iqs, id, &key, &task_pointer))
-    return 0;
-  g_free (key);
-  task = task_pointer;
-
-  if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") == 0)
-    g_task_return_pointer (task, xmpp_stanza_copy (stanza), free_stanza);
-  else
-    g_task_return_new_error (task, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_REFUSED,
-                             "The server refused the request (%s)", error_condition (stanza));
-  return 0;
-}
-
 /* Sends @iq (type get or set; its id is replaced) and completes with the
  * answer: a copy of the <iq type="result">, or QUARTET_XMPP_ERROR_REFUSED
  * for an error answer, or CONNECTION_LOST when the connection closes
@@ -1211,7 +1156,6 @@ _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
                                         gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
-  g_autofree char *id = g_strdup_printf ("q-%08x%08x", g_random_int (), g_random_int ());
 
   g_task_set_source_tag (task, _quartet_xmpp_connection_send_iq_async);
   if (self->state != QUARTET_XMPP_STATE_CONNECTED)
@@ -1221,10 +1165,7 @@ _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
       return;
     }
 
-  xmpp_stanza_set_id (iq, id);
-  xmpp_id_handler_add (self->conn, on_iq_answer_cb, id, self);
-  xmpp_send (self->conn, iq);
-  g_hash_table_insert (self->pending_iqs, g_steal_pointer (&id), g_steal_pointer (&task));
+  quartet_xmpp_requests_send (self->requests, self->conn, iq, g_steal_pointer (&task));
 }
 
 /* (transfer full): the <iq type="result">; free with xmpp_stanza_release(). */
