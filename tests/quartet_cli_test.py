@@ -31,17 +31,21 @@ class CliProcess:
         self.events = []
 
     def next_event(self, name):
-        deadline = time.monotonic() + TIMEOUT
+        return self.next_matching(lambda event: event["event"] == name, repr(name))
+
+    def next_matching(self, predicate, what, timeout=TIMEOUT):
+        """Reads events until one satisfies @predicate; returns it."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             line = self.process.stdout.readline()
             if not line:
-                raise AssertionError("listener exited (%s) before %r: %s" % (
-                    self.process.wait(), name, self.process.stderr.read()))
+                raise AssertionError("process exited (%s) before %s: %s" % (
+                    self.process.wait(), what, self.process.stderr.read()))
             event = json.loads(line)
             self.events.append(event)
-            if event["event"] == name:
+            if predicate(event):
                 return event
-        raise AssertionError("no %r event within %d s" % (name, TIMEOUT))
+        raise AssertionError("no %s within %d s" % (what, timeout))
 
     def events_named(self, name):
         return [e for e in self.events if e["event"] == name]

@@ -118,7 +118,7 @@ class MeshTest(CallTestCase):
     def mesh_call(self, callees):
         colours = [BLUE, GREEN, BLUE]
         bots = [self.bot(i, colours[n], "--auto-answer") for n, i in enumerate(callees)]
-        alice = self.caller(callees, RED, "--duration", "5")
+        alice = self.caller(callees, RED, "--duration", "8")
         self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
         # The others go on without the initiator until they hang up too.
         for bot in bots:

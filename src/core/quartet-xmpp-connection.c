@@ -61,6 +61,7 @@ struct _QuartetXmppConnection
 
   GTask *connect_task;
   GTask *disconnect_task;
+  GPtrArray *disconnect_waiters; /* later disconnect_async() calls while signing out */
   QuartetXmppRequests *requests; /* IQs waiting for their answer */
   GCancellable *attempt_cancellable;
   guint login_tick_id;
@@ -270,9 +271,12 @@ static void
 complete_disconnect (QuartetXmppConnection *self)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->disconnect_task);
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->disconnect_waiters);
 
   if (task != NULL)
     g_task_return_boolean (task, TRUE);
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
 }
 
 static gboolean
@@ -1057,7 +1061,17 @@ quartet_xmpp_connection_disconnect_async (QuartetXmppConnection *self,
   complete_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                        "Signed out before the connection was ready"));
 
-  if (self->conn == NULL || !xmpp_conn_is_connected (self->conn) || self->disconnect_task)
+  /* Already signing out: what was queued before (a hangUp, say) must still
+   * reach the server, so this one waits for the same end. */
+  if (self->disconnect_task != NULL)
+    {
+      if (self->disconnect_waiters == NULL)
+        self->disconnect_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->disconnect_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  if (self->conn == NULL || !xmpp_conn_is_connected (self->conn))
     {
       release_strophe_connection (self);
       set_state (self, QUARTET_XMPP_STATE_DISCONNECTED);
