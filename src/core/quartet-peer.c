@@ -466,8 +466,11 @@ shut_down (QuartetPeer *self)
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   g_signal_handlers_disconnect_by_data (self->media, self);
 
-  _quartet_peer_receive_stop (self->receive);
+  /* The bin's streaming threads stop before its pads on the shared
+   * playback mixer go: audiomixer (1.22.0) may still touch a pad released
+   * while a buffer is on its way into it. */
   gst_element_set_state (self->bin, GST_STATE_NULL);
+  _quartet_peer_receive_stop (self->receive);
 
   pipeline = quartet_media_get_pipeline (self->media);
   if (GST_OBJECT_PARENT (self->bin) == GST_OBJECT (pipeline))
