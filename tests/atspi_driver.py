@@ -1,0 +1,159 @@
+"""Finding and pressing the app's controls through AT-SPI (pyatspi), by
+accessible name and role, the way a screen reader sees the app.
+
+GTK 4.8 sends no reliable "children-changed" events for every change, so
+lookups walk the tree afresh each time and poll until a deadline.
+"""
+import ctypes
+import ctypes.util
+import time
+
+import pyatspi
+
+TIMEOUT = 30
+
+
+class NotFound(AssertionError):
+    pass
+
+
+def find_app(name="quartet", timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            try:
+                app = desktop.getChildAtIndex(i)
+                if app is not None and app.name == name:
+                    return app
+            except Exception:  # an app that went away while we looked
+                continue
+        time.sleep(0.2)
+    raise NotFound("no accessible application named %r" % name)
+
+
+def walk(root, max_depth=40):
+    """Every accessible under root (breadth first), skipping broken ones."""
+    queue = [(root, 0)]
+    while queue:
+        node, depth = queue.pop(0)
+        yield node
+        if depth >= max_depth:
+            continue
+        try:
+            count = node.childCount
+        except Exception:
+            continue
+        for i in range(count):
+            try:
+                child = node.getChildAtIndex(i)
+            except Exception:
+                continue
+            if child is not None:
+                queue.append((child, depth + 1))
+
+
+def role_name(node):
+    try:
+        return node.getRoleName()
+    except Exception:
+        return ""
+
+
+def is_showing(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_SHOWING)
+    except Exception:
+        return False
+
+
+def find_all(root, name=None, role=None, predicate=None, showing=True):
+    found = []
+    for node in walk(root):
+        try:
+            node_name = node.name
+        except Exception:
+            continue
+        if name is not None and node_name != name:
+            continue
+        if role is not None and role_name(node) != role:
+            continue
+        if predicate is not None and not predicate(node):
+            continue
+        if showing and not is_showing(node):
+            continue
+        found.append(node)
+    return found
+
+
+def wait_for(root, name=None, role=None, predicate=None, timeout=TIMEOUT, count=1,
+             showing=True):
+    """Polls until at least `count` matching accessibles exist; returns them."""
+    deadline = time.monotonic() + timeout
+    found = []
+    while time.monotonic() < deadline:
+        found = find_all(root, name, role, predicate, showing)
+        if len(found) >= count:
+            return found
+        time.sleep(0.25)
+    raise NotFound("found %d of %d accessible(s) named %r with role %r" % (
+        len(found), count, name, role))
+
+
+def wait_gone(root, name=None, role=None, predicate=None, timeout=TIMEOUT):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not find_all(root, name, role, predicate):
+            return
+        time.sleep(0.25)
+    raise AssertionError("accessible %r (%r) still there after %d s" % (name, role, timeout))
+
+
+def press(node):
+    """Runs the first action of a button, check box or switch ("click")."""
+    action = node.queryAction()
+    if action.nActions < 1:
+        raise AssertionError("%r has no action" % node.name)
+    action.doAction(0)
+
+
+def extents(node):
+    """(x, y, width, height) on the screen."""
+    box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    return box.x, box.y, box.width, box.height
+
+
+def description(node):
+    try:
+        return node.description
+    except Exception:
+        return ""
+
+
+def press_keys(display_name, keysym_names):
+    """Sends a key combination such as ("Control_L", "h") through XTest, as
+    a keyboard would, to the window that has the focus."""
+    x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
+    xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XStringToKeysym.restype = ctypes.c_ulong
+    x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+    x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                       ctypes.c_ulong]
+    display = x11.XOpenDisplay(display_name.encode())
+    if not display:
+        raise AssertionError("cannot open display %s" % display_name)
+    try:
+        codes = [x11.XKeysymToKeycode(display, x11.XStringToKeysym(k.encode()))
+                 for k in keysym_names]
+        for code in codes:
+            xtst.XTestFakeKeyEvent(display, code, 1, 0)
+        for code in reversed(codes):
+            xtst.XTestFakeKeyEvent(display, code, 0, 0)
+        x11.XFlush(display)
+    finally:
+        x11.XCloseDisplay(display)

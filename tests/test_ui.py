@@ -1,0 +1,283 @@
+#!/usr/bin/python3
+"""The real `quartet` app on a headless X server, driven through AT-SPI by
+accessible names, against a real Prosody and real quartet-cli bots.
+
+- sign in (a wrong password first: the error is told; then the right one),
+  select three bots, place a video call, see four tiles, and check two
+  screenshots a second apart: each quarter of the grid shows its own
+  person's picture, and the bots' moving test patterns move;
+- a bot calls: the dialog names the caller, Answer shows two tiles, a call
+  from a third person meanwhile is refused as busy and told, Ctrl+H hangs up
+  and the call view closes;
+- a bot calls and the user declines; a bot calls and gives up (NOT_ANSWER /
+  hang-up before an answer): the dialog goes and a missed call is told.
+
+The screenshot of the 4-party call is kept as quartet-call.png in the build
+dir (QUARTET_ARTIFACT_DIR), for the README.
+"""
+import os
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ui_session  # noqa: E402
+from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # noqa: E402
+
+APP = os.environ.get("QUARTET_APP")
+SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
+ARTIFACT_DIR = os.environ.get("QUARTET_ARTIFACT_DIR", ".")
+SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
+                                         "the quartet app was not built ($QUARTET_APP)")
+
+# What each person sends: the app a still red picture (its own preview), the
+# bots the three test patterns that move (a ball, SMPTE bars with a noise
+# patch, snow), so every remote quarter can be told apart and seen moving.
+APP_VIDEO = "pattern:red"
+BOT_VIDEO = {"bob": "pattern:ball", "carol": "pattern:smpte", "dave": "pattern:snow"}
+TIMEOUT = 90 if SANITIZED else 45
+
+
+def changed_fraction(width, a, b, box, threshold=40):
+    """Share of the pixels of box (x, y, w, h) that differ by more than threshold."""
+    x0, y0, w, h = box
+    changed = total = 0
+    for y in range(y0, y0 + h, 2):
+        row = y * width * 3
+        for x in range(x0, x0 + w, 2):
+            i = row + x * 3
+            total += 1
+            if (abs(a[i] - b[i]) + abs(a[i + 1] - b[i + 1]) + abs(a[i + 2] - b[i + 2])) > threshold:
+                changed += 1
+    return changed / max(total, 1)
+
+
+@unittest.skipIf(WHY_NOT, WHY_NOT or "")
+class UiTestCase(CliTestCase):
+    users = ["alice", "bob", "carol", "dave"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.session = ui_session.UiSession()
+        cls.session.start()
+        global driver
+        import atspi_driver as driver  # after the session bus exists
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.session.close()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.bots = []
+        os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
+
+    def tearDown(self):
+        for bot in self.bots:
+            bot.stop()
+        if self.session.app is not None and self.session.app.poll() is None:
+            self.quit_app()
+        output = self.session.app_output() if self.session.app_log else ""
+        code = self.session.stop_app()
+        self.session.app = None
+        if code not in (0, None):
+            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
+
+    # -- helpers ---------------------------------------------------------------
+    def bot(self, index, *args):
+        user = self.account(index)["username"]
+        bot = CliProcess("listen", self.account_args(index) + [
+            "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args))
+        self.bots.append(bot)
+        bot.next_event("roster")
+        return bot
+
+    def caller(self, index, *args):
+        user = self.account(index)["username"]
+        caller = CliProcess("call", self.account_args(index) + [
+            "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args)
+            + [self.account(0)["jid"]])
+        self.bots.append(caller)
+        return caller
+
+    def start_app(self, password=None):
+        args = ["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
+                "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
+                "--video", APP_VIDEO, "--audio", "tone"]
+        env = {"GSETTINGS_SCHEMA_DIR": SCHEMA_DIR} if SCHEMA_DIR else {}
+        self.session.start_app(APP, args, password=password, extra_env=env)
+        try:
+            self.app = driver.find_app(timeout=TIMEOUT)
+        except AssertionError:
+            self.fail("the app did not appear on the accessibility bus:\n"
+                      + self.session.app_output()[-4000:])
+
+    def wait(self, name=None, role=None, **kwargs):
+        kwargs.setdefault("timeout", TIMEOUT)
+        try:
+            return driver.wait_for(self.app, name, role, **kwargs)
+        except driver.NotFound as error:
+            raise AssertionError("%s\n--- app ---\n%s" % (error,
+                                                         self.session.app_output()[-4000:]))
+
+    def press(self, name, role="push button"):
+        driver.press(self.wait(name, role)[0])
+
+    def sign_in(self):
+        self.start_app(password=self.account(0)["password"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+        self.wait("Select Bob", "check box")
+
+    def tiles(self):
+        grid = self.wait("Call participants")[0]
+        return [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+
+    def wait_tiles(self, count):
+        deadline = time.monotonic() + TIMEOUT
+        names = []
+        while time.monotonic() < deadline:
+            names = sorted(t.name for t in self.tiles() if t is not None)
+            if len(names) == count:
+                return names
+            time.sleep(0.25)
+        self.fail("expected %d tiles, saw %s" % (count, names))
+
+    def wait_connected(self, names):
+        deadline = time.monotonic() + TIMEOUT
+        states = {}
+        while time.monotonic() < deadline:
+            states = {t.name: driver.description(t) for t in self.tiles() if t is not None}
+            if all(states.get(n) == "Connected" for n in names):
+                return
+            time.sleep(0.25)
+        self.fail("not all connected: %s" % states)
+
+    def quit_app(self):
+        # Ctrl+Q (app.quit) signs out and quits, as a user would.
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "q"))
+        try:
+            self.session.app.wait(20)
+        except Exception:
+            pass
+
+
+class GroupCallTest(UiTestCase):
+    @unittest.skipIf(SANITIZED, "the app and three sanitized bots decoding three streams each do "
+                                "not fit two cores; the plain build runs it")
+    def test_sign_in_and_four_party_video_call(self):
+        bots = [self.bot(i, "--auto-answer") for i in (1, 2, 3)]
+
+        # A wrong password is told as such, and the form stays.
+        self.start_app(password="not-the-password")
+        self.press("Sign in")
+        error = self.wait("Sign-in error", "label")[0]
+        self.assertIn("Wrong address or password", driver.description(error))
+        password = self.wait("Password", "password text", timeout=5)
+        password[0].queryEditableText().setTextContents(self.account(0)["password"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+
+        for name in ("Bob", "Carol", "Dave"):
+            driver.press(self.wait("Select " + name, "check box")[0])
+        self.press("Video call")
+
+        self.assertEqual(self.wait_tiles(4), ["Alice (you)", "Bob", "Carol", "Dave"])
+        self.wait_connected(["Bob", "Carol", "Dave"])
+        for bot in bots:
+            bot.next_event("peer-connection-state-changed")
+
+        tiles = {t.name: driver.extents(t) for t in self.tiles()}
+        grid = driver.extents(self.wait("Call participants")[0])
+        self.assert_two_by_two(grid, tiles)
+
+        time.sleep(2)  # the first frames, through every decoder
+        width, _, first = self.session.screenshot()
+        time.sleep(1)
+        width, height, second = self.session.screenshot()
+        ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-call.png"), width, height,
+                             second)
+
+        signatures = {n: ui_session.region_signature(width, second, inner(box))
+                      for n, box in tiles.items()}
+        names = sorted(signatures)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                self.assertGreater(ui_session.signature_distance(signatures[a], signatures[b]),
+                                   15, "%s and %s look alike" % (a, b))
+        red = ui_session.mean_colour(signatures["Alice (you)"])
+        self.assertGreater(red[0], red[1] + 60, "own preview is not red: %s" % (red,))
+        for name in ("Bob", "Carol", "Dave"):
+            moved = changed_fraction(width, first, second, inner(tiles[name]))
+            self.assertGreater(moved, 0.002, "%s's video did not move (%.4f)" % (name, moved))
+
+        self.press("Hang up")
+        self.wait("Search contacts")
+        for bot in bots:
+            self.assertEqual(bot.next_event("hang-up")["user"], "alice@localhost")
+
+    def assert_two_by_two(self, grid, tiles):
+        gx, gy, gw, gh = grid
+        quarters = set()
+        for name, (x, y, w, h) in tiles.items():
+            self.assertTrue(w > gw / 3 and h > gh / 3, "%s's tile is too small" % name)
+            quarters.add((x + w / 2 > gx + gw / 2, y + h / 2 > gy + gh / 2))
+        self.assertEqual(len(quarters), 4, "tiles do not fill the four quarters: %s" % tiles)
+
+
+def inner(box, margin=0.12):
+    """The middle of a tile, away from its rounded corners and name label."""
+    x, y, w, h = box
+    return (int(x + w * margin), int(y + h * margin), int(w * (1 - 2 * margin)),
+            int(h * (1 - 2 * margin)))
+
+
+class IncomingCallTest(UiTestCase):
+    def test_answer_busy_and_hang_up(self):
+        self.sign_in()
+        bob = self.caller(1, "--duration", "60")
+
+        dialog_text = self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""),
+                                role="label")
+        self.assertTrue(dialog_text)
+        self.press("Answer")
+        self.assertEqual(self.wait_tiles(2), ["Alice (you)", "Bob"])
+        self.wait_connected(["Bob"])
+
+        # Carol calls meanwhile: the engine says busy, the user is told.
+        carol = self.caller(2, "--answer-timeout", "20")
+        self.wait("Missed call from Carol: you were busy", "label")
+        self.assertEqual(carol.read_all(), EXIT_FAILED)
+        self.assertEqual(carol.events_named("reject")[0]["user"], "alice@localhost")
+
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "h"))
+        self.wait("Search contacts")
+        driver.wait_gone(self.app, "Call participants", timeout=TIMEOUT)
+        bob.next_event("hang-up")
+        self.assertEqual(bob.read_all(), EXIT_OK)
+
+    def test_decline(self):
+        self.sign_in()
+        bob = self.caller(1, "--answer-timeout", "30")
+        self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""), role="label")
+        self.press("Decline")
+        self.assertEqual(bob.read_all(), EXIT_FAILED)
+        self.assertEqual(bob.events_named("reject")[0]["user"], "alice@localhost")
+        driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
+                         timeout=TIMEOUT)
+
+    def test_not_answered(self):
+        self.sign_in()
+        bob = self.caller(1, "--answer-timeout", "3", "--dialing-interval", "1")
+        self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""), role="label")
+        self.assertEqual(bob.read_all(), EXIT_FAILED)
+        self.assertTrue(bob.events_named("not-answer"))
+        driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
+                         timeout=TIMEOUT)
+        self.wait("Missed call from Bob", "label")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
