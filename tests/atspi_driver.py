@@ -32,11 +32,23 @@ def find_app(name="quartet", timeout=TIMEOUT):
     raise NotFound("no accessible application named %r" % name)
 
 
-def walk(root, max_depth=40):
-    """Every accessible under root (breadth first), skipping broken ones."""
+def is_visible(node):
+    try:
+        return node.getState().contains(pyatspi.STATE_VISIBLE)
+    except Exception:
+        return False
+
+
+def walk(root, max_depth=40, visible_only=True):
+    """Every accessible under root (breadth first), skipping broken ones.
+
+    GTK 4.8 sets "showing" only on windows, so what is on screen is what is
+    visible with all its ancestors visible: a hidden subtree is skipped."""
     queue = [(root, 0)]
     while queue:
         node, depth = queue.pop(0)
+        if visible_only and depth > 0 and not is_visible(node):
+            continue
         yield node
         if depth >= max_depth:
             continue
@@ -67,11 +79,23 @@ def is_showing(node):
         return False
 
 
+def clean_name(name):
+    """GTK 4.8 names a button with a mnemonic label "_Answer Answer" (its
+    label property, then the label it is labelled by): read it as "Answer"."""
+    name = name or ""
+    parts = name.split(" ")
+    half = len(parts) // 2
+    if len(parts) % 2 == 0 and parts[:half] and \
+            " ".join(parts[:half]).replace("_", "") == " ".join(parts[half:]):
+        return " ".join(parts[half:])
+    return name
+
+
 def find_all(root, name=None, role=None, predicate=None, showing=True):
     found = []
-    for node in walk(root):
+    for node in walk(root, visible_only=showing):
         try:
-            node_name = node.name
+            node_name = clean_name(node.name)
         except Exception:
             continue
         if name is not None and node_name != name:
@@ -79,8 +103,6 @@ def find_all(root, name=None, role=None, predicate=None, showing=True):
         if role is not None and role_name(node) != role:
             continue
         if predicate is not None and not predicate(node):
-            continue
-        if showing and not is_showing(node):
             continue
         found.append(node)
     return found
@@ -98,6 +120,20 @@ def wait_for(root, name=None, role=None, predicate=None, timeout=TIMEOUT, count=
         time.sleep(0.25)
     raise NotFound("found %d of %d accessible(s) named %r with role %r" % (
         len(found), count, name, role))
+
+
+def dump(root, limit=200):
+    """The visible tree as "role 'name'" lines, for failure messages."""
+    lines = []
+    for node in walk(root):
+        try:
+            if node.name or role_name(node) not in ("panel", "filler"):
+                lines.append("%s %r" % (role_name(node), node.name))
+        except Exception:
+            continue
+        if len(lines) >= limit:
+            break
+    return "\n".join(lines)
 
 
 def wait_gone(root, name=None, role=None, predicate=None, timeout=TIMEOUT):

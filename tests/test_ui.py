@@ -119,8 +119,8 @@ class UiTestCase(CliTestCase):
         try:
             return driver.wait_for(self.app, name, role, **kwargs)
         except driver.NotFound as error:
-            raise AssertionError("%s\n--- app ---\n%s" % (error,
-                                                         self.session.app_output()[-4000:]))
+            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
+                error, driver.dump(self.app), self.session.app_output()[-4000:]))
 
     def press(self, name, role="push button"):
         driver.press(self.wait(name, role)[0])

@@ -86,6 +86,12 @@ on_toggled_cb (QuartetContactRow *self)
 }
 
 static void
+on_activated_cb (QuartetContactRow *self)
+{
+  quartet_contact_row_set_selected (self, !self->selected);
+}
+
+static void
 on_video_clicked_cb (QuartetContactRow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "contacts.video-call", "s",
@@ -192,6 +198,7 @@ quartet_contact_row_class_init (QuartetContactRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetContactRow, audio_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactRow, video_button);
   gtk_widget_class_bind_template_callback (widget_class, on_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_video_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_audio_clicked_cb);
 }

@@ -77,6 +77,23 @@ on_call_muted_cb (QuartetCall *call, GParamSpec *pspec, QuartetWindow *self)
   set_action_state (self, "camera-off", quartet_call_get_video_muted (call));
 }
 
+/* The pages not shown are hidden, not just unmapped: GTK 4.8 tells
+ * assistive technologies (and the tests) only whether a widget is visible,
+ * so a merely covered page would read as on screen. */
+static void
+show_page (QuartetWindow *self, const char *name)
+{
+  GtkWidget *shown = gtk_stack_get_child_by_name (self->stack, name);
+  GtkWidget *pages[] = { GTK_WIDGET (self->sign_in_page), GTK_WIDGET (self->contacts_page),
+                         GTK_WIDGET (self->call_view) };
+
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (self->stack, shown);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (pages[i] != shown)
+      gtk_widget_set_visible (pages[i], FALSE);
+}
+
 static void
 update_page (QuartetWindow *self)
 {
@@ -97,15 +114,14 @@ update_page (QuartetWindow *self)
         }
       quartet_call_view_set_call (self->call_view, call);
       on_call_muted_cb (call, NULL, self);
-      gtk_stack_set_visible_child_name (self->stack, "call");
+      show_page (self, "call");
     }
   else
     {
       quartet_call_view_set_call (self->call_view, NULL);
       if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
         gtk_window_unfullscreen (GTK_WINDOW (self));
-      gtk_stack_set_visible_child_name (
-        self->stack, quartet_account_get_signed_in (self->account) ? "contacts" : "sign-in");
+      show_page (self, quartet_account_get_signed_in (self->account) ? "contacts" : "sign-in");
     }
 
   set_call_actions_enabled (self, call != NULL);
