@@ -17,14 +17,16 @@ class NotFound(AssertionError):
     pass
 
 
-def find_app(name="quartet", timeout=TIMEOUT):
+def find_app(pid, name="quartet", timeout=TIMEOUT):
+    """The accessible application of process pid (not an earlier one that
+    the registry still lists)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         desktop = pyatspi.Registry.getDesktop(0)
         for i in range(desktop.childCount):
             try:
                 app = desktop.getChildAtIndex(i)
-                if app is not None and app.name == name:
+                if app is not None and app.name == name and app.get_process_id() == pid:
                     return app
             except Exception:  # an app that went away while we looked
                 continue

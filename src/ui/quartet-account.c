@@ -346,8 +346,8 @@ on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_task_set_task_data (task,
                               g_strdup (quartet_xmpp_connection_get_peer_fingerprint (connection)),
                               g_free);
-      if (self->connection == connection)
-        g_clear_object (&self->connection);
+      /* The connection is kept (we are inside its callback) until the
+       * next sign-in replaces it. */
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
