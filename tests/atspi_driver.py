@@ -147,17 +147,63 @@ def wait_gone(root, name=None, role=None, predicate=None, timeout=TIMEOUT):
     raise AssertionError("accessible %r (%r) still there after %d s" % (name, role, timeout))
 
 
-def press(node):
-    """Runs the first action of a button, check box or switch ("click")."""
-    action = node.queryAction()
-    if action.nActions < 1:
+def press(node, display_name=None):
+    """Runs the first action ("click") of a button; widgets without one in
+    GTK 4.8 (check buttons) are clicked with the pointer, through XTest."""
+    try:
+        action = node.queryAction()
+        if action.nActions > 0:
+            action.doAction(0)
+            return
+    except NotImplementedError:
+        pass
+    if display_name is None:
         raise AssertionError("%r has no action" % node.name)
-    action.doAction(0)
+    x, y, w, h = extents(node)
+    click(display_name, x + w // 2, y + h // 2)
+
+
+def _x11():
+    x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
+    xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
+    x11.XOpenDisplay.restype = ctypes.c_void_p
+    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
+    x11.XStringToKeysym.restype = ctypes.c_ulong
+    x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
+    x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
+    x11.XFlush.argtypes = [ctypes.c_void_p]
+    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
+    xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                       ctypes.c_ulong]
+    xtst.XTestFakeMotionEvent.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                                          ctypes.c_int, ctypes.c_ulong]
+    xtst.XTestFakeButtonEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
+                                          ctypes.c_ulong]
+    return x11, xtst
+
+
+def click(display_name, x, y):
+    """A left click at (x, y) on the screen."""
+    x11, xtst = _x11()
+    display = x11.XOpenDisplay(display_name.encode())
+    if not display:
+        raise AssertionError("cannot open display %s" % display_name)
+    try:
+        xtst.XTestFakeMotionEvent(display, -1, x, y, 0)
+        x11.XFlush(display)
+        time.sleep(0.1)
+        xtst.XTestFakeButtonEvent(display, 1, 1, 0)
+        xtst.XTestFakeButtonEvent(display, 1, 0, 50)
+        x11.XFlush(display)
+    finally:
+        x11.XCloseDisplay(display)
 
 
 def extents(node):
-    """(x, y, width, height) on the screen."""
-    box = node.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    """(x, y, width, height) on the screen. GTK 4.8 on X11 knows only
+    window coordinates; without a window manager the window is at (0, 0),
+    so they are the screen's."""
+    box = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
     return box.x, box.y, box.width, box.height
 
 
@@ -171,17 +217,7 @@ def description(node):
 def press_keys(display_name, keysym_names):
     """Sends a key combination such as ("Control_L", "h") through XTest, as
     a keyboard would, to the window that has the focus."""
-    x11 = ctypes.CDLL(ctypes.util.find_library("X11"))
-    xtst = ctypes.CDLL(ctypes.util.find_library("Xtst"))
-    x11.XOpenDisplay.restype = ctypes.c_void_p
-    x11.XOpenDisplay.argtypes = [ctypes.c_char_p]
-    x11.XStringToKeysym.restype = ctypes.c_ulong
-    x11.XStringToKeysym.argtypes = [ctypes.c_char_p]
-    x11.XKeysymToKeycode.argtypes = [ctypes.c_void_p, ctypes.c_ulong]
-    x11.XFlush.argtypes = [ctypes.c_void_p]
-    x11.XCloseDisplay.argtypes = [ctypes.c_void_p]
-    xtst.XTestFakeKeyEvent.argtypes = [ctypes.c_void_p, ctypes.c_uint, ctypes.c_int,
-                                       ctypes.c_ulong]
+    x11, xtst = _x11()
     display = x11.XOpenDisplay(display_name.encode())
     if not display:
         raise AssertionError("cannot open display %s" % display_name)

@@ -15,8 +15,11 @@ accessible names, against a real Prosody and real quartet-cli bots.
 The screenshot of the 4-party call is kept as quartet-call.png in the build
 dir (QUARTET_ARTIFACT_DIR), for the README.
 """
+import json
 import os
+import queue
 import sys
+import threading
 import time
 import unittest
 
@@ -37,6 +40,65 @@ WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) els
 APP_VIDEO = "pattern:red"
 BOT_VIDEO = {"bob": "pattern:ball", "carol": "pattern:smpte", "dave": "pattern:snow"}
 TIMEOUT = 90 if SANITIZED else 45
+
+
+class Bot(CliProcess):
+    """A quartet-cli process whose output is read all the time by a thread:
+    a bot printing stats lines nobody reads would fill its pipe and stall
+    its main loop, and with it its video."""
+
+    def __init__(self, command, args):
+        super().__init__(command, args)
+        self.lines = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next_event(self, name):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                raise AssertionError("bot exited (%s) before %r: %s" % (
+                    self.process.wait(), name, self.process.stderr.read()))
+            event = json.loads(line)
+            self.events.append(event)
+            if event["event"] == name:
+                return event
+        raise AssertionError("no %r event within %d s" % (name, TIMEOUT))
+
+    def _drain(self):
+        while True:
+            line = self.lines.get()
+            if line is None:
+                return
+            if line.strip():
+                self.events.append(json.loads(line))
+
+    def read_all(self):
+        code = self.process.wait(timeout=TIMEOUT)
+        self.reader.join(TIMEOUT)
+        self._drain()
+        return code
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            code = self.process.wait(timeout=TIMEOUT)
+        except Exception:
+            self.process.kill()
+            code = self.process.wait()
+        self.reader.join(TIMEOUT)
+        self._drain()
+        return code, "", self.process.stderr.read()
 
 
 def changed_fraction(width, a, b, box, threshold=40):
@@ -71,6 +133,7 @@ class UiTestCase(CliTestCase):
         super().tearDownClass()
 
     def setUp(self):
+        self.started = time.monotonic()
         self.bots = []
         os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
 
@@ -88,7 +151,7 @@ class UiTestCase(CliTestCase):
     # -- helpers ---------------------------------------------------------------
     def bot(self, index, *args):
         user = self.account(index)["username"]
-        bot = CliProcess("listen", self.account_args(index) + [
+        bot = Bot("listen", self.account_args(index) + [
             "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args))
         self.bots.append(bot)
         bot.next_event("roster")
@@ -96,7 +159,7 @@ class UiTestCase(CliTestCase):
 
     def caller(self, index, *args):
         user = self.account(index)["username"]
-        caller = CliProcess("call", self.account_args(index) + [
+        caller = Bot("call", self.account_args(index) + [
             "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args)
             + [self.account(0)["jid"]])
         self.bots.append(caller)
@@ -122,6 +185,17 @@ class UiTestCase(CliTestCase):
             raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
                 error, driver.dump(self.app), self.session.app_output()[-4000:]))
 
+    def log(self, what):
+        cpu = ""
+        if self.session.app is not None:
+            try:
+                with open("/proc/%d/stat" % self.session.app.pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                cpu = "app cpu %.1f s" % ((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            except OSError:
+                pass
+        print("  %6.1f s  %s %s" % (time.monotonic() - self.started, what, cpu), file=sys.stderr)
+
     def press(self, name, role="push button"):
         driver.press(self.wait(name, role)[0])
 
@@ -131,15 +205,23 @@ class UiTestCase(CliTestCase):
         self.wait("Search contacts")
         self.wait("Select Bob", "check box")
 
+    def grid(self):
+        # Found once per call: a walk of the whole tree costs many D-Bus
+        # round trips to an app that is busy decoding three videos.
+        if getattr(self, "_grid", None) is None:
+            self._grid = self.wait("Call participants")[0]
+        return self._grid
+
     def tiles(self):
-        grid = self.wait("Call participants")[0]
-        return [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+        grid = self.grid()
+        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+        return [c for c in children if c is not None]
 
     def wait_tiles(self, count):
         deadline = time.monotonic() + TIMEOUT
         names = []
         while time.monotonic() < deadline:
-            names = sorted(t.name for t in self.tiles() if t is not None)
+            names = sorted(t.name for t in self.tiles())
             if len(names) == count:
                 return names
             time.sleep(0.25)
@@ -149,7 +231,7 @@ class UiTestCase(CliTestCase):
         deadline = time.monotonic() + TIMEOUT
         states = {}
         while time.monotonic() < deadline:
-            states = {t.name: driver.description(t) for t in self.tiles() if t is not None}
+            states = {t.name: driver.description(t) for t in self.tiles()}
             if all(states.get(n) == "Connected" for n in names):
                 return
             time.sleep(0.25)
@@ -173,29 +255,41 @@ class GroupCallTest(UiTestCase):
         # A wrong password is told as such, and the form stays.
         self.start_app(password="not-the-password")
         self.press("Sign in")
+        self.log("signing in")
         self.wait("Wrong address or password.", "label")
         password = self.wait("Password", "text", timeout=5)
         password[0].queryEditableText().setTextContents(self.account(0)["password"])
         self.press("Sign in")
         self.wait("Search contacts")
+        self.log("signed in")
 
         for name in ("Bob", "Carol", "Dave"):
-            driver.press(self.wait("Select " + name, "check box")[0])
+            driver.press(self.wait("Select " + name, "check box")[0], self.session.env["DISPLAY"])
         self.press("Video call")
+        self.log("calling")
 
         self.assertEqual(self.wait_tiles(4), ["Alice (you)", "Bob", "Carol", "Dave"])
+        self.log("four tiles")
         self.wait_connected(["Bob", "Carol", "Dave"])
+        self.log("all connected")
         for bot in bots:
             bot.next_event("peer-connection-state-changed")
 
-        tiles = {t.name: driver.extents(t) for t in self.tiles()}
-        grid = driver.extents(self.wait("Call participants")[0])
+        tiles = {}
+        for _ in range(20):  # names and extents can time out while the app is busy
+            tiles = {t.name: driver.extents(t) for t in self.tiles()}
+            if sorted(tiles) == ["Alice (you)", "Bob", "Carol", "Dave"]:
+                break
+            time.sleep(0.5)
+        self.assertEqual(sorted(tiles), ["Alice (you)", "Bob", "Carol", "Dave"])
+        grid = driver.extents(self.grid())
         self.assert_two_by_two(grid, tiles)
 
         time.sleep(2)  # the first frames, through every decoder
         width, _, first = self.session.screenshot()
         time.sleep(1)
         width, height, second = self.session.screenshot()
+        self.log("screenshots taken")
         ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-call.png"), width, height,
                              second)
 

@@ -161,8 +161,12 @@ place_call (QuartetContactsPage *self, const char *const *user_ids, QuartetCallT
 static void
 place_selected_call (QuartetContactsPage *self, QuartetCallType type)
 {
-  g_autoptr (GPtrArray) ids = g_ptr_array_copy (self->selected, NULL, NULL);
+  /* Borrowed strings: the copy must not free them (g_ptr_array_copy would
+   * take the free function along). */
+  g_autoptr (GPtrArray) ids = g_ptr_array_sized_new (self->selected->len + 1);
 
+  for (guint i = 0; i < self->selected->len; i++)
+    g_ptr_array_add (ids, g_ptr_array_index (self->selected, i));
   g_ptr_array_add (ids, NULL);
   place_call (self, (const char *const *)ids->pdata, type);
 }
