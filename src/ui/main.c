@@ -1,0 +1,35 @@
+/* main.c: quartet, the GNOME app
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+#include <locale.h>
+
+#include "quartet-application.h"
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr (QuartetApplication) app = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  /* GStreamer's own options are not offered: the app's are enough. */
+  gst_init (NULL, NULL);
+
+  app = quartet_application_new ();
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+
+  g_clear_object (&app);
+  gst_deinit ();
+  return status;
+}

@@ -1,0 +1,706 @@
+/* quartet-account.c: the signed-in account, its call client and its calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything the window needs from the engine goes through here: sign-in
+ * with the settings' TLS and certificate choices, one QuartetCallClient and
+ * QuartetMedia per signed-in connection, the ringing call, the current
+ * QuartetCall, and the calls that came in while busy (the engine rejects
+ * those by itself; we only tell the user).
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include "quartet-account.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "quartet-secret.h"
+
+struct _QuartetAccount
+{
+  GObject parent_instance;
+
+  GSettings *settings;
+  char *video_override;
+  char *audio_override;
+
+  QuartetXmppConnection *connection;
+  QuartetMedia *media;
+  QuartetCallClient *client;
+  gboolean signed_in;
+
+  QuartetCallSession *ringing;  /* the incoming call waiting for an answer */
+  char *ringing_name;
+  gboolean ringing_handled;     /* answered or declined: not a missed call */
+  QuartetCall *call;            /* the call on screen */
+  GHashTable *busy_session_ids; /* calls rejected as busy, told to the user once */
+};
+
+G_DEFINE_FINAL_TYPE (QuartetAccount, quartet_account, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_SIGNED_IN,
+  PROP_CALL,
+  N_PROPS
+};
+
+enum
+{
+  INCOMING_CALL,
+  RINGING_STOPPED,
+  MISSED_CALL,
+  CONNECTION_LOST,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+char *
+quartet_account_describe_error (const GError *error)
+{
+  if (error->domain == QUARTET_XMPP_ERROR)
+    switch (error->code)
+      {
+      case QUARTET_XMPP_ERROR_INVALID_ACCOUNT:
+        return g_strdup (_("That is not an account address. It looks like name@example.org."));
+      case QUARTET_XMPP_ERROR_UNREACHABLE:
+        return g_strdup (_("The server cannot be reached. Check the server name and port, and "
+                           "your network connection."));
+      case QUARTET_XMPP_ERROR_CERTIFICATE:
+        return g_strdup (_("The server’s certificate is not trusted. If this is your own server, "
+                           "compare the fingerprint below with its certificate and trust it."));
+      case QUARTET_XMPP_ERROR_TLS_UNAVAILABLE:
+        return g_strdup (_("The server does not offer an encrypted connection. Sign in without "
+                           "encryption only on a local test server."));
+      case QUARTET_XMPP_ERROR_AUTHENTICATION:
+        return g_strdup (_("Wrong address or password."));
+      case QUARTET_XMPP_ERROR_STREAM:
+      case QUARTET_XMPP_ERROR_CONNECTION_LOST:
+        return g_strdup (_("The server closed the connection. Try again in a moment."));
+      default:
+        break;
+      }
+  else if (error->domain == QUARTET_MEDIA_ERROR)
+    switch (error->code)
+      {
+      case QUARTET_MEDIA_ERROR_NO_DEVICE:
+        return g_strdup (_("No camera or microphone was found. Choose another one in "
+                           "Preferences."));
+      case QUARTET_MEDIA_ERROR_MISSING_PLUGIN:
+        return g_strdup_printf (_("A part of GStreamer is missing: %s"), error->message);
+      default:
+        break;
+      }
+  else if (g_error_matches (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_BUSY))
+    return g_strdup (_("You are already in a call. Hang up first."));
+
+  return g_strdup (error->message);
+}
+
+gboolean
+quartet_account_parse_server (const char *server, char **host, guint16 *port, GError **error)
+{
+  const char *colon = server ? strrchr (server, ':') : NULL;
+  const char *bracket = server ? strchr (server, ']') : NULL;
+  guint64 value = 0;
+
+  *host = NULL;
+  *port = 0;
+  if (server == NULL || *server == '\0')
+    return TRUE;
+
+  /* "host", "host:port", "[::1]:port". */
+  if (colon == NULL || (bracket != NULL && colon < bracket))
+    *host = g_strdup (server);
+  else if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &value, NULL))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   _("The server’s port must be a number from 1 to 65535."));
+      return FALSE;
+    }
+  else
+    {
+      *host = g_strndup (server, colon - server);
+      *port = value;
+    }
+
+  if (**host == '[' && strlen (*host) > 2)
+    {
+      char *unbracketed = g_strndup (*host + 1, strlen (*host) - 2);
+
+      g_free (*host);
+      *host = unbracketed;
+    }
+
+  return TRUE;
+}
+
+static void
+set_ice_servers (QuartetAccount *self, const char *turn_password)
+{
+  g_auto (GStrv) stun = g_settings_get_strv (self->settings, "stun-servers");
+  g_autofree char *turn = g_settings_get_string (self->settings, "turn-server");
+  g_autofree char *turn_user = g_settings_get_string (self->settings, "turn-user");
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) servers = NULL;
+
+  for (char **url = stun; *url != NULL; url++)
+    if (**url != '\0')
+      g_strv_builder_add (builder, *url);
+
+  if (*turn != '\0')
+    {
+      const char *host = strstr (turn, "://");
+      g_autofree char *user = g_uri_escape_string (turn_user, NULL, FALSE);
+      g_autofree char *password = g_uri_escape_string (turn_password ? turn_password : "", NULL,
+                                                       FALSE);
+      g_autofree char *url = g_strdup_printf ("turn://%s:%s@%s", user, password,
+                                              host ? host + 3 : turn);
+
+      g_strv_builder_add (builder, url);
+    }
+
+  servers = g_strv_builder_end (builder);
+  g_object_set (self->client, "ice-servers", servers, "relay-only",
+                g_settings_get_boolean (self->settings, "relay-only"), NULL);
+}
+
+static void
+on_turn_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetAccount) self = user_data;
+  char *password = quartet_secret_lookup_password_finish (result, NULL);
+
+  if (password != NULL && self->client != NULL)
+    set_ice_servers (self, password);
+  quartet_secret_free_password (password);
+}
+
+static void
+on_network_settings_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
+{
+  g_autofree char *turn = NULL;
+
+  if (self->client == NULL)
+    return;
+
+  set_ice_servers (self, NULL);
+  /* The TURN password lives in the keyring, under the TURN server's URL. */
+  turn = g_settings_get_string (settings, "turn-server");
+  if (*turn != '\0')
+    quartet_secret_lookup_password_async (turn, NULL, on_turn_password_cb, g_object_ref (self));
+}
+
+static void
+on_camera_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
+{
+  g_autofree char *video = g_settings_get_string (settings, "camera");
+  g_autoptr (GError) error = NULL;
+
+  /* The engine can switch between video sources mid-call, not start
+   * sending video where it sent none: that waits for the next sign-in. */
+  if (self->media == NULL || self->video_override != NULL || !quartet_media_has_video (self->media))
+    return;
+
+  if (g_str_equal (video, "none"))
+    quartet_media_set_video_muted (self->media, TRUE);
+  else if (!quartet_media_set_video_source (self->media, video, &error))
+    g_message ("Could not switch the camera: %s", error->message);
+}
+
+static void
+set_call (QuartetAccount *self, QuartetCall *call)
+{
+  if (self->call == call)
+    return;
+
+  g_set_object (&self->call, call);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
+}
+
+static void
+on_call_ended_cb (QuartetCall *call, QuartetAccount *self)
+{
+  if (self->call == call)
+    set_call (self, NULL);
+}
+
+static void
+track_call (QuartetAccount *self, QuartetCall *call)
+{
+  g_signal_connect_object (call, "ended", G_CALLBACK (on_call_ended_cb), self, 0);
+  set_call (self, call);
+}
+
+static void
+stop_ringing (QuartetAccount *self, gboolean missed)
+{
+  g_autoptr (QuartetCallSession) session = g_steal_pointer (&self->ringing);
+  g_autofree char *name = g_steal_pointer (&self->ringing_name);
+
+  if (session != NULL)
+    g_signal_emit (self, signals[RINGING_STOPPED], 0, quartet_call_session_get_id (session),
+                   missed, name);
+}
+
+static void
+on_incoming_call_cb (QuartetCallClient *client,
+                     QuartetCallSession *session,
+                     const char *user_id,
+                     GVariant *user_info,
+                     QuartetAccount *self)
+{
+  g_clear_object (&self->ringing);
+  g_clear_pointer (&self->ringing_name, g_free);
+  self->ringing = g_object_ref (session);
+  self->ringing_name = quartet_call_lookup_name (quartet_account_get_roster (self), user_id);
+  self->ringing_handled = FALSE;
+
+  g_signal_emit (self, signals[INCOMING_CALL], 0, quartet_call_session_get_id (session),
+                 self->ringing_name, quartet_call_session_get_call_type (session));
+}
+
+/* NOT_ANSWER, the caller's HANG_UP, our REJECT: the ringing session ends. */
+static void
+on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetAccount *self)
+{
+  if (session == self->ringing)
+    stop_ringing (self, !self->ringing_handled);
+}
+
+/* The engine answers a call that comes while we are in one with a busy
+ * reject and no event, so the UI watches the signals for it. Re-sent
+ * `call`s of the same session are told once. */
+static void
+on_signal_received_cb (QuartetXmppConnection *connection,
+                       const char *from,
+                       QuartetSignal *signal,
+                       QuartetAccount *self)
+{
+  QuartetCallSession *live = self->ringing;
+  g_autofree char *name = NULL;
+
+  if (self->call != NULL && !quartet_call_get_ended (self->call))
+    live = quartet_call_get_session (self->call);
+
+  if (signal->type != QUARTET_SIGNAL_TYPE_CALL || live == NULL
+      || g_strcmp0 (signal->session_id, quartet_call_session_get_id (live)) == 0
+      || !g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
+    return;
+
+  name = quartet_call_lookup_name (quartet_account_get_roster (self), signal->caller_id);
+  g_signal_emit (self, signals[MISSED_CALL], 0, name);
+}
+
+static void
+on_disconnected_cb (QuartetXmppConnection *connection, const GError *error, QuartetAccount *self)
+{
+  /* A fatal error (password changed, certificate replaced) ends the
+   * connection for good; the rest reconnect by themselves. */
+  if (quartet_xmpp_connection_get_state (connection) == QUARTET_XMPP_STATE_DISCONNECTED)
+    {
+      quartet_account_sign_out (self);
+      g_signal_emit (self, signals[CONNECTION_LOST], 0, error);
+    }
+}
+
+static void
+start_client (QuartetAccount *self)
+{
+  g_autofree char *video = g_settings_get_string (self->settings, "camera");
+  g_autofree char *audio = g_settings_get_string (self->settings, "microphone");
+  g_autoptr (GError) error = NULL;
+
+  self->media = quartet_media_new (self->video_override ? self->video_override : video,
+                                   self->audio_override ? self->audio_override : audio);
+  self->client = quartet_call_client_new (self->connection, self->media);
+  on_network_settings_changed_cb (self->settings, NULL, self);
+
+  g_signal_connect (self->client, "call", G_CALLBACK (on_incoming_call_cb), self);
+  g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
+  g_signal_connect (self->connection, "signal-received", G_CALLBACK (on_signal_received_cb), self);
+  g_signal_connect (self->connection, "disconnected", G_CALLBACK (on_disconnected_cb), self);
+
+  /* init() only fails before sign-in, which is done. */
+  if (!quartet_call_client_init (self->client, &error))
+    g_warning ("Could not start the call service: %s", error->message);
+}
+
+static void
+on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  QuartetAccount *self = g_task_get_source_object (task);
+  QuartetXmppConnection *connection = QUARTET_XMPP_CONNECTION (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!quartet_xmpp_connection_connect_finish (connection, result, &error))
+    {
+      if (g_error_matches (error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_CERTIFICATE))
+        g_task_set_task_data (task,
+                              g_strdup (quartet_xmpp_connection_get_peer_fingerprint (connection)),
+                              g_free);
+      /* The connection is kept (we are inside its callback) until the
+       * next sign-in replaces it. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  start_client (self);
+  self->signed_in = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+quartet_account_sign_in_async (QuartetAccount *self,
+                               const QuartetSignInDetails *details,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autofree char *host = NULL;
+  g_autoptr (GError) error = NULL;
+  guint16 port = 0;
+
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  g_task_set_source_tag (task, quartet_account_sign_in_async);
+  quartet_account_sign_out (self);
+
+  if (!quartet_account_parse_server (details->server, &host, &port, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  self->connection = quartet_xmpp_connection_new (details->jid, details->password);
+  quartet_xmpp_connection_set_server (self->connection, host, port);
+  quartet_xmpp_connection_set_tls_mode (self->connection, details->require_tls
+                                                            ? QUARTET_XMPP_TLS_REQUIRED
+                                                            : QUARTET_XMPP_TLS_OFF);
+  if (details->cafile != NULL && *details->cafile != '\0')
+    quartet_xmpp_connection_set_cafile (self->connection, details->cafile);
+  if (details->trusted_fingerprint != NULL && *details->trusted_fingerprint != '\0')
+    quartet_xmpp_connection_set_trusted_fingerprint (self->connection,
+                                                     details->trusted_fingerprint);
+
+  quartet_xmpp_connection_connect_async (self->connection, cancellable, on_connected_cb,
+                                         g_steal_pointer (&task));
+}
+
+gboolean
+quartet_account_sign_in_finish (QuartetAccount *self,
+                                GAsyncResult *result,
+                                char **fingerprint,
+                                GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (fingerprint != NULL)
+    *fingerprint = g_strdup (g_task_get_task_data (G_TASK (result)));
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+on_signed_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  quartet_xmpp_connection_disconnect_finish (QUARTET_XMPP_CONNECTION (source), result, NULL);
+}
+
+/* Hangs up (sending hangUp) and signs out; the objects go at once, the
+ * connection finishes closing in the background. */
+void
+quartet_account_sign_out (QuartetAccount *self)
+{
+  g_autoptr (QuartetXmppConnection) connection = g_steal_pointer (&self->connection);
+  gboolean was_signed_in = self->signed_in;
+
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  stop_ringing (self, FALSE);
+  if (self->client != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->client, self);
+      quartet_call_client_release (self->client);
+    }
+  set_call (self, NULL);
+  g_clear_object (&self->client);
+  g_clear_object (&self->media);
+  self->signed_in = FALSE;
+
+  if (connection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (connection, self);
+      if (quartet_xmpp_connection_get_state (connection) != QUARTET_XMPP_STATE_DISCONNECTED)
+        quartet_xmpp_connection_disconnect_async (connection, NULL, on_signed_out_cb, NULL);
+    }
+
+  if (was_signed_in)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+gboolean
+quartet_account_get_signed_in (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+  return self->signed_in;
+}
+
+const char *
+quartet_account_get_jid (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->connection ? quartet_xmpp_connection_get_jid (self->connection) : NULL;
+}
+
+GListModel *
+quartet_account_get_roster (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->connection ? quartet_xmpp_connection_get_roster (self->connection) : NULL;
+}
+
+QuartetXmppConnection *
+quartet_account_get_connection (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->connection;
+}
+
+static char *
+own_name (QuartetAccount *self)
+{
+  const char *jid = quartet_account_get_jid (self);
+  const char *at = jid ? strchr (jid, '@') : NULL;
+  g_autofree char *local = at ? g_strndup (jid, at - jid) : g_strdup (jid ? jid : "");
+
+  /* "alice" reads as a name: "Alice". */
+  if (*local != '\0')
+    {
+      g_autofree char *first = g_utf8_strup (local, g_utf8_next_char (local) - local);
+
+      return g_strconcat (first, g_utf8_next_char (local), NULL);
+    }
+  return g_strdup (_("You"));
+}
+
+QuartetCall *
+quartet_account_place_call (QuartetAccount *self,
+                            const char *const *user_ids,
+                            QuartetCallType call_type,
+                            GError **error)
+{
+  QuartetCallSession *session;
+  g_autoptr (QuartetCall) call = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+
+  if (self->client == NULL)
+    {
+      g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_NOT_CONNECTED,
+                           _("Sign in first."));
+      return NULL;
+    }
+
+  session = quartet_call_client_call (self->client, user_ids, call_type, NULL, error);
+  if (session == NULL)
+    return NULL;
+
+  name = own_name (self);
+  call = quartet_call_new (self->client, self->media, session,
+                           quartet_account_get_roster (self), name, TRUE);
+  track_call (self, call);
+  return call;
+}
+
+QuartetCall *
+quartet_account_get_call (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->call;
+}
+
+const char *
+quartet_account_get_ringing_id (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->ringing ? quartet_call_session_get_id (self->ringing) : NULL;
+}
+
+static gboolean
+check_ringing (QuartetAccount *self, const char *session_id, GError **error)
+{
+  if (self->ringing != NULL && g_strcmp0 (session_id, quartet_account_get_ringing_id (self)) == 0)
+    return TRUE;
+
+  g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE,
+                       _("The call has already ended."));
+  return FALSE;
+}
+
+QuartetCall *
+quartet_account_answer (QuartetAccount *self,
+                        const char *session_id,
+                        gboolean audio_only,
+                        GError **error)
+{
+  g_autoptr (QuartetCall) call = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+
+  if (!check_ringing (self, session_id, error))
+    return NULL;
+
+  /* "Answer audio only": the offer is for video, so we send black frames
+   * with the camera off rather than renegotiate. */
+  if (audio_only)
+    quartet_media_set_video_muted (self->media, TRUE);
+  if (!quartet_call_client_accept (self->client, self->ringing, NULL, error))
+    return NULL;
+
+  name = own_name (self);
+  call = quartet_call_new (self->client, self->media, self->ringing,
+                           quartet_account_get_roster (self), name, FALSE);
+  if (audio_only)
+    quartet_call_set_video_muted (call, TRUE);
+
+  self->ringing_handled = TRUE;
+  stop_ringing (self, FALSE);
+  track_call (self, call);
+  return call;
+}
+
+gboolean
+quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+
+  if (!check_ringing (self, session_id, error))
+    return FALSE;
+
+  self->ringing_handled = TRUE;
+  /* CALL_END follows and stops the ringing. */
+  return quartet_call_client_reject (self->client, self->ringing, NULL, error);
+}
+
+void
+quartet_account_set_media_sources (QuartetAccount *self, const char *video, const char *audio)
+{
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  g_free (self->video_override);
+  self->video_override = g_strdup (video);
+  g_free (self->audio_override);
+  self->audio_override = g_strdup (audio);
+}
+
+static void
+quartet_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetAccount *self = QUARTET_ACCOUNT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SIGNED_IN:
+      g_value_set_boolean (value, self->signed_in);
+      break;
+    case PROP_CALL:
+      g_value_set_object (value, self->call);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_account_dispose (GObject *object)
+{
+  QuartetAccount *self = QUARTET_ACCOUNT (object);
+
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  quartet_account_sign_out (self);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (quartet_account_parent_class)->dispose (object);
+}
+
+static void
+quartet_account_finalize (GObject *object)
+{
+  QuartetAccount *self = QUARTET_ACCOUNT (object);
+
+  g_clear_pointer (&self->busy_session_ids, g_hash_table_unref);
+  g_clear_pointer (&self->video_override, g_free);
+  g_clear_pointer (&self->audio_override, g_free);
+
+  G_OBJECT_CLASS (quartet_account_parent_class)->finalize (object);
+}
+
+static void
+quartet_account_class_init (QuartetAccountClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->get_property = quartet_account_get_property;
+  object_class->dispose = quartet_account_dispose;
+  object_class->finalize = quartet_account_finalize;
+
+  properties[PROP_SIGNED_IN] = g_param_spec_boolean ("signed-in", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                       | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CALL] = g_param_spec_object ("call", NULL, NULL, QUARTET_TYPE_CALL,
+                                               G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
+                                                 | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (session_id, caller_name, QuartetCallType) */
+  signals[INCOMING_CALL] = g_signal_new ("incoming-call", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                         NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING,
+                                         G_TYPE_INT);
+  /* (session_id, missed, caller_name): answered, declined, or it stopped ringing by itself. */
+  signals[RINGING_STOPPED] = g_signal_new ("ringing-stopped", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                           NULL, NULL, G_TYPE_NONE, 3, G_TYPE_STRING,
+                                           G_TYPE_BOOLEAN, G_TYPE_STRING);
+  /* (caller_name): someone called while we were busy. */
+  signals[MISSED_CALL] = g_signal_new ("missed-call", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (error): the server ended the session for good. */
+  signals[CONNECTION_LOST] = g_signal_new ("connection-lost", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                           NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+quartet_account_init (QuartetAccount *self)
+{
+  self->busy_session_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+QuartetAccount *
+quartet_account_new (GSettings *settings)
+{
+  QuartetAccount *self = g_object_new (QUARTET_TYPE_ACCOUNT, NULL);
+
+  self->settings = g_object_ref (settings);
+  g_signal_connect (settings, "changed::stun-servers",
+                    G_CALLBACK (on_network_settings_changed_cb), self);
+  g_signal_connect (settings, "changed::turn-server", G_CALLBACK (on_network_settings_changed_cb),
+                    self);
+  g_signal_connect (settings, "changed::turn-user", G_CALLBACK (on_network_settings_changed_cb),
+                    self);
+  g_signal_connect (settings, "changed::relay-only", G_CALLBACK (on_network_settings_changed_cb),
+                    self);
+  g_signal_connect (settings, "changed::camera", G_CALLBACK (on_camera_changed_cb), self);
+  return self;
+}

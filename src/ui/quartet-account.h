@@ -1,0 +1,71 @@
+/* quartet-account.h: the signed-in account, its call client and its calls
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "quartet-call.h"
+#include "quartet.h"
+
+G_BEGIN_DECLS
+
+/* What the sign-in form holds; the password is never written to settings. */
+typedef struct
+{
+  const char *server; /* HOST[:PORT], or empty to look up the domain */
+  const char *jid;
+  const char *password;
+  gboolean require_tls;
+  const char *cafile;
+  const char *trusted_fingerprint;
+} QuartetSignInDetails;
+
+#define QUARTET_TYPE_ACCOUNT (quartet_account_get_type ())
+G_DECLARE_FINAL_TYPE (QuartetAccount, quartet_account, QUARTET, ACCOUNT, GObject)
+
+QuartetAccount *quartet_account_new (GSettings *settings);
+
+/* Test and demo overrides of the camera/microphone settings (quartet_media_new's strings). */
+void quartet_account_set_media_sources (QuartetAccount *self, const char *video, const char *audio);
+
+gboolean quartet_account_parse_server (const char *server,
+                                       char **host,
+                                       guint16 *port,
+                                       GError **error);
+
+void quartet_account_sign_in_async (QuartetAccount *self,
+                                    const QuartetSignInDetails *details,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+/* On QUARTET_XMPP_ERROR_CERTIFICATE, @fingerprint is the certificate's. */
+gboolean quartet_account_sign_in_finish (QuartetAccount *self,
+                                         GAsyncResult *result,
+                                         char **fingerprint,
+                                         GError **error);
+void quartet_account_sign_out (QuartetAccount *self);
+gboolean quartet_account_get_signed_in (QuartetAccount *self);
+const char *quartet_account_get_jid (QuartetAccount *self);
+/* (nullable): the contacts, once signed in. */
+GListModel *quartet_account_get_roster (QuartetAccount *self);
+QuartetXmppConnection *quartet_account_get_connection (QuartetAccount *self);
+
+QuartetCall *quartet_account_place_call (QuartetAccount *self,
+                                         const char *const *user_ids,
+                                         QuartetCallType call_type,
+                                         GError **error);
+QuartetCall *quartet_account_get_call (QuartetAccount *self);
+/* The ringing call's session id, or NULL. */
+const char *quartet_account_get_ringing_id (QuartetAccount *self);
+QuartetCall *quartet_account_answer (QuartetAccount *self,
+                                     const char *session_id,
+                                     gboolean audio_only,
+                                     GError **error);
+gboolean quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error);
+
+/* A sentence for the user about a sign-in or call error. */
+char *quartet_account_describe_error (const GError *error);
+
+G_END_DECLS

@@ -1,0 +1,500 @@
+/* quartet-call.c: one call as the window shows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The adapter between the engine and the call view (as CallsUiCallData is
+ * in GNOME Calls): it listens to the client's events for its own session,
+ * keeps one QuartetParticipant per person with the state a tile shows, and
+ * owns the call timer. The widgets never see the engine's events.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "quartet-call.h"
+
+#include "quartet-participant.h"
+
+struct _QuartetCall
+{
+  GObject parent_instance;
+
+  QuartetCallClient *client;
+  QuartetMedia *media;
+  QuartetCallSession *session;
+  GListModel *roster;
+  GListStore *participants;
+
+  gint64 connected_since_us; /* 0 until a first peer connects */
+  guint duration;
+  guint timer_id;
+  gboolean ended;
+  gboolean audio_muted;
+  gboolean video_muted;
+};
+
+G_DEFINE_FINAL_TYPE (QuartetCall, quartet_call, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_DURATION,
+  PROP_CONNECTED,
+  PROP_AUDIO_MUTED,
+  PROP_VIDEO_MUTED,
+  N_PROPS
+};
+
+enum
+{
+  ENDED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+char *
+quartet_call_lookup_name (GListModel *roster, const char *user_id)
+{
+  guint n = roster ? g_list_model_get_n_items (roster) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (QuartetContact) contact = g_list_model_get_item (roster, i);
+
+      if (g_strcmp0 (quartet_contact_get_user_id (contact), user_id) == 0)
+        return g_strdup (quartet_contact_get_display_name (contact));
+    }
+
+  return g_strdup (user_id);
+}
+
+static QuartetParticipant *
+find_participant (QuartetCall *self, const char *user_id, guint *position)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->participants));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (QuartetParticipant) participant
+        = g_list_model_get_item (G_LIST_MODEL (self->participants), i);
+
+      if (!quartet_participant_get_is_self (participant)
+          && g_strcmp0 (quartet_participant_get_user_id (participant), user_id) == 0)
+        {
+          if (position != NULL)
+            *position = i;
+          return participant; /* the store keeps it alive */
+        }
+    }
+
+  return NULL;
+}
+
+static void
+remove_participant (QuartetCall *self, const char *user_id)
+{
+  guint position;
+
+  if (find_participant (self, user_id, &position) != NULL)
+    g_list_store_remove (self->participants, position);
+}
+
+static gboolean
+is_ours (QuartetCall *self, QuartetCallSession *session)
+{
+  return !self->ended && session == self->session;
+}
+
+static gboolean
+on_timer_cb (gpointer user_data)
+{
+  QuartetCall *self = user_data;
+  guint duration = (g_get_monotonic_time () - self->connected_since_us) / G_USEC_PER_SEC;
+
+  if (duration != self->duration)
+    {
+      self->duration = duration;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* The call's time counts from the first connected peer, as on a phone. */
+static void
+start_timer (QuartetCall *self)
+{
+  if (self->connected_since_us != 0)
+    return;
+
+  self->connected_since_us = g_get_monotonic_time ();
+  self->timer_id = g_timeout_add (250, on_timer_cb, self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
+}
+
+static void
+update_peer (QuartetCall *self, QuartetParticipant *participant)
+{
+  QuartetPeer *peer = quartet_call_session_get_peer (
+    self->session, quartet_participant_get_user_id (participant));
+
+  if (peer != NULL)
+    quartet_participant_set_peer (participant, peer);
+}
+
+static void
+on_accept_cb (QuartetCallClient *client,
+              QuartetCallSession *session,
+              const char *user_id,
+              GVariant *user_info,
+              QuartetCall *self)
+{
+  QuartetParticipant *participant;
+
+  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+    return;
+
+  if (quartet_participant_get_state (participant) == QUARTET_PARTICIPANT_STATE_CALLING)
+    quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_CONNECTING);
+}
+
+/* reject, hang-up: that person has left the call. */
+static void
+on_left_cb (QuartetCallClient *client,
+            QuartetCallSession *session,
+            const char *user_id,
+            GVariant *user_info,
+            QuartetCall *self)
+{
+  if (is_ours (self, session))
+    remove_participant (self, user_id);
+}
+
+static void
+on_not_answer_cb (QuartetCallClient *client,
+                  QuartetCallSession *session,
+                  const char *user_id,
+                  QuartetCall *self)
+{
+  if (is_ours (self, session))
+    remove_participant (self, user_id);
+}
+
+static void
+on_received_video_track_cb (QuartetCallClient *client,
+                            QuartetCallSession *session,
+                            const char *user_id,
+                            QuartetCall *self)
+{
+  QuartetParticipant *participant;
+
+  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+    return;
+
+  update_peer (self, participant);
+  quartet_participant_set_has_video (participant, TRUE);
+}
+
+static void
+on_peer_state_cb (QuartetCallClient *client,
+                  QuartetCallSession *session,
+                  const char *user_id,
+                  QuartetPeerState state,
+                  QuartetCall *self)
+{
+  QuartetParticipant *participant;
+
+  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+    return;
+
+  update_peer (self, participant);
+  switch (state)
+    {
+    case QUARTET_PEER_STATE_NEW:
+      break;
+    case QUARTET_PEER_STATE_CONNECTED:
+      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_CONNECTED);
+      start_timer (self);
+      break;
+    case QUARTET_PEER_STATE_DISCONNECTED:
+      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
+      break;
+    case QUARTET_PEER_STATE_FAILED:
+      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_FAILED);
+      break;
+    case QUARTET_PEER_STATE_CLOSED:
+      remove_participant (self, user_id);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static void
+on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetCall *self)
+{
+  if (!is_ours (self, session))
+    return;
+
+  self->ended = TRUE;
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  g_signal_handlers_disconnect_by_data (self->client, self);
+  g_list_store_remove_all (self->participants);
+
+  g_signal_emit (self, signals[ENDED], 0);
+}
+
+QuartetCallSession *
+quartet_call_get_session (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), NULL);
+  return self->session;
+}
+
+QuartetCallType
+quartet_call_get_call_type (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), QUARTET_CALL_TYPE_VIDEO);
+  return quartet_call_session_get_call_type (self->session);
+}
+
+GListModel *
+quartet_call_get_participants (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), NULL);
+  return G_LIST_MODEL (self->participants);
+}
+
+guint
+quartet_call_get_duration (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), 0);
+  return self->duration;
+}
+
+gboolean
+quartet_call_get_connected (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+  return self->connected_since_us != 0;
+}
+
+gboolean
+quartet_call_get_ended (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), TRUE);
+  return self->ended;
+}
+
+static QuartetParticipant *
+get_self_participant (QuartetCall *self)
+{
+  g_autoptr (QuartetParticipant) first = g_list_model_get_item (G_LIST_MODEL (self->participants),
+                                                                0);
+
+  return first != NULL && quartet_participant_get_is_self (first) ? first : NULL;
+}
+
+gboolean
+quartet_call_get_audio_muted (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+  return self->audio_muted;
+}
+
+void
+quartet_call_set_audio_muted (QuartetCall *self, gboolean muted)
+{
+  QuartetParticipant *me;
+
+  g_return_if_fail (QUARTET_IS_CALL (self));
+
+  muted = !!muted;
+  if (self->audio_muted == muted)
+    return;
+
+  self->audio_muted = muted;
+  quartet_media_set_audio_muted (self->media, muted);
+  if ((me = get_self_participant (self)) != NULL)
+    quartet_participant_set_audio_muted (me, muted);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_MUTED]);
+}
+
+gboolean
+quartet_call_get_video_muted (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+  return self->video_muted;
+}
+
+void
+quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
+{
+  QuartetParticipant *me;
+
+  g_return_if_fail (QUARTET_IS_CALL (self));
+
+  muted = !!muted;
+  if (self->video_muted == muted)
+    return;
+
+  self->video_muted = muted;
+  quartet_media_set_video_muted (self->media, muted);
+  if ((me = get_self_participant (self)) != NULL)
+    quartet_participant_set_video_muted (me, muted);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
+}
+
+gboolean
+quartet_call_hang_up (QuartetCall *self, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+
+  if (self->ended)
+    return TRUE;
+
+  return quartet_call_client_hang_up (self->client, self->session, NULL, error);
+}
+
+static void
+quartet_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetCall *self = QUARTET_CALL (object);
+
+  switch (prop_id)
+    {
+    case PROP_DURATION:
+      g_value_set_uint (value, self->duration);
+      break;
+    case PROP_CONNECTED:
+      g_value_set_boolean (value, quartet_call_get_connected (self));
+      break;
+    case PROP_AUDIO_MUTED:
+      g_value_set_boolean (value, self->audio_muted);
+      break;
+    case PROP_VIDEO_MUTED:
+      g_value_set_boolean (value, self->video_muted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_call_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  QuartetCall *self = QUARTET_CALL (object);
+
+  switch (prop_id)
+    {
+    case PROP_AUDIO_MUTED:
+      quartet_call_set_audio_muted (self, g_value_get_boolean (value));
+      break;
+    case PROP_VIDEO_MUTED:
+      quartet_call_set_video_muted (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_call_dispose (GObject *object)
+{
+  QuartetCall *self = QUARTET_CALL (object);
+
+  g_clear_handle_id (&self->timer_id, g_source_remove);
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->participants != NULL)
+    g_list_store_remove_all (self->participants);
+  g_clear_object (&self->participants);
+  g_clear_object (&self->client);
+  g_clear_object (&self->media);
+  g_clear_object (&self->session);
+  g_clear_object (&self->roster);
+
+  G_OBJECT_CLASS (quartet_call_parent_class)->dispose (object);
+}
+
+static void
+quartet_call_class_init (QuartetCallClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = quartet_call_get_property;
+  object_class->set_property = quartet_call_set_property;
+  object_class->dispose = quartet_call_dispose;
+
+  /* Seconds since the first peer connected. */
+  properties[PROP_DURATION] = g_param_spec_uint ("duration", NULL, NULL, 0, G_MAXUINT, 0,
+                                                 G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONNECTED] = g_param_spec_boolean ("connected", NULL, NULL, FALSE,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
+  properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* CALL_END arrived: the view closes. */
+  signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                                 NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+quartet_call_init (QuartetCall *self)
+{
+  self->participants = g_list_store_new (QUARTET_TYPE_PARTICIPANT);
+}
+
+QuartetCall *
+quartet_call_new (QuartetCallClient *client,
+                  QuartetMedia *media,
+                  QuartetCallSession *session,
+                  GListModel *roster,
+                  const char *self_name,
+                  gboolean outgoing)
+{
+  QuartetCall *self;
+  g_autoptr (QuartetParticipant) me = NULL;
+  g_autoptr (GPtrArray) users = NULL;
+  gboolean video;
+
+  g_return_val_if_fail (QUARTET_IS_CALL_CLIENT (client), NULL);
+  g_return_val_if_fail (QUARTET_IS_MEDIA (media), NULL);
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (session), NULL);
+
+  self = g_object_new (QUARTET_TYPE_CALL, NULL);
+  self->client = g_object_ref (client);
+  self->media = g_object_ref (media);
+  self->session = g_object_ref (session);
+  self->roster = roster ? g_object_ref (roster) : NULL;
+  video = quartet_call_session_get_call_type (session) == QUARTET_CALL_TYPE_VIDEO;
+
+  me = quartet_participant_new_self (media, self_name);
+  quartet_participant_set_has_video (me, video && quartet_media_has_video (media));
+  g_list_store_append (self->participants, me);
+
+  users = quartet_call_session_get_remote_users (session);
+  for (guint i = 0; i < users->len && i < 3; i++)
+    {
+      const char *user_id = g_ptr_array_index (users, i);
+      g_autofree char *name = quartet_call_lookup_name (roster, user_id);
+      g_autoptr (QuartetParticipant) participant = quartet_participant_new_remote (user_id, name);
+
+      /* Until a frame arrives the tile shows the avatar. */
+      quartet_participant_set_state (participant, outgoing ? QUARTET_PARTICIPANT_STATE_CALLING
+                                                           : QUARTET_PARTICIPANT_STATE_CONNECTING);
+      g_list_store_append (self->participants, participant);
+    }
+
+  g_signal_connect (client, "accept", G_CALLBACK (on_accept_cb), self);
+  g_signal_connect (client, "reject", G_CALLBACK (on_left_cb), self);
+  g_signal_connect (client, "hang-up", G_CALLBACK (on_left_cb), self);
+  g_signal_connect (client, "not-answer", G_CALLBACK (on_not_answer_cb), self);
+  g_signal_connect (client, "received-video-track", G_CALLBACK (on_received_video_track_cb), self);
+  g_signal_connect (client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb), self);
+  g_signal_connect (client, "call-end", G_CALLBACK (on_call_end_cb), self);
+
+  return self;
+}

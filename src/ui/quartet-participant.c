@@ -1,0 +1,303 @@
+/* quartet-participant.c: one person in a call, as a tile shows them
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A plain model object: QuartetCall sets its state from the engine's events
+ * and QuartetVideoTile shows it. The tile pulls frames through
+ * quartet_participant_get_frame(), so the tile never needs to know whether
+ * it shows the local preview or a remote peer.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "quartet-participant.h"
+
+#include "quartet-ui-enums.h"
+
+struct _QuartetParticipant
+{
+  GObject parent_instance;
+
+  char *user_id;
+  char *name;
+  gboolean is_self;
+  QuartetParticipantState state;
+  gboolean has_video;
+  gboolean audio_muted;
+  gboolean video_muted;
+
+  QuartetMedia *media; /* the local preview, for ourselves */
+  QuartetPeer *peer;   /* the remote frames, for the others */
+};
+
+G_DEFINE_FINAL_TYPE (QuartetParticipant, quartet_participant, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_USER_ID,
+  PROP_NAME,
+  PROP_IS_SELF,
+  PROP_STATE,
+  PROP_HAS_VIDEO,
+  PROP_AUDIO_MUTED,
+  PROP_VIDEO_MUTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_boolean (QuartetParticipant *self, gboolean *field, gboolean value, guint prop)
+{
+  value = !!value;
+  if (*field == value)
+    return;
+
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
+const char *
+quartet_participant_get_user_id (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
+  return self->user_id;
+}
+
+const char *
+quartet_participant_get_name (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
+  return self->name;
+}
+
+gboolean
+quartet_participant_get_is_self (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+  return self->is_self;
+}
+
+QuartetParticipantState
+quartet_participant_get_state (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), QUARTET_PARTICIPANT_STATE_FAILED);
+  return self->state;
+}
+
+void
+quartet_participant_set_state (QuartetParticipant *self, QuartetParticipantState state)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+
+  if (self->state == state)
+    return;
+
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+gboolean
+quartet_participant_get_has_video (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+  return self->has_video;
+}
+
+void
+quartet_participant_set_has_video (QuartetParticipant *self, gboolean has_video)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+  set_boolean (self, &self->has_video, has_video, PROP_HAS_VIDEO);
+}
+
+gboolean
+quartet_participant_get_audio_muted (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+  return self->audio_muted;
+}
+
+void
+quartet_participant_set_audio_muted (QuartetParticipant *self, gboolean muted)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+  set_boolean (self, &self->audio_muted, muted, PROP_AUDIO_MUTED);
+}
+
+gboolean
+quartet_participant_get_video_muted (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+  return self->video_muted;
+}
+
+void
+quartet_participant_set_video_muted (QuartetParticipant *self, gboolean muted)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+  set_boolean (self, &self->video_muted, muted, PROP_VIDEO_MUTED);
+}
+
+void
+quartet_participant_set_peer (QuartetParticipant *self, QuartetPeer *peer)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+  g_return_if_fail (peer == NULL || QUARTET_IS_PEER (peer));
+
+  g_set_object (&self->peer, peer);
+}
+
+GstSample *
+quartet_participant_get_frame (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
+
+  if (self->media != NULL)
+    return quartet_media_get_local_frame (self->media);
+  if (self->peer != NULL)
+    return quartet_peer_get_last_frame (self->peer);
+  return NULL;
+}
+
+static void
+quartet_participant_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetParticipant *self = QUARTET_PARTICIPANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_ID:
+      g_value_set_string (value, self->user_id);
+      break;
+    case PROP_NAME:
+      g_value_set_string (value, self->name);
+      break;
+    case PROP_IS_SELF:
+      g_value_set_boolean (value, self->is_self);
+      break;
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_HAS_VIDEO:
+      g_value_set_boolean (value, self->has_video);
+      break;
+    case PROP_AUDIO_MUTED:
+      g_value_set_boolean (value, self->audio_muted);
+      break;
+    case PROP_VIDEO_MUTED:
+      g_value_set_boolean (value, self->video_muted);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_participant_set_property (GObject *object,
+                                  guint prop_id,
+                                  const GValue *value,
+                                  GParamSpec *pspec)
+{
+  QuartetParticipant *self = QUARTET_PARTICIPANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_ID:
+      self->user_id = g_value_dup_string (value);
+      break;
+    case PROP_NAME:
+      self->name = g_value_dup_string (value);
+      break;
+    case PROP_STATE:
+      quartet_participant_set_state (self, g_value_get_enum (value));
+      break;
+    case PROP_HAS_VIDEO:
+      quartet_participant_set_has_video (self, g_value_get_boolean (value));
+      break;
+    case PROP_AUDIO_MUTED:
+      quartet_participant_set_audio_muted (self, g_value_get_boolean (value));
+      break;
+    case PROP_VIDEO_MUTED:
+      quartet_participant_set_video_muted (self, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_participant_dispose (GObject *object)
+{
+  QuartetParticipant *self = QUARTET_PARTICIPANT (object);
+
+  g_clear_object (&self->media);
+  g_clear_object (&self->peer);
+
+  G_OBJECT_CLASS (quartet_participant_parent_class)->dispose (object);
+}
+
+static void
+quartet_participant_finalize (GObject *object)
+{
+  QuartetParticipant *self = QUARTET_PARTICIPANT (object);
+
+  g_clear_pointer (&self->user_id, g_free);
+  g_clear_pointer (&self->name, g_free);
+
+  G_OBJECT_CLASS (quartet_participant_parent_class)->finalize (object);
+}
+
+static void
+quartet_participant_class_init (QuartetParticipantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags rw = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
+  GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+
+  object_class->get_property = quartet_participant_get_property;
+  object_class->set_property = quartet_participant_set_property;
+  object_class->dispose = quartet_participant_dispose;
+  object_class->finalize = quartet_participant_finalize;
+
+  properties[PROP_USER_ID] = g_param_spec_string ("user-id", NULL, NULL, NULL, construct);
+  properties[PROP_NAME] = g_param_spec_string ("name", NULL, NULL, NULL, construct);
+  properties[PROP_IS_SELF] = g_param_spec_boolean ("is-self", NULL, NULL, FALSE,
+                                                   G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STATE]
+    = g_param_spec_enum ("state", NULL, NULL, QUARTET_TYPE_PARTICIPANT_STATE,
+                         QUARTET_PARTICIPANT_STATE_CALLING, rw);
+  properties[PROP_HAS_VIDEO] = g_param_spec_boolean ("has-video", NULL, NULL, FALSE, rw);
+  properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
+  properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+quartet_participant_init (QuartetParticipant *self)
+{
+}
+
+QuartetParticipant *
+quartet_participant_new_remote (const char *user_id, const char *name)
+{
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  return g_object_new (QUARTET_TYPE_PARTICIPANT, "user-id", user_id, "name",
+                       name ? name : user_id, NULL);
+}
+
+/* Ourselves: always "connected", and the frames are the local preview. */
+QuartetParticipant *
+quartet_participant_new_self (QuartetMedia *media, const char *name)
+{
+  QuartetParticipant *self;
+
+  g_return_val_if_fail (media == NULL || QUARTET_IS_MEDIA (media), NULL);
+
+  self = g_object_new (QUARTET_TYPE_PARTICIPANT, "user-id", "", "name", name, "state",
+                       QUARTET_PARTICIPANT_STATE_CONNECTED, NULL);
+  self->is_self = TRUE;
+  self->media = media ? g_object_ref (media) : NULL;
+  return self;
+}

@@ -1,0 +1,262 @@
+/* quartet-preferences-window.c: network (STUN/TURN, relay-only, TLS) and devices
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything is bound to GSettings and takes effect at once (QuartetAccount
+ * follows the network keys and the camera); only the TURN password goes to
+ * the keyring, under the TURN server's URL. Cameras are listed with a
+ * GstDeviceMonitor each time the window opens.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include "quartet-preferences-window.h"
+
+#include <glib/gi18n.h>
+#include <gst/gst.h>
+
+#include "quartet-secret.h"
+
+struct _QuartetPreferencesWindow
+{
+  AdwPreferencesWindow parent_instance;
+
+  AdwComboRow *camera_row;
+  AdwComboRow *microphone_row;
+  GtkSwitch *relay_only_switch;
+  GtkSwitch *tls_switch;
+  AdwActionRow *pinned_row;
+  GtkWidget *forget_button;
+  AdwEntryRow *stun_row;
+  AdwEntryRow *turn_row;
+  AdwEntryRow *turn_user_row;
+  AdwEntryRow *turn_password_row;
+
+  GSettings *settings;
+  GPtrArray *camera_values;     /* the "camera" setting for each camera_row item */
+  GPtrArray *microphone_values; /* the "microphone" setting for each microphone_row item */
+};
+
+G_DEFINE_FINAL_TYPE (QuartetPreferencesWindow,
+                     quartet_preferences_window,
+                     ADW_TYPE_PREFERENCES_WINDOW)
+
+static void
+add_choice (GtkStringList *list, GPtrArray *values, const char *label, const char *value)
+{
+  gtk_string_list_append (list, label);
+  g_ptr_array_add (values, g_strdup (value));
+}
+
+static void
+list_cameras (QuartetPreferencesWindow *self, GtkStringList *list)
+{
+  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
+  GList *devices;
+
+  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+  devices = gst_device_monitor_get_devices (monitor);
+  for (GList *l = devices; l != NULL; l = l->next)
+    {
+      g_autoptr (GstStructure) properties = gst_device_get_properties (l->data);
+      g_autofree char *name = gst_device_get_display_name (l->data);
+      const char *path = NULL;
+      g_autofree char *value = NULL;
+
+      if (properties != NULL)
+        path = gst_structure_get_string (properties, "api.v4l2.path");
+      if (path == NULL && properties != NULL)
+        path = gst_structure_get_string (properties, "device.path");
+      if (path == NULL)
+        continue;
+
+      value = g_strdup_printf ("camera:%s", path);
+      add_choice (list, self->camera_values, name, value);
+    }
+  g_list_free_full (devices, gst_object_unref);
+}
+
+static void
+select_value (AdwComboRow *row, GPtrArray *values, const char *value)
+{
+  guint index = 0;
+
+  if (g_ptr_array_find_with_equal_func (values, value, g_str_equal, &index))
+    adw_combo_row_set_selected (row, index);
+}
+
+static void
+on_camera_selected_cb (QuartetPreferencesWindow *self)
+{
+  guint index = adw_combo_row_get_selected (self->camera_row);
+
+  if (index < self->camera_values->len)
+    g_settings_set_string (self->settings, "camera", g_ptr_array_index (self->camera_values, index));
+}
+
+static void
+on_microphone_selected_cb (QuartetPreferencesWindow *self)
+{
+  guint index = adw_combo_row_get_selected (self->microphone_row);
+
+  if (index < self->microphone_values->len)
+    g_settings_set_string (self->settings, "microphone",
+                           g_ptr_array_index (self->microphone_values, index));
+}
+
+static void
+setup_devices (QuartetPreferencesWindow *self)
+{
+  g_autoptr (GtkStringList) cameras = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) microphones = gtk_string_list_new (NULL);
+  g_autofree char *camera = g_settings_get_string (self->settings, "camera");
+  g_autofree char *microphone = g_settings_get_string (self->settings, "microphone");
+
+  add_choice (cameras, self->camera_values, _("Default camera"), "camera");
+  list_cameras (self, cameras);
+  add_choice (cameras, self->camera_values, _("Test pattern"), "pattern:smpte");
+  add_choice (cameras, self->camera_values, _("No camera"), "none");
+  adw_combo_row_set_model (self->camera_row, G_LIST_MODEL (cameras));
+  select_value (self->camera_row, self->camera_values, camera);
+
+  add_choice (microphones, self->microphone_values, _("Default microphone"), "mic");
+  add_choice (microphones, self->microphone_values, _("Test tone"), "tone");
+  add_choice (microphones, self->microphone_values, _("No microphone"), "none");
+  adw_combo_row_set_model (self->microphone_row, G_LIST_MODEL (microphones));
+  select_value (self->microphone_row, self->microphone_values, microphone);
+
+  g_signal_connect_swapped (self->camera_row, "notify::selected",
+                            G_CALLBACK (on_camera_selected_cb), self);
+  g_signal_connect_swapped (self->microphone_row, "notify::selected",
+                            G_CALLBACK (on_microphone_selected_cb), self);
+}
+
+/* "stun://a:1, stun://b:2" <-> ["stun://a:1", "stun://b:2"] */
+static gboolean
+strv_to_text (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_autofree const char **urls = g_variant_get_strv (variant, NULL);
+  g_autofree char *text = g_strjoinv (", ", (char **)urls);
+
+  g_value_set_string (value, text);
+  return TRUE;
+}
+
+static GVariant *
+text_to_strv (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  g_auto (GStrv) parts = g_strsplit (g_value_get_string (value), ",", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) urls = NULL;
+
+  for (char **part = parts; *part != NULL; part++)
+    if (*g_strstrip (*part) != '\0')
+      g_strv_builder_add (builder, *part);
+
+  urls = g_strv_builder_end (builder);
+  return g_variant_new_strv ((const char *const *)urls, -1);
+}
+
+static void
+update_pinned (QuartetPreferencesWindow *self)
+{
+  g_autofree char *pinned = g_settings_get_string (self->settings, "pinned-fingerprint");
+
+  adw_action_row_set_subtitle (self->pinned_row, *pinned ? pinned : _("None"));
+  gtk_widget_set_sensitive (self->forget_button, *pinned != '\0');
+}
+
+static void
+on_forget_clicked_cb (QuartetPreferencesWindow *self)
+{
+  g_settings_set_string (self->settings, "pinned-fingerprint", "");
+  update_pinned (self);
+}
+
+static void
+on_turn_password_apply_cb (QuartetPreferencesWindow *self)
+{
+  g_autofree char *turn = g_settings_get_string (self->settings, "turn-server");
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->turn_password_row));
+
+  if (*turn == '\0')
+    {
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                        adw_toast_new (_("Enter the TURN server first")));
+      return;
+    }
+
+  if (*password != '\0')
+    quartet_secret_store_password (turn, password);
+  else
+    quartet_secret_clear_password (turn);
+  /* Have the account fetch it again. */
+  g_settings_set_string (self->settings, "turn-user",
+                         gtk_editable_get_text (GTK_EDITABLE (self->turn_user_row)));
+  gtk_editable_set_text (GTK_EDITABLE (self->turn_password_row), "");
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("TURN password saved in the keyring")));
+}
+
+static void
+quartet_preferences_window_dispose (GObject *object)
+{
+  QuartetPreferencesWindow *self = QUARTET_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->camera_values, g_ptr_array_unref);
+  g_clear_pointer (&self->microphone_values, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (quartet_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+quartet_preferences_window_class_init (QuartetPreferencesWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = quartet_preferences_window_dispose;
+
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/quartet/Quartet/quartet-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, camera_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, relay_only_switch);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, pinned_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, stun_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, turn_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, turn_user_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, turn_password_row);
+  gtk_widget_class_bind_template_callback (widget_class, on_forget_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_turn_password_apply_cb);
+}
+
+static void
+quartet_preferences_window_init (QuartetPreferencesWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->camera_values = g_ptr_array_new_with_free_func (g_free);
+  self->microphone_values = g_ptr_array_new_with_free_func (g_free);
+}
+
+GtkWidget *
+quartet_preferences_window_new (GtkWindow *parent, GSettings *settings)
+{
+  QuartetPreferencesWindow *self
+    = g_object_new (QUARTET_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
+
+  self->settings = g_object_ref (settings);
+  g_settings_bind (settings, "relay-only", self->relay_only_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "require-tls", self->tls_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "turn-server", self->turn_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "turn-user", self->turn_user_row, "text", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind_with_mapping (settings, "stun-servers", self->stun_row, "text",
+                                G_SETTINGS_BIND_DEFAULT, strv_to_text, text_to_strv, NULL, NULL);
+  update_pinned (self);
+  setup_devices (self);
+  return GTK_WIDGET (self);
+}

@@ -1,0 +1,248 @@
+/* quartet-video-tile.c: one person's video (or avatar), name and state in the call grid
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The tile follows its QuartetParticipant through notify:: handlers and
+ * pulls frames from it on the frame clock: a tick fetches the newest
+ * sample (a reference, never a wait) and QuartetVideoPaintable uploads it
+ * only when it is a new buffer.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include "quartet-video-tile.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "quartet-call-layout.h"
+#include "quartet-video-paintable.h"
+
+struct _QuartetVideoTile
+{
+  GtkWidget parent_instance;
+
+  GtkWidget *overlay;
+  GtkStack *stack;
+  AdwAvatar *avatar;
+  GtkPicture *picture;
+  GtkWidget *state_box;
+  GtkSpinner *spinner;
+  GtkLabel *state_label;
+  GtkLabel *name_label;
+  GtkWidget *mic_off_icon;
+  GtkWidget *camera_off_icon;
+
+  QuartetParticipant *participant;
+  QuartetVideoPaintable *paintable;
+  guint tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (QuartetVideoTile, quartet_video_tile, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_PARTICIPANT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+shows_video (QuartetVideoTile *self)
+{
+  return quartet_participant_get_has_video (self->participant)
+         && !quartet_participant_get_video_muted (self->participant)
+         && quartet_video_paintable_has_frame (self->paintable);
+}
+
+static void
+update_page (QuartetVideoTile *self)
+{
+  gtk_stack_set_visible_child_name (self->stack, shows_video (self) ? "video" : "avatar");
+}
+
+static gboolean
+on_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
+{
+  QuartetVideoTile *self = QUARTET_VIDEO_TILE (widget);
+  g_autoptr (GstSample) sample = NULL;
+  gboolean had_frame = quartet_video_paintable_has_frame (self->paintable);
+
+  /* The streams are 30 fps and not in step with each other: taking new
+   * frames on every other tick of the 60 Hz clock, in all tiles at once,
+   * redraws the grid 30 times a second instead of up to 60, which halves
+   * the drawing without losing a frame. */
+  if (self->participant == NULL || !quartet_participant_get_has_video (self->participant)
+      || gdk_frame_clock_get_frame_counter (clock) % 2 != 0)
+    return G_SOURCE_CONTINUE;
+
+  sample = quartet_participant_get_frame (self->participant);
+  if (sample != NULL)
+    quartet_video_paintable_set_sample (self->paintable, sample);
+
+  if (!had_frame && quartet_video_paintable_has_frame (self->paintable))
+    update_page (self);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+update_state (QuartetVideoTile *self)
+{
+  QuartetParticipantState state = quartet_participant_get_state (self->participant);
+  const char *label = quartet_call_layout_state_label (state);
+  gboolean busy = quartet_call_layout_state_is_busy (state);
+
+  gtk_label_set_label (self->state_label, label ? label : "");
+  gtk_widget_set_visible (self->state_box, label != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
+  gtk_spinner_set_spinning (self->spinner, busy && label != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  label ? label : _("Connected"), -1);
+}
+
+static void
+update_icons (QuartetVideoTile *self)
+{
+  gtk_widget_set_visible (self->mic_off_icon,
+                          quartet_participant_get_audio_muted (self->participant));
+  gtk_widget_set_visible (self->camera_off_icon,
+                          quartet_participant_get_video_muted (self->participant));
+  update_page (self);
+}
+
+static void
+on_participant_notify_cb (QuartetParticipant *participant, GParamSpec *pspec, QuartetVideoTile *self)
+{
+  update_state (self);
+  update_icons (self);
+}
+
+static void
+set_participant (QuartetVideoTile *self, QuartetParticipant *participant)
+{
+  const char *name = quartet_participant_get_name (participant);
+  g_autofree char *shown = NULL;
+
+  g_assert (self->participant == NULL);
+  self->participant = g_object_ref (participant);
+
+  shown = quartet_participant_get_is_self (participant) ? g_strdup_printf (_("%s (you)"), name)
+                                                        : g_strdup (name);
+  gtk_label_set_label (self->name_label, shown);
+  adw_avatar_set_text (self->avatar, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, shown, -1);
+
+  g_signal_connect_object (participant, "notify", G_CALLBACK (on_participant_notify_cb), self, 0);
+  update_state (self);
+  update_icons (self);
+}
+
+QuartetParticipant *
+quartet_video_tile_get_participant (QuartetVideoTile *self)
+{
+  g_return_val_if_fail (QUARTET_IS_VIDEO_TILE (self), NULL);
+  return self->participant;
+}
+
+static void
+quartet_video_tile_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetVideoTile *self = QUARTET_VIDEO_TILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PARTICIPANT:
+      g_value_set_object (value, self->participant);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_video_tile_set_property (GObject *object,
+                                 guint prop_id,
+                                 const GValue *value,
+                                 GParamSpec *pspec)
+{
+  QuartetVideoTile *self = QUARTET_VIDEO_TILE (object);
+
+  switch (prop_id)
+    {
+    case PROP_PARTICIPANT:
+      set_participant (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_video_tile_dispose (GObject *object)
+{
+  QuartetVideoTile *self = QUARTET_VIDEO_TILE (object);
+
+  if (self->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+      self->tick_id = 0;
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_VIDEO_TILE);
+  g_clear_object (&self->participant);
+  g_clear_object (&self->paintable);
+
+  G_OBJECT_CLASS (quartet_video_tile_parent_class)->dispose (object);
+}
+
+static void
+quartet_video_tile_class_init (QuartetVideoTileClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->get_property = quartet_video_tile_get_property;
+  object_class->set_property = quartet_video_tile_set_property;
+  object_class->dispose = quartet_video_tile_dispose;
+
+  properties[PROP_PARTICIPANT]
+    = g_param_spec_object ("participant", NULL, NULL, QUARTET_TYPE_PARTICIPANT,
+                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/quartet/Quartet/quartet-video-tile.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "videotile");
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, overlay);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, stack);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, avatar);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, picture);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, state_box);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, spinner);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, state_label);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, name_label);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, mic_off_icon);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, camera_off_icon);
+}
+
+static void
+quartet_video_tile_init (QuartetVideoTile *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->paintable = quartet_video_paintable_new ();
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->paintable));
+  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick_cb, NULL, NULL);
+}
+
+GtkWidget *
+quartet_video_tile_new (QuartetParticipant *participant)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (participant), NULL);
+
+  return g_object_new (QUARTET_TYPE_VIDEO_TILE, "participant", participant, NULL);
+}

@@ -1,0 +1,291 @@
+/* quartet-window.c: the main window: sign-in, contacts, or the call
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The page follows the account: signed out shows the sign-in page, signed
+ * in the contacts, and a current call the call view. The in-call actions
+ * (win.mute, win.camera-off, win.hang-up, win.fullscreen) live here so that
+ * their shortcuts work wherever the focus is; they are enabled only while
+ * a call is on screen.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include "quartet-window.h"
+
+#include <glib/gi18n.h>
+
+#include "quartet-call-view.h"
+#include "quartet-contacts-page.h"
+
+struct _QuartetWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *stack;
+  QuartetSignInPage *sign_in_page;
+  QuartetContactsPage *contacts_page;
+  QuartetCallView *call_view;
+
+  QuartetAccount *account;
+  GSettings *settings;
+};
+
+G_DEFINE_FINAL_TYPE (QuartetWindow, quartet_window, ADW_TYPE_APPLICATION_WINDOW)
+
+void
+quartet_window_toast (GtkWidget *widget, const char *title)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AdwToast *toast;
+
+  if (!QUARTET_IS_WINDOW (root))
+    {
+      g_message ("%s", title);
+      return;
+    }
+
+  toast = adw_toast_new (title);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (QUARTET_WINDOW (root)->toast_overlay, toast);
+}
+
+static void
+set_call_actions_enabled (QuartetWindow *self, gboolean enabled)
+{
+  const char *names[] = { "mute", "camera-off", "hang-up" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_simple_action_set_enabled (
+      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), enabled);
+}
+
+static void
+set_action_state (QuartetWindow *self, const char *name, gboolean state)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (state));
+}
+
+static void
+on_call_muted_cb (QuartetCall *call, GParamSpec *pspec, QuartetWindow *self)
+{
+  set_action_state (self, "mute", quartet_call_get_audio_muted (call));
+  set_action_state (self, "camera-off", quartet_call_get_video_muted (call));
+}
+
+/* The pages not shown are hidden, not just unmapped: GTK 4.8 tells
+ * assistive technologies (and the tests) only whether a widget is visible,
+ * so a merely covered page would read as on screen. */
+static void
+show_page (QuartetWindow *self, const char *name)
+{
+  GtkWidget *shown = gtk_stack_get_child_by_name (self->stack, name);
+  GtkWidget *pages[] = { GTK_WIDGET (self->sign_in_page), GTK_WIDGET (self->contacts_page),
+                         GTK_WIDGET (self->call_view) };
+
+  gtk_widget_set_visible (shown, TRUE);
+  gtk_stack_set_visible_child (self->stack, shown);
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    if (pages[i] != shown)
+      gtk_widget_set_visible (pages[i], FALSE);
+}
+
+static void
+update_page (QuartetWindow *self)
+{
+  QuartetCall *call = quartet_account_get_call (self->account);
+  QuartetCall *shown = quartet_call_view_get_call (self->call_view);
+
+  if (shown != NULL && shown != call)
+    g_signal_handlers_disconnect_by_data (shown, self);
+
+  if (call != NULL)
+    {
+      if (shown != call)
+        {
+          g_signal_connect_object (call, "notify::audio-muted", G_CALLBACK (on_call_muted_cb),
+                                   self, 0);
+          g_signal_connect_object (call, "notify::video-muted", G_CALLBACK (on_call_muted_cb),
+                                   self, 0);
+        }
+      quartet_call_view_set_call (self->call_view, call);
+      on_call_muted_cb (call, NULL, self);
+      show_page (self, "call");
+    }
+  else
+    {
+      quartet_call_view_set_call (self->call_view, NULL);
+      if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
+        gtk_window_unfullscreen (GTK_WINDOW (self));
+      show_page (self, quartet_account_get_signed_in (self->account) ? "contacts" : "sign-in");
+    }
+
+  set_call_actions_enabled (self, call != NULL);
+}
+
+static void
+on_signed_in_cb (QuartetAccount *account, GParamSpec *pspec, QuartetWindow *self)
+{
+  quartet_contacts_page_reload (self->contacts_page);
+  update_page (self);
+}
+
+static void
+on_call_changed_cb (QuartetAccount *account, GParamSpec *pspec, QuartetWindow *self)
+{
+  update_page (self);
+}
+
+static void
+on_connection_lost_cb (QuartetAccount *account, const GError *error, QuartetWindow *self)
+{
+  g_autofree char *message = quartet_account_describe_error (error);
+
+  quartet_window_toast (GTK_WIDGET (self), message);
+}
+
+static void
+on_missed_call_cb (QuartetAccount *account, const char *name, QuartetWindow *self)
+{
+  g_autofree char *message = g_strdup_printf (_("Missed call from %s: you were busy"), name);
+
+  quartet_window_toast (GTK_WIDGET (self), message);
+}
+
+static void
+change_mute_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+  QuartetCall *call = quartet_account_get_call (self->account);
+
+  g_simple_action_set_state (action, state);
+  if (call != NULL)
+    quartet_call_set_audio_muted (call, g_variant_get_boolean (state));
+}
+
+static void
+change_camera_off_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+  QuartetCall *call = quartet_account_get_call (self->account);
+
+  g_simple_action_set_state (action, state);
+  if (call != NULL)
+    quartet_call_set_video_muted (call, g_variant_get_boolean (state));
+}
+
+static void
+change_fullscreen_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+
+  if (g_variant_get_boolean (state))
+    gtk_window_fullscreen (GTK_WINDOW (self));
+  else
+    gtk_window_unfullscreen (GTK_WINDOW (self));
+}
+
+static void
+on_fullscreened_cb (QuartetWindow *self)
+{
+  set_action_state (self, "fullscreen", gtk_window_is_fullscreen (GTK_WINDOW (self)));
+}
+
+/* GSimpleAction's default activate toggles a boolean state. */
+static void
+activate_toggle (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  g_action_change_state (G_ACTION (action), g_variant_new_boolean (!g_variant_get_boolean (state)));
+}
+
+static void
+activate_hang_up (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+  QuartetCall *call = quartet_account_get_call (self->account);
+  g_autoptr (GError) error = NULL;
+
+  if (call != NULL && !quartet_call_hang_up (call, &error))
+    g_message ("Could not hang up: %s", error->message);
+}
+
+QuartetSignInPage *
+quartet_window_get_sign_in_page (QuartetWindow *self)
+{
+  g_return_val_if_fail (QUARTET_IS_WINDOW (self), NULL);
+  return self->sign_in_page;
+}
+
+static void
+quartet_window_dispose (GObject *object)
+{
+  QuartetWindow *self = QUARTET_WINDOW (object);
+
+  if (self->account != NULL)
+    g_signal_handlers_disconnect_by_data (self->account, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_WINDOW);
+  g_clear_object (&self->account);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (quartet_window_parent_class)->dispose (object);
+}
+
+static void
+quartet_window_class_init (QuartetWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = quartet_window_dispose;
+
+  /* The template names them: make sure they are registered. */
+  g_type_ensure (QUARTET_TYPE_SIGN_IN_PAGE);
+  g_type_ensure (QUARTET_TYPE_CONTACTS_PAGE);
+  g_type_ensure (QUARTET_TYPE_CALL_VIEW);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/quartet/Quartet/quartet-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, QuartetWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, QuartetWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, QuartetWindow, sign_in_page);
+  gtk_widget_class_bind_template_child (widget_class, QuartetWindow, contacts_page);
+  gtk_widget_class_bind_template_child (widget_class, QuartetWindow, call_view);
+}
+
+static void
+quartet_window_init (QuartetWindow *self)
+{
+  const GActionEntry entries[] = {
+    { "mute", activate_toggle, NULL, "false", change_mute_state },
+    { "camera-off", activate_toggle, NULL, "false", change_camera_off_state },
+    { "fullscreen", activate_toggle, NULL, "false", change_fullscreen_state },
+    { "hang-up", activate_hang_up },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
+  g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_cb), NULL);
+}
+
+QuartetWindow *
+quartet_window_new (AdwApplication *application, QuartetAccount *account, GSettings *settings)
+{
+  QuartetWindow *self = g_object_new (QUARTET_TYPE_WINDOW, "application", application, NULL);
+
+  self->account = g_object_ref (account);
+  self->settings = g_object_ref (settings);
+  quartet_sign_in_page_setup (self->sign_in_page, account, settings);
+  quartet_contacts_page_set_account (self->contacts_page, account);
+
+  g_signal_connect (account, "notify::signed-in", G_CALLBACK (on_signed_in_cb), self);
+  g_signal_connect (account, "notify::call", G_CALLBACK (on_call_changed_cb), self);
+  g_signal_connect (account, "connection-lost", G_CALLBACK (on_connection_lost_cb), self);
+  g_signal_connect (account, "missed-call", G_CALLBACK (on_missed_call_cb), self);
+  update_page (self);
+  return self;
+}

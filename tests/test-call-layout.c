@@ -1,0 +1,161 @@
+/* test-call-layout.c: the call grid's rules, without a display
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Layout by count (1x1, 1x2, 2x2 with the third tile spanning the bottom
+ * row), the overlay text of each state, the duration format, and
+ * QuartetParticipant's notifications that tiles redraw from.
+ */
+#include "quartet-call-layout.h"
+#include "quartet-participant.h"
+
+static void
+test_grid_size (void)
+{
+  const struct
+  {
+    guint tiles, columns, rows;
+  } cases[] = { { 1, 1, 1 }, { 2, 2, 1 }, { 3, 2, 2 }, { 4, 2, 2 }, { 0, 1, 1 }, { 9, 2, 2 } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      guint columns = 0, rows = 0;
+
+      quartet_call_layout_grid_size (cases[i].tiles, &columns, &rows);
+      g_assert_cmpuint (columns, ==, cases[i].columns);
+      g_assert_cmpuint (rows, ==, cases[i].rows);
+    }
+}
+
+static void
+assert_position (guint tiles, guint index, guint column, guint row, guint span)
+{
+  QuartetTilePosition position = quartet_call_layout_position (tiles, index);
+
+  g_assert_cmpuint (position.column, ==, column);
+  g_assert_cmpuint (position.row, ==, row);
+  g_assert_cmpuint (position.column_span, ==, span);
+}
+
+static void
+test_positions (void)
+{
+  assert_position (1, 0, 0, 0, 1);
+
+  assert_position (2, 0, 0, 0, 1);
+  assert_position (2, 1, 1, 0, 1);
+
+  assert_position (3, 0, 0, 0, 1);
+  assert_position (3, 1, 1, 0, 1);
+  assert_position (3, 2, 0, 1, 2); /* no empty quarter */
+
+  assert_position (4, 0, 0, 0, 1);
+  assert_position (4, 1, 1, 0, 1);
+  assert_position (4, 2, 0, 1, 1);
+  assert_position (4, 3, 1, 1, 1);
+}
+
+/* Every cell of the grid is covered exactly once, for every count. */
+static void
+test_positions_cover_grid (void)
+{
+  for (guint tiles = 1; tiles <= QUARTET_CALL_MAX_TILES; tiles++)
+    {
+      guint columns, rows, covered[2][2] = { { 0 } };
+
+      quartet_call_layout_grid_size (tiles, &columns, &rows);
+      for (guint i = 0; i < tiles; i++)
+        {
+          QuartetTilePosition p = quartet_call_layout_position (tiles, i);
+
+          g_assert_cmpuint (p.column + p.column_span, <=, columns);
+          g_assert_cmpuint (p.row, <, rows);
+          for (guint c = p.column; c < p.column + p.column_span; c++)
+            covered[p.row][c]++;
+        }
+      for (guint r = 0; r < rows; r++)
+        for (guint c = 0; c < columns; c++)
+          g_assert_cmpuint (covered[r][c], ==, 1);
+    }
+}
+
+static void
+test_state_labels (void)
+{
+  g_assert_cmpstr (quartet_call_layout_state_label (QUARTET_PARTICIPANT_STATE_CALLING), ==,
+                   "Calling…");
+  g_assert_cmpstr (quartet_call_layout_state_label (QUARTET_PARTICIPANT_STATE_CONNECTING), ==,
+                   "Connecting…");
+  g_assert_cmpstr (quartet_call_layout_state_label (QUARTET_PARTICIPANT_STATE_RECONNECTING), ==,
+                   "Reconnecting…");
+  g_assert_cmpstr (quartet_call_layout_state_label (QUARTET_PARTICIPANT_STATE_FAILED), ==,
+                   "Failed");
+  /* Connected: the video speaks for itself. */
+  g_assert_null (quartet_call_layout_state_label (QUARTET_PARTICIPANT_STATE_CONNECTED));
+
+  g_assert_true (quartet_call_layout_state_is_busy (QUARTET_PARTICIPANT_STATE_CALLING));
+  g_assert_true (quartet_call_layout_state_is_busy (QUARTET_PARTICIPANT_STATE_RECONNECTING));
+  g_assert_false (quartet_call_layout_state_is_busy (QUARTET_PARTICIPANT_STATE_FAILED));
+  g_assert_false (quartet_call_layout_state_is_busy (QUARTET_PARTICIPANT_STATE_CONNECTED));
+}
+
+static void
+test_duration (void)
+{
+  const struct
+  {
+    guint seconds;
+    const char *text;
+  } cases[] = { { 0, "0:00" }, { 7, "0:07" }, { 754, "12:34" }, { 3723, "1:02:03" } };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = quartet_call_layout_format_duration (cases[i].seconds);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+on_notify_cb (GObject *object, GParamSpec *pspec, guint *count)
+{
+  (*count)++;
+}
+
+static void
+test_participant (void)
+{
+  g_autoptr (QuartetParticipant) bob = quartet_participant_new_remote ("bob@localhost", "Bob");
+  g_autoptr (QuartetParticipant) me = quartet_participant_new_self (NULL, "Alice");
+  guint notified = 0;
+
+  g_assert_cmpstr (quartet_participant_get_name (bob), ==, "Bob");
+  g_assert_false (quartet_participant_get_is_self (bob));
+  g_assert_cmpint (quartet_participant_get_state (bob), ==, QUARTET_PARTICIPANT_STATE_CALLING);
+  g_assert_true (quartet_participant_get_is_self (me));
+  g_assert_cmpint (quartet_participant_get_state (me), ==, QUARTET_PARTICIPANT_STATE_CONNECTED);
+  g_assert_null (quartet_participant_get_frame (bob)); /* no peer yet */
+
+  g_signal_connect (bob, "notify", G_CALLBACK (on_notify_cb), &notified);
+  quartet_participant_set_state (bob, QUARTET_PARTICIPANT_STATE_CONNECTING);
+  quartet_participant_set_state (bob, QUARTET_PARTICIPANT_STATE_CONNECTING);
+  g_assert_cmpuint (notified, ==, 1); /* only on change */
+  quartet_participant_set_video_muted (bob, TRUE);
+  quartet_participant_set_has_video (bob, TRUE);
+  g_assert_cmpuint (notified, ==, 3);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/call-layout/grid-size", test_grid_size);
+  g_test_add_func ("/call-layout/positions", test_positions);
+  g_test_add_func ("/call-layout/positions-cover-grid", test_positions_cover_grid);
+  g_test_add_func ("/call-layout/state-labels", test_state_labels);
+  g_test_add_func ("/call-layout/duration", test_duration);
+  g_test_add_func ("/call-layout/participant", test_participant);
+
+  return g_test_run ();
+}

@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+"""The real `quartet` app on a headless X server, driven through AT-SPI by
+accessible names, against a real Prosody and real quartet-cli bots.
+
+- sign in (a wrong password first: the error is told; then the right one),
+  select three bots, place a video call, see four tiles, and check two
+  screenshots a second apart: each quarter of the grid shows its own
+  person's picture, and the bots' moving test patterns move;
+- a bot calls: the dialog names the caller, Answer shows two tiles, a call
+  from a third person meanwhile is refused as busy and told, Ctrl+H hangs up
+  and the call view closes;
+- a bot calls and the user declines; a bot calls and gives up (NOT_ANSWER /
+  hang-up before an answer): the dialog goes and a missed call is told.
+
+The screenshot of the 4-party call is kept as quartet-call.png in the build
+dir (QUARTET_ARTIFACT_DIR), for the README.
+"""
+import json
+import os
+import queue
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ui_session  # noqa: E402
+from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # noqa: E402
+
+APP = os.environ.get("QUARTET_APP")
+SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
+ARTIFACT_DIR = os.environ.get("QUARTET_ARTIFACT_DIR", ".")
+SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
+                                         "the quartet app was not built ($QUARTET_APP)")
+
+# What each person sends: the app a still red picture (its own preview), the
+# bots the three test patterns that move (a ball, SMPTE bars with a noise
+# patch, snow), so every remote quarter can be told apart and seen moving.
+APP_VIDEO = "pattern:red"
+BOT_VIDEO = {"bob": "pattern:ball", "carol": "pattern:smpte", "dave": "pattern:snow"}
+TIMEOUT = 90 if SANITIZED else 45
+
+
+class Bot(CliProcess):
+    """A quartet-cli process whose output is read all the time by a thread:
+    a bot printing stats lines nobody reads would fill its pipe and stall
+    its main loop, and with it its video."""
+
+    def __init__(self, command, args):
+        super().__init__(command, args)
+        self.lines = queue.Queue()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def next_event(self, name):
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if line is None:
+                raise AssertionError("bot exited (%s) before %r: %s" % (
+                    self.process.wait(), name, self.process.stderr.read()))
+            event = json.loads(line)
+            self.events.append(event)
+            if event["event"] == name:
+                return event
+        raise AssertionError("no %r event within %d s" % (name, TIMEOUT))
+
+    def _drain(self):
+        while True:
+            line = self.lines.get()
+            if line is None:
+                return
+            if line.strip():
+                self.events.append(json.loads(line))
+
+    def read_all(self):
+        code = self.process.wait(timeout=TIMEOUT)
+        self.reader.join(TIMEOUT)
+        self._drain()
+        return code
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            code = self.process.wait(timeout=TIMEOUT)
+        except Exception:
+            self.process.kill()
+            code = self.process.wait()
+        self.reader.join(TIMEOUT)
+        self._drain()
+        return code, "", self.process.stderr.read()
+
+
+def changed_fraction(width, a, b, box, threshold=40):
+    """Share of the pixels of box (x, y, w, h) that differ by more than threshold."""
+    x0, y0, w, h = box
+    changed = total = 0
+    for y in range(y0, y0 + h, 2):
+        row = y * width * 3
+        for x in range(x0, x0 + w, 2):
+            i = row + x * 3
+            total += 1
+            if (abs(a[i] - b[i]) + abs(a[i + 1] - b[i + 1]) + abs(a[i + 2] - b[i + 2])) > threshold:
+                changed += 1
+    return changed / max(total, 1)
+
+
+@unittest.skipIf(WHY_NOT, WHY_NOT or "")
+class UiTestCase(CliTestCase):
+    users = ["alice", "bob", "carol", "dave"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.session = ui_session.UiSession()
+        cls.session.start()
+        global driver
+        import atspi_driver as driver  # after the session bus exists
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.session.close()
+        super().tearDownClass()
+
+    def setUp(self):
+        self.started = time.monotonic()
+        self.bots = []
+        os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
+
+    def tearDown(self):
+        for bot in self.bots:
+            bot.stop()
+        if self.session.app is not None and self.session.app.poll() is None:
+            self.quit_app()
+        output = self.session.app_output() if self.session.app_log else ""
+        code = self.session.stop_app()
+        self.session.app = None
+        if code not in (0, None):
+            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
+
+    # -- helpers ---------------------------------------------------------------
+    def bot(self, index, *args):
+        user = self.account(index)["username"]
+        bot = Bot("listen", self.account_args(index) + [
+            "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args))
+        self.bots.append(bot)
+        bot.next_event("roster")
+        return bot
+
+    def caller(self, index, *args):
+        user = self.account(index)["username"]
+        caller = Bot("call", self.account_args(index) + [
+            "--video", BOT_VIDEO[user], "--no-voice-processing"] + list(args)
+            + [self.account(0)["jid"]])
+        self.bots.append(caller)
+        return caller
+
+    def start_app(self, password=None):
+        args = ["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
+                "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
+                "--video", APP_VIDEO, "--audio", "tone"]
+        env = {"GSETTINGS_SCHEMA_DIR": SCHEMA_DIR} if SCHEMA_DIR else {}
+        self.session.start_app(APP, args, password=password, extra_env=env)
+        try:
+            self.app = driver.find_app(self.session.app.pid, timeout=TIMEOUT)
+        except AssertionError:
+            self.fail("the app (exit status %s) did not appear on the accessibility bus:\n%s"
+                      % (self.session.app.poll(), self.session.app_output()[-4000:]))
+
+    def wait(self, name=None, role=None, **kwargs):
+        kwargs.setdefault("timeout", TIMEOUT)
+        try:
+            return driver.wait_for(self.app, name, role, **kwargs)
+        except driver.NotFound as error:
+            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
+                error, driver.dump(self.app), self.session.app_output()[-4000:]))
+
+    def log(self, what):
+        cpu = ""
+        if self.session.app is not None:
+            try:
+                with open("/proc/%d/stat" % self.session.app.pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                cpu = "app cpu %.1f s" % ((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            except OSError:
+                pass
+        print("  %6.1f s  %s %s" % (time.monotonic() - self.started, what, cpu), file=sys.stderr)
+
+    def press(self, name, role="push button"):
+        driver.press(self.wait(name, role)[0])
+
+    def sign_in(self):
+        self.start_app(password=self.account(0)["password"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+        self.wait("Select Bob", "check box")
+
+    def grid(self):
+        # Found once per call: a walk of the whole tree costs many D-Bus
+        # round trips to an app that is busy decoding three videos.
+        if getattr(self, "_grid", None) is None:
+            self._grid = self.wait("Call participants")[0]
+        return self._grid
+
+    def tiles(self):
+        grid = self.grid()
+        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+        return [c for c in children if c is not None]
+
+    def wait_tiles(self, count):
+        deadline = time.monotonic() + TIMEOUT
+        names = []
+        while time.monotonic() < deadline:
+            names = sorted(t.name for t in self.tiles())
+            if len(names) == count:
+                return names
+            time.sleep(0.25)
+        self.fail("expected %d tiles, saw %s" % (count, names))
+
+    def wait_connected(self, names):
+        deadline = time.monotonic() + TIMEOUT
+        states = {}
+        while time.monotonic() < deadline:
+            states = {t.name: driver.description(t) for t in self.tiles()}
+            if all(states.get(n) == "Connected" for n in names):
+                return
+            time.sleep(0.25)
+        self.fail("not all connected: %s" % states)
+
+    def quit_app(self):
+        # Ctrl+Q (app.quit) signs out and quits, as a user would.
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "q"))
+        try:
+            self.session.app.wait(20)
+        except Exception:
+            pass
+
+
+class GroupCallTest(UiTestCase):
+    @unittest.skipIf(SANITIZED, "the app and three sanitized bots decoding three streams each do "
+                                "not fit two cores; the plain build runs it")
+    def test_sign_in_and_four_party_video_call(self):
+        bots = [self.bot(i, "--auto-answer") for i in (1, 2, 3)]
+
+        # A wrong password is told as such, and the form stays.
+        self.start_app(password="not-the-password")
+        self.press("Sign in")
+        self.log("signing in")
+        self.wait("Wrong address or password.", "label")
+        password = self.wait("Password", "text", timeout=5)
+        password[0].queryEditableText().setTextContents(self.account(0)["password"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+        self.log("signed in")
+
+        for name in ("Bob", "Carol", "Dave"):
+            driver.press(self.wait("Select " + name, "check box")[0], self.session.env["DISPLAY"])
+        self.press("Video call")
+        self.log("calling")
+
+        self.assertEqual(self.wait_tiles(4), ["Alice (you)", "Bob", "Carol", "Dave"])
+        self.log("four tiles")
+        self.wait_connected(["Bob", "Carol", "Dave"])
+        self.log("all connected")
+        for bot in bots:
+            bot.next_event("peer-connection-state-changed")
+
+        tiles = {}
+        for _ in range(20):  # names and extents can time out while the app is busy
+            tiles = {t.name: driver.extents(t) for t in self.tiles()}
+            if sorted(tiles) == ["Alice (you)", "Bob", "Carol", "Dave"]:
+                break
+            time.sleep(0.5)
+        self.assertEqual(sorted(tiles), ["Alice (you)", "Bob", "Carol", "Dave"])
+        grid = driver.extents(self.grid())
+        self.assert_two_by_two(grid, tiles)
+
+        time.sleep(2)  # the first frames, through every decoder
+        width, _, first = self.session.screenshot()
+        time.sleep(1)
+        width, height, second = self.session.screenshot()
+        self.log("screenshots taken")
+        ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-call.png"), width, height,
+                             second)
+
+        signatures = {n: ui_session.region_signature(width, second, inner(box))
+                      for n, box in tiles.items()}
+        names = sorted(signatures)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                self.assertGreater(ui_session.signature_distance(signatures[a], signatures[b]),
+                                   15, "%s and %s look alike" % (a, b))
+        red = ui_session.mean_colour(signatures["Alice (you)"])
+        self.assertGreater(red[0], red[1] + 60, "own preview is not red: %s" % (red,))
+        for name in ("Bob", "Carol", "Dave"):
+            moved = changed_fraction(width, first, second, inner(tiles[name]))
+            self.assertGreater(moved, 0.002, "%s's video did not move (%.4f)" % (name, moved))
+
+        self.press("Hang up")
+        self.wait("Search contacts")
+        for bot in bots:
+            self.assertEqual(bot.next_event("hang-up")["user"], "alice@localhost")
+
+    def assert_two_by_two(self, grid, tiles):
+        gx, gy, gw, gh = grid
+        quarters = set()
+        for name, (x, y, w, h) in tiles.items():
+            self.assertTrue(w > gw / 3 and h > gh / 3, "%s's tile is too small" % name)
+            quarters.add((x + w / 2 > gx + gw / 2, y + h / 2 > gy + gh / 2))
+        self.assertEqual(len(quarters), 4, "tiles do not fill the four quarters: %s" % tiles)
+
+
+def inner(box, margin=0.12):
+    """The middle of a tile, away from its rounded corners and name label."""
+    x, y, w, h = box
+    return (int(x + w * margin), int(y + h * margin), int(w * (1 - 2 * margin)),
+            int(h * (1 - 2 * margin)))
+
+
+class IncomingCallTest(UiTestCase):
+    def test_answer_busy_and_hang_up(self):
+        self.sign_in()
+        bob = self.caller(1, "--duration", "60")
+
+        dialog_text = self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""),
+                                role="label")
+        self.assertTrue(dialog_text)
+        self.press("Answer")
+        self.assertEqual(self.wait_tiles(2), ["Alice (you)", "Bob"])
+        self.wait_connected(["Bob"])
+
+        # Carol calls meanwhile: the engine says busy, the user is told.
+        carol = self.caller(2, "--answer-timeout", "20")
+        self.wait("Missed call from Carol: you were busy", "label")
+        self.assertEqual(carol.read_all(), EXIT_FAILED)
+        self.assertEqual(carol.events_named("reject")[0]["user"], "alice@localhost")
+
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "h"))
+        self.wait("Search contacts")
+        driver.wait_gone(self.app, "Call participants", timeout=TIMEOUT)
+        bob.next_event("hang-up")
+        self.assertEqual(bob.read_all(), EXIT_OK)
+
+    def test_decline(self):
+        self.sign_in()
+        bob = self.caller(1, "--answer-timeout", "30")
+        self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""), role="label")
+        self.press("Decline")
+        self.assertEqual(bob.read_all(), EXIT_FAILED)
+        self.assertEqual(bob.events_named("reject")[0]["user"], "alice@localhost")
+        driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
+                         timeout=TIMEOUT)
+
+    def test_not_answered(self):
+        self.sign_in()
+        bob = self.caller(1, "--answer-timeout", "8", "--dialing-interval", "1")
+        self.wait(predicate=lambda n: "Bob is calling you" in (n.name or ""), role="label")
+        self.assertEqual(bob.read_all(), EXIT_FAILED)
+        self.assertTrue(bob.events_named("not-answer"))
+        driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
+                         timeout=TIMEOUT)
+        self.wait("Missed call from Bob", "label")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)

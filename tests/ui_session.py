@@ -1,0 +1,206 @@
+"""A headless desktop for driving the real `quartet` app in tests.
+
+Xvfb (software rendering, GSK_RENDERER=cairo), a private D-Bus session bus,
+the AT-SPI bus on it, and the app started with GTK_A11Y=atspi, so the tests
+can find and press its controls by accessible name through pyatspi, and
+take screenshots of the root window with ImageMagick's `import`.
+
+Nothing here is global: each UiSession owns its processes and temp dir,
+and close() stops them all.
+"""
+import os
+import shutil
+import signal
+import struct
+import subprocess
+import tempfile
+import time
+import zlib
+
+XVFB = shutil.which("Xvfb")
+IMPORT = "/usr/bin/import"
+AT_SPI_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+SCREEN = (1280, 800)
+
+
+def missing_tools():
+    """Why a UI test cannot run here, or None."""
+    if XVFB is None:
+        return "Xvfb is not installed (Debian package xvfb)"
+    if not os.path.exists(AT_SPI_LAUNCHER):
+        return "at-spi-bus-launcher is not installed (Debian package at-spi2-core)"
+    if not os.path.exists(IMPORT):
+        return "ImageMagick's import is not installed (Debian package imagemagick)"
+    try:
+        import pyatspi  # noqa: F401
+    except ImportError:
+        return "pyatspi is not installed (Debian package python3-pyatspi)"
+    return None
+
+
+class UiSession:
+    def __init__(self):
+        self.tmp = tempfile.mkdtemp(prefix="quartet-ui-test-")
+        self.processes = []
+        self.env = dict(os.environ)
+        self.app = None
+        self.app_log = None
+
+    # -- the desktop ---------------------------------------------------------
+    def start(self):
+        xvfb = subprocess.Popen(
+            [XVFB, "-displayfd", "1", "-screen", "0", "%dx%dx24" % SCREEN, "-nolisten", "tcp",
+             "-noreset"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+        self.processes.append(xvfb)
+        display = xvfb.stdout.readline().strip()
+        if not display:
+            raise RuntimeError("Xvfb did not start")
+        self.env["DISPLAY"] = ":" + display.decode()
+
+        bus = subprocess.Popen(
+            ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
+            start_new_session=True)
+        self.processes.append(bus)
+        self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
+
+        self.processes.append(subprocess.Popen(
+            [AT_SPI_LAUNCHER, "--launch-immediately"], env=self.env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+
+        self.env.pop("NO_AT_BRIDGE", None)
+        self.env.update({
+            "GTK_A11Y": "atspi",
+            "GSK_RENDERER": "cairo",
+            "GDK_BACKEND": "x11",
+            "LIBGL_ALWAYS_SOFTWARE": "1",
+            "GSETTINGS_BACKEND": "memory",
+            "QUARTET_AUDIO_SINK": "fake",
+            "GTK_THEME": "Adwaita",
+            "NO_AT_BRIDGE": "0",
+        })
+        # pyatspi (imported later, in this process) finds the AT-SPI bus
+        # through this session bus and display.
+        os.environ["DISPLAY"] = self.env["DISPLAY"]
+        os.environ["DBUS_SESSION_BUS_ADDRESS"] = self.env["DBUS_SESSION_BUS_ADDRESS"]
+        os.environ.pop("NO_AT_BRIDGE", None)
+        self._wait_for_a11y_bus()
+
+    def _wait_for_a11y_bus(self):
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            result = subprocess.run(
+                ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus",
+                 "org.a11y.Bus.GetAddress"], env=self.env, capture_output=True, text=True)
+            if result.returncode == 0 and "unix:" in result.stdout:
+                return
+            time.sleep(0.1)
+        raise RuntimeError("the AT-SPI bus did not start")
+
+    def start_app(self, binary, args, password=None, extra_env=None):
+        env = dict(self.env)
+        if password is not None:
+            env["QUARTET_PASSWORD"] = password
+        env.update(extra_env or {})
+        # Criticals are our bugs; GTK's warnings under Xvfb (no WM, no
+        # portal) are not, so only criticals are fatal here.
+        env["G_DEBUG"] = "fatal-criticals"
+        self.app_log = open(os.path.join(self.tmp, "quartet.log"), "w")
+        self.app = subprocess.Popen([binary] + args, env=env, stdout=self.app_log,
+                                    stderr=subprocess.STDOUT)
+        return self.app
+
+    def app_output(self):
+        self.app_log.flush()
+        with open(self.app_log.name, errors="replace") as f:
+            return f.read()
+
+    def stop_app(self, timeout=20):
+        """SIGTERM is not handled by GApplication; SIGINT neither: the app
+        is asked to quit through its own app.quit action by the test when it
+        matters, this only makes sure it is gone."""
+        if self.app is None:
+            return None
+        if self.app.poll() is None:
+            self.app.terminate()
+            try:
+                self.app.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.app.kill()
+                self.app.wait()
+        self.app_log.close()
+        return self.app.returncode
+
+    def close(self):
+        self.stop_app()
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+                try:
+                    process.wait(5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+        if os.environ.get("QUARTET_KEEP_HARNESS") == "1":
+            print("ui session: keeping", self.tmp)
+        else:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # -- screenshots ---------------------------------------------------------
+    def screenshot(self):
+        """The root window as (width, height, RGB bytes)."""
+        path = os.path.join(self.tmp, "shot.rgb")
+        subprocess.run([IMPORT, "-window", "root", "-depth", "8", "rgb:" + path],
+                       env=self.env, check=True, capture_output=True, timeout=30)
+        with open(path, "rb") as f:
+            data = f.read()
+        width, height = SCREEN
+        assert len(data) == width * height * 3, "unexpected screenshot size %d" % len(data)
+        return width, height, data
+
+
+def write_png(path, width, height, rgb):
+    """A plain RGB PNG, without any imaging library."""
+    rows = b"".join(b"\0" + rgb[y * width * 3:(y + 1) * width * 3] for y in range(height))
+
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body
+                + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff))
+
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n")
+        f.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)))
+        f.write(chunk(b"IDAT", zlib.compress(rows, 6)))
+        f.write(chunk(b"IEND", b""))
+
+
+def region_signature(width, rgb, box, grid=6):
+    """Mean colour of each cell of a grid x grid split of box (x, y, w, h)."""
+    x0, y0, w, h = box
+    cells = []
+    for gy in range(grid):
+        for gx in range(grid):
+            sums, n = [0, 0, 0], 0
+            for y in range(y0 + gy * h // grid, y0 + (gy + 1) * h // grid, 3):
+                row = y * width * 3
+                for x in range(x0 + gx * w // grid, x0 + (gx + 1) * w // grid, 3):
+                    i = row + x * 3
+                    sums[0] += rgb[i]
+                    sums[1] += rgb[i + 1]
+                    sums[2] += rgb[i + 2]
+                    n += 1
+            cells.append(tuple(s / max(n, 1) for s in sums))
+    return cells
+
+
+def signature_distance(a, b):
+    """Mean absolute difference per channel between two signatures."""
+    return sum(abs(p - q) for ca, cb in zip(a, b) for p, q in zip(ca, cb)) / (3 * len(a))
+
+
+def mean_colour(signature):
+    return tuple(sum(c[i] for c in signature) / len(signature) for i in range(3))
