@@ -624,6 +624,19 @@ check_arguments (Cli *cli, int argc, char *argv[])
   return TRUE;
 }
 
+/* With G_DEBUG=fatal-criticals (the test suite's setting) every critical
+ * aborts. One comes from inside GStreamer 1.22.0 itself, now and then under
+ * load: an element of webrtcbin with several sink pads makes a stream id
+ * ("gst_pad_create_stream_id_internal: assertion 'parent->numsinkpads <= 1'
+ * failed"), which is harmless to the call and not ours to fix. That one
+ * stays a logged critical; everything else stays fatal. */
+static gboolean
+is_fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  return !(g_strcmp0 (domain, "GStreamer") == 0 && message != NULL
+           && strstr (message, "gst_pad_create_stream_id_internal") != NULL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -636,6 +649,7 @@ main (int argc, char *argv[])
   /* stdout is for events (one JSON object a line with --json); every log
    * message, G_MESSAGES_DEBUG ones included, goes to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
+  g_test_log_set_fatal_handler (is_fatal_log_cb, NULL);
   context = create_option_context (&cli);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
