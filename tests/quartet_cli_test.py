@@ -5,9 +5,11 @@ CLI binary comes from $QUARTET_CLI (set by meson).
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -16,6 +18,7 @@ from prosody import Prosody  # noqa: E402
 
 CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
 TIMEOUT = 30
+CALL_TIMEOUT = 120  # a whole call: ringing, the answer timeout, hang-up, sign-out
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 EXIT_AUTHENTICATION, EXIT_CERTIFICATE = 4, 5
@@ -31,26 +34,42 @@ class CliProcess:
         self.events = []
 
     def next_event(self, name):
-        deadline = time.monotonic() + TIMEOUT
+        return self.next_matching(lambda event: event["event"] == name, repr(name))
+
+    def next_matching(self, predicate, what, timeout=TIMEOUT):
+        """Reads events until one satisfies @predicate; returns it."""
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             line = self.process.stdout.readline()
             if not line:
-                raise AssertionError("listener exited (%s) before %r: %s" % (
-                    self.process.wait(), name, self.process.stderr.read()))
+                raise AssertionError("process exited (%s) before %s: %s" % (
+                    self.process.wait(), what, self.process.stderr.read()))
             event = json.loads(line)
             self.events.append(event)
-            if event["event"] == name:
+            if predicate(event):
                 return event
-        raise AssertionError("no %r event within %d s" % (name, TIMEOUT))
+        raise AssertionError("no %s within %d s" % (what, timeout))
 
     def events_named(self, name):
         return [e for e in self.events if e["event"] == name]
 
-    def read_all(self):
-        """Reads events until the process exits; returns its exit code."""
-        for line in self.process.stdout:
-            self.events.append(json.loads(line))
-        return self.process.wait(timeout=TIMEOUT)
+    def read_all(self, timeout=CALL_TIMEOUT):
+        """Reads events until the process exits; returns its exit code.
+        A process still running after @timeout is killed and the test fails
+        with what it printed, rather than hanging the suite."""
+        killer = threading.Timer(timeout, self.process.kill)
+        killer.start()
+        try:
+            for line in self.process.stdout:
+                self.events.append(json.loads(line))
+            code = self.process.wait()
+        finally:
+            killer.cancel()
+        if code == -signal.SIGKILL:
+            raise AssertionError("%s did not end within %d s; its events: %s\n%s" % (
+                self.process.args[1], timeout, [e["event"] for e in self.events],
+                self.process.stderr.read()[-4000:]))
+        return code
 
     def stop(self):
         """SIGTERM (the program signs out cleanly); keeps the events it printed."""

@@ -117,6 +117,87 @@ test_login_over_tls_fetches_roster (Fixture *fixture, gconstpointer data)
   quartet_test_disconnect (fixture->alice);
 }
 
+typedef struct
+{
+  gboolean done;
+  gboolean ok;
+  char **urls;
+  GError *error;
+} AsyncResult;
+
+static void
+on_contact_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncResult *outcome = user_data;
+
+  outcome->ok = quartet_xmpp_connection_add_contact_finish (QUARTET_XMPP_CONNECTION (source),
+                                                            result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+static void
+on_ice_servers_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AsyncResult *outcome = user_data;
+
+  outcome->urls = quartet_xmpp_connection_discover_ice_servers_finish (
+      QUARTET_XMPP_CONNECTION (source), result, &outcome->error);
+  outcome->done = TRUE;
+}
+
+/* The contact is in the roster model as soon as the server's push says so,
+ * with the name given and no subscription yet; a bad address is refused
+ * before anything is sent. */
+static void
+test_add_contact (Fixture *fixture, gconstpointer data)
+{
+  GListModel *roster = quartet_xmpp_connection_get_roster (fixture->alice);
+  AsyncResult outcome = { 0 };
+  QuartetContact *zed;
+
+  quartet_test_connect (fixture->alice);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 3);
+
+  quartet_xmpp_connection_add_contact_async (fixture->alice, "zed@localhost", "Zed",
+                                             on_contact_added_cb, &outcome);
+  quartet_test_wait_for (&outcome.done, 10, "the roster set to be answered");
+  g_assert_no_error (outcome.error);
+  g_assert_true (outcome.ok);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 4);
+  zed = find_contact (roster, "zed@localhost");
+  g_assert_nonnull (zed);
+  g_assert_cmpstr (quartet_contact_get_name (zed), ==, "Zed");
+  g_assert_cmpstr (quartet_contact_get_subscription (zed), ==, "none");
+
+  outcome = (AsyncResult){ 0 };
+  quartet_xmpp_connection_add_contact_async (fixture->alice, "not an address", NULL,
+                                             on_contact_added_cb, &outcome);
+  quartet_test_wait_for (&outcome.done, 10, "the bad address to be refused");
+  g_assert_error (outcome.error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_INVALID_ACCOUNT);
+  g_clear_error (&outcome.error);
+  g_assert_cmpuint (g_list_model_get_n_items (roster), ==, 4);
+
+  quartet_test_disconnect (fixture->alice);
+}
+
+/* A server without mod_turn_external refuses XEP-0215 with an error: the
+ * caller goes on without STUN/TURN. (tests/test_relay.py covers a server
+ * that has it, with a real coturn.) */
+static void
+test_ice_discovery_refused (Fixture *fixture, gconstpointer data)
+{
+  AsyncResult outcome = { 0 };
+
+  quartet_test_connect (fixture->alice);
+  quartet_xmpp_connection_discover_ice_servers_async (fixture->alice, on_ice_servers_cb, &outcome);
+  quartet_test_wait_for (&outcome.done, 10, "the discovery to be answered");
+  g_assert_null (outcome.urls);
+  g_assert_error (outcome.error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_REFUSED);
+  g_test_message ("%s", outcome.error->message);
+  g_clear_error (&outcome.error);
+  quartet_test_disconnect (fixture->alice);
+}
+
 static void
 test_quickblox_jid_user_id (Fixture *fixture, gconstpointer data)
 {
@@ -496,6 +577,8 @@ main (int argc, char *argv[])
 
   ADD ("login-over-tls-fetches-roster", test_login_over_tls_fetches_roster);
   ADD ("quickblox-jid-user-id", test_quickblox_jid_user_id);
+  ADD ("add-contact", test_add_contact);
+  ADD ("ice-discovery-refused", test_ice_discovery_refused);
   ADD ("presence-follows-contacts", test_presence_follows_contacts);
   ADD ("call-signal-exchange", test_call_signal_exchange);
   ADD ("large-signal-is-not-stalled", test_large_signal_is_not_stalled);

@@ -27,7 +27,7 @@ struct _QuartetCliCall
   guint answer_id;
   QuartetCallSession *ringing;  /* weak: the session auto-answer will accept */
   gboolean placed;              /* this is the `call` command */
-  gboolean went_through;        /* someone accepted */
+  gboolean went_through;        /* someone accepted and connected */
 };
 
 static gboolean
@@ -100,9 +100,12 @@ quartet_cli_call_options_clear (QuartetCliCallOptions *options)
 }
 
 static char **
-build_ice_servers (const QuartetCliCallOptions *options)
+build_ice_servers (const QuartetCliCallOptions *options, const char *const *discovered)
 {
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  if (options->stun == NULL && options->turn == NULL && discovered != NULL)
+    g_strv_builder_addv (builder, (const char **)discovered);
 
   for (char **stun = options->stun; stun && *stun; stun++)
     g_strv_builder_add (builder, *stun);
@@ -188,7 +191,10 @@ on_peer_state_cb (QuartetCallClient *client,
 {
   quartet_cli_output_peer_state (self->output, session, user_id, state);
   if (state == QUARTET_PEER_STATE_CONNECTED)
-    schedule_hang_up (self);
+    {
+      self->went_through = TRUE;
+      schedule_hang_up (self);
+    }
 }
 
 static void
@@ -201,8 +207,6 @@ on_user_info_event_cb (QuartetCallClient *client,
   GSignalInvocationHint *hint = g_signal_get_invocation_hint (client);
   const char *event = g_signal_name (hint->signal_id);
 
-  if (g_str_equal (event, "accept"))
-    self->went_through = TRUE;
   quartet_cli_output_call_event (self->output, event, session, user_id, user_info);
 }
 
@@ -267,13 +271,14 @@ on_call_cb (QuartetCallClient *client,
 
 QuartetCliCall *
 quartet_cli_call_new (const QuartetCliCallOptions *options,
+                      const char *const *discovered_ice_servers,
                       QuartetXmppConnection *connection,
                       QuartetCliOutput *output,
                       QuartetCliCallDone done,
                       gpointer user_data)
 {
   QuartetCliCall *self = g_new0 (QuartetCliCall, 1);
-  g_auto (GStrv) ice_servers = build_ice_servers (options);
+  g_auto (GStrv) ice_servers = build_ice_servers (options, discovered_ice_servers);
 
   self->options = options;
   self->connection = g_object_ref (connection);

@@ -37,7 +37,10 @@ typedef struct _QuartetCliCall QuartetCliCall;
 /* Called once a `call` command is over, with its exit code. */
 typedef void (*QuartetCliCallDone) (int exit_code, gpointer user_data);
 
+/* @discovered_ice_servers: from the XMPP server, used when the options
+ * name no STUN or TURN server. */
 QuartetCliCall *quartet_cli_call_new (const QuartetCliCallOptions *options,
+                                      const char *const *discovered_ice_servers,
                                       QuartetXmppConnection *connection,
                                       QuartetCliOutput *output,
                                       QuartetCliCallDone done,

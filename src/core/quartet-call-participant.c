@@ -56,6 +56,7 @@ static void
 close_peer (QuartetParticipant *self)
 {
   g_clear_handle_id (&self->disconnect_id, g_source_remove);
+  g_clear_handle_id (&self->connect_id, g_source_remove);
   if (self->peer == NULL)
     return;
 
@@ -144,11 +145,41 @@ on_disconnect_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* FAILED is final (ICE gave up, or never got through): the user's tile
+ * shows it, then the peer is closed like one that stayed disconnected. */
+static void
+fail (QuartetParticipant *self)
+{
+  quartet_participant_leave (self);
+  self->events->state (self, QUARTET_PEER_STATE_FAILED, self->user_data);
+  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+}
+
+static gboolean
+on_connect_timeout_cb (gpointer user_data)
+{
+  QuartetParticipant *self = user_data;
+
+  self->connect_id = 0;
+  g_info ("%s did not connect within %u ms (no usable ICE path)", self->user_id,
+          self->disconnect_timeout_ms);
+  fail (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_data)
 {
   QuartetParticipant *self = user_data;
   QuartetPeerState state = quartet_peer_get_state (peer);
+
+  if (state == QUARTET_PEER_STATE_FAILED)
+    {
+      fail (self);
+      return;
+    }
+  if (state == QUARTET_PEER_STATE_CONNECTED)
+    g_clear_handle_id (&self->connect_id, g_source_remove);
 
   /* PROTOCOL.md disconnectTimeInterval: a peer may come back from
    * DISCONNECTED by itself (ICE recovers); after the timeout it is closed. */
@@ -185,6 +216,11 @@ static void
 flush_pending_candidates (QuartetParticipant *self)
 {
   self->remote_description_set = TRUE;
+  /* Without a usable path (a relay-only policy and no reachable TURN
+   * server, say) ICE may never fail by itself: give it as long as a
+   * disconnected peer gets. */
+  if (self->connect_id == 0 && quartet_peer_get_state (self->peer) != QUARTET_PEER_STATE_CONNECTED)
+    self->connect_id = g_timeout_add (self->disconnect_timeout_ms, on_connect_timeout_cb, self);
 
   for (guint i = 0; i < self->pending_candidates->len; i++)
     {

@@ -46,6 +46,7 @@ struct _QuartetParticipant
   guint dialing_id;
   guint answer_timeout_id;
   guint disconnect_id;
+  guint connect_id; /* from the remote description until CONNECTED */
 };
 
 QuartetParticipant *quartet_participant_new (const char *user_id,

@@ -10,22 +10,58 @@
 
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
+#include <nice/agent.h>
+
+/* (transfer full) (nullable): the libnice agent inside webrtcbin's ICE. */
+static NiceAgent *
+get_nice_agent (GstElement *webrtcbin)
+{
+  g_autoptr (GstWebRTCICE) ice = NULL;
+  GObject *agent = NULL;
+
+  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
+  if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
+    return NULL;
+
+  g_object_get (ice, "agent", &agent, NULL);
+  if (agent != NULL && !NICE_IS_AGENT (agent))
+    g_clear_object (&agent);
+  return (NiceAgent *)agent;
+}
+
+static void
+on_agent_closed_cb (GObject *agent, GAsyncResult *result, gpointer user_data)
+{
+  g_debug ("ICE agent %p closed", (void *)agent);
+  g_object_unref (agent);
+}
+
+/* TURN allocations live on until they expire unless the agent tells the
+ * server it is done (a refresh with lifetime 0); GStreamer 1.22's webrtcbin
+ * does not, and libnice warns about it when the agent is finalized. We
+ * close the agent ourselves and keep it alive until that is answered. */
+void
+_quartet_peer_release_ice (GstElement *webrtcbin)
+{
+  NiceAgent *agent = get_nice_agent (webrtcbin);
+
+  g_debug ("Closing the ICE agent %p", (void *)agent);
+  if (agent != NULL)
+    nice_agent_close_async (agent, on_agent_closed_cb, NULL);
+}
 
 /* libnice maps ports through UPnP by default: browsers do not, and it costs
  * SSDP multicast on every interface and a thread for each connection. */
 static void
 disable_upnp (GstElement *webrtcbin)
 {
-  g_autoptr (GstWebRTCICE) ice = NULL;
-  g_autoptr (GObject) agent = NULL;
+  NiceAgent *agent = get_nice_agent (webrtcbin);
 
-  g_object_get (webrtcbin, "ice-agent", &ice, NULL);
-  if (ice == NULL || g_object_class_find_property (G_OBJECT_GET_CLASS (ice), "agent") == NULL)
-    return;
-
-  g_object_get (ice, "agent", &agent, NULL);
-  if (agent != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (agent), "upnp") != NULL)
-    g_object_set (agent, "upnp", FALSE, NULL);
+  if (agent != NULL)
+    {
+      g_object_set (agent, "upnp", FALSE, NULL);
+      g_object_unref (agent);
+    }
 }
 
 /* @servers: "stun://host:port" (or "stun:host:port") and

@@ -45,6 +45,8 @@ void _quartet_peer_send_start (QuartetPeerSend *self);
 void _quartet_peer_send_stop (QuartetPeerSend *self);
 void _quartet_peer_send_free (QuartetPeerSend *self);
 
+/* Before webrtcbin stops: frees the TURN allocations on the server. */
+void _quartet_peer_release_ice (GstElement *webrtcbin);
 void _quartet_peer_configure_ice (GstElement *webrtcbin,
                                   const char *user_id,
                                   const char *const *servers,

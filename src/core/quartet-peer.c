@@ -27,6 +27,8 @@
 
 #define WEBRTC_LATENCY_MS 100
 #define STATS_INTERVAL_MS 1000
+/* No RTP at all from the remote for this long: it is gone or cut off. */
+#define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
 
 typedef enum
 {
@@ -72,6 +74,11 @@ struct _QuartetPeer
 
   QuartetPeerState state;
   double rtt_ms;
+
+  /* Media liveness, see check_media_flow(). */
+  guint64 media_seen;
+  gint64 media_seen_us;
+  gboolean media_lost;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetPeer, quartet_peer, G_TYPE_OBJECT)
@@ -207,7 +214,7 @@ on_state_main (GObject *object, gpointer user_data)
            || ice == GST_WEBRTC_ICE_CONNECTION_STATE_DISCONNECTED)
     state = QUARTET_PEER_STATE_DISCONNECTED;
   else if (pc == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED)
-    state = QUARTET_PEER_STATE_CONNECTED;
+    state = self->media_lost ? QUARTET_PEER_STATE_DISCONNECTED : QUARTET_PEER_STATE_CONNECTED;
 
   if (state == QUARTET_PEER_STATE_CONNECTED)
     _quartet_peer_send_start (self->send);
@@ -340,10 +347,50 @@ handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
     }
 }
 
+/* GStreamer 1.22's webrtcbin cannot turn on libnice's consent freshness
+ * (RFC 7675, a construct-only property of the agent it makes), so ICE never
+ * notices a peer that died: its keepalives expect no answer. We watch the
+ * media instead. Every SDK sends RTP all the time while connected (a muted
+ * microphone sends silence, a camera that is off black frames), so a
+ * silence of MEDIA_TIMEOUT_US means DISCONNECTED, and media coming back
+ * means CONNECTED again. */
+static void
+check_media_flow (QuartetPeer *self)
+{
+  QuartetPeerStats stats;
+  guint64 seen;
+  gint64 now = g_get_monotonic_time ();
+
+  quartet_peer_get_stats (self, &stats);
+  seen = stats.video_frames + stats.audio_packets;
+  if (seen != self->media_seen)
+    {
+      self->media_seen = seen;
+      self->media_seen_us = now;
+      if (self->media_lost)
+        {
+          g_info ("%s: media flows again", self->user_id);
+          self->media_lost = FALSE;
+          on_state_main (G_OBJECT (self), NULL);
+        }
+      return;
+    }
+
+  if (self->state == QUARTET_PEER_STATE_CONNECTED && seen > 0 && !self->media_lost
+      && now - self->media_seen_us > MEDIA_TIMEOUT_US)
+    {
+      g_info ("%s: no media for %d s", self->user_id, (int)(MEDIA_TIMEOUT_US / G_USEC_PER_SEC));
+      self->media_lost = TRUE;
+      set_state (self, QUARTET_PEER_STATE_DISCONNECTED);
+    }
+}
+
 static gboolean
 on_stats_timeout_cb (gpointer user_data)
 {
   QuartetPeer *self = user_data;
+
+  check_media_flow (self);
 
   if (self->state == QUARTET_PEER_STATE_CONNECTED)
     {
@@ -413,13 +460,17 @@ shut_down (QuartetPeer *self)
   /* Stop feeding first: the tees go on for the other peers. */
   _quartet_peer_send_stop (self->send);
 
+  _quartet_peer_release_ice (self->webrtcbin);
   /* This waits for webrtcbin's threads: after it, none of our callbacks run. */
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   g_signal_handlers_disconnect_by_data (self->media, self);
 
-  _quartet_peer_receive_stop (self->receive);
+  /* The bin's streaming threads stop before its pads on the shared
+   * playback mixer go: audiomixer (1.22.0) may still touch a pad released
+   * while a buffer is on its way into it. */
   gst_element_set_state (self->bin, GST_STATE_NULL);
+  _quartet_peer_receive_stop (self->receive);
 
   pipeline = quartet_media_get_pipeline (self->media);
   if (GST_OBJECT_PARENT (self->bin) == GST_OBJECT (pipeline))

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <strophe.h>
+
 #include "quartet-xmpp-connection.h"
 
 G_BEGIN_DECLS
@@ -13,5 +15,17 @@ G_BEGIN_DECLS
 gboolean _quartet_xmpp_connection_send_raw (QuartetXmppConnection *self,
                                             const char *xml,
                                             GError **error);
+
+/* For the rest of the core (XEP-0215 discovery, roster edits). */
+xmpp_ctx_t *_quartet_xmpp_connection_get_strophe_context (QuartetXmppConnection *self);
+/* Dropped when not signed in. */
+void _quartet_xmpp_connection_send_stanza (QuartetXmppConnection *self, xmpp_stanza_t *stanza);
+void _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
+                                             xmpp_stanza_t *iq,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+xmpp_stanza_t *_quartet_xmpp_connection_send_iq_finish (QuartetXmppConnection *self,
+                                                        GAsyncResult *result,
+                                                        GError **error);
 
 G_END_DECLS

@@ -22,6 +22,7 @@
 #include "quartet-enums.h"
 #include "quartet-jid.h"
 #include "quartet-roster.h"
+#include "quartet-xmpp-requests.h"
 #include "quartet-strophe-source.h"
 #include "quartet-xmpp-attempt.h"
 #include "quartet-xmpp-resolver.h"
@@ -60,6 +61,8 @@ struct _QuartetXmppConnection
 
   GTask *connect_task;
   GTask *disconnect_task;
+  GPtrArray *disconnect_waiters; /* later disconnect_async() calls while signing out */
+  QuartetXmppRequests *requests; /* IQs waiting for their answer */
   GCancellable *attempt_cancellable;
   guint login_tick_id;
   gint64 login_deadline_us;
@@ -268,9 +271,12 @@ static void
 complete_disconnect (QuartetXmppConnection *self)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->disconnect_task);
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->disconnect_waiters);
 
   if (task != NULL)
     g_task_return_boolean (task, TRUE);
+  for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+    g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
 }
 
 static gboolean
@@ -306,6 +312,7 @@ handle_connection_closed (QuartetXmppConnection *self, GError *error)
   gboolean was_connected = self->state == QUARTET_XMPP_STATE_CONNECTED;
 
   stop_timers (self);
+  quartet_xmpp_requests_fail_all (self->requests);
   g_clear_pointer (&self->bound_jid, g_free);
   quartet_roster_mark_all_unavailable (self->roster);
 
@@ -774,6 +781,7 @@ quartet_xmpp_connection_finalize (GObject *object)
   g_clear_pointer (&self->cafile, g_free);
   g_clear_pointer (&self->trusted_fingerprint, g_free);
   g_clear_pointer (&self->bound_jid, g_free);
+  g_clear_pointer (&self->requests, quartet_xmpp_requests_free);
   quartet_xmpp_attempt_reset (&self->attempt);
 
   G_OBJECT_CLASS (quartet_xmpp_connection_parent_class)->finalize (object);
@@ -866,6 +874,7 @@ quartet_xmpp_connection_init (QuartetXmppConnection *self)
   self->keepalive_interval_s = 30;
   self->login_timeout_s = 20;
   self->roster = quartet_roster_new ();
+  self->requests = quartet_xmpp_requests_new ();
   self->logger.handler = on_strophe_log_cb;
   self->logger.userdata = self;
   self->ctx = xmpp_ctx_new (NULL, &self->logger);
@@ -1052,7 +1061,17 @@ quartet_xmpp_connection_disconnect_async (QuartetXmppConnection *self,
   complete_connect (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                        "Signed out before the connection was ready"));
 
-  if (self->conn == NULL || !xmpp_conn_is_connected (self->conn) || self->disconnect_task)
+  /* Already signing out: what was queued before (a hangUp, say) must still
+   * reach the server, so this one waits for the same end. */
+  if (self->disconnect_task != NULL)
+    {
+      if (self->disconnect_waiters == NULL)
+        self->disconnect_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+      g_ptr_array_add (self->disconnect_waiters, g_steal_pointer (&task));
+      return;
+    }
+
+  if (self->conn == NULL || !xmpp_conn_is_connected (self->conn))
     {
       release_strophe_connection (self);
       set_state (self, QUARTET_XMPP_STATE_DISCONNECTED);
@@ -1138,4 +1157,51 @@ _quartet_xmpp_connection_send_raw (QuartetXmppConnection *self, const char *xml,
 
   xmpp_send (self->conn, stanza);
   return TRUE;
+}
+
+/* Sends @iq (type get or set; its id is replaced) and completes with the
+ * answer: a copy of the <iq type="result">, or QUARTET_XMPP_ERROR_REFUSED
+ * for an error answer, or CONNECTION_LOST when the connection closes
+ * first. */
+void
+_quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
+                                        xmpp_stanza_t *iq,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, _quartet_xmpp_connection_send_iq_async);
+  if (self->state != QUARTET_XMPP_STATE_CONNECTED)
+    {
+      g_task_return_new_error (task, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_NOT_CONNECTED,
+                               "Not connected to the server");
+      return;
+    }
+
+  quartet_xmpp_requests_send (self->requests, self->conn, iq, g_steal_pointer (&task));
+}
+
+/* (transfer full): the <iq type="result">; free with xmpp_stanza_release(). */
+xmpp_stanza_t *
+_quartet_xmpp_connection_send_iq_finish (QuartetXmppConnection *self,
+                                         GAsyncResult *result,
+                                         GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+xmpp_ctx_t *
+_quartet_xmpp_connection_get_strophe_context (QuartetXmppConnection *self)
+{
+  return self->ctx;
+}
+
+void
+_quartet_xmpp_connection_send_stanza (QuartetXmppConnection *self, xmpp_stanza_t *stanza)
+{
+  if (self->state == QUARTET_XMPP_STATE_CONNECTED)
+    xmpp_send (self->conn, stanza);
 }

@@ -22,6 +22,7 @@ typedef enum
   QUARTET_XMPP_ERROR_STREAM,          /* the server ended the session with a stream error */
   QUARTET_XMPP_ERROR_CONNECTION_LOST, /* an established connection dropped */
   QUARTET_XMPP_ERROR_NOT_CONNECTED,   /* an operation needs a signed-in connection */
+  QUARTET_XMPP_ERROR_REFUSED,         /* the server answered a request with an error */
 } QuartetXmppError;
 
 typedef enum
@@ -84,5 +85,21 @@ gboolean quartet_xmpp_connection_send_signal (QuartetXmppConnection *self,
                                               const char *to,
                                               const QuartetSignal *signal,
                                               GError **error);
+
+/* quartet-xmpp-services.c */
+void quartet_xmpp_connection_add_contact_async (QuartetXmppConnection *self,
+                                                const char *jid,
+                                                const char *name,
+                                                GAsyncReadyCallback callback,
+                                                gpointer user_data);
+gboolean quartet_xmpp_connection_add_contact_finish (QuartetXmppConnection *self,
+                                                     GAsyncResult *result,
+                                                     GError **error);
+void quartet_xmpp_connection_discover_ice_servers_async (QuartetXmppConnection *self,
+                                                         GAsyncReadyCallback callback,
+                                                         gpointer user_data);
+char **quartet_xmpp_connection_discover_ice_servers_finish (QuartetXmppConnection *self,
+                                                            GAsyncResult *result,
+                                                            GError **error);
 
 G_END_DECLS

@@ -73,7 +73,7 @@ def _tail(path, n=30):
 
 class Prosody:
     def __init__(self, users=None, accounts=3, domain="localhost",
-                 require_tls=True, roster=False):
+                 require_tls=True, roster=False, turn=None):
         if users is None:
             users = DEFAULT_NAMES[:accounts] + [
                 "user%d" % i for i in range(len(DEFAULT_NAMES), accounts)]
@@ -83,6 +83,7 @@ class Prosody:
         self.host = HOST
         self.require_tls = require_tls
         self.roster = roster
+        self.turn = turn  # {"host", "port", "secret"}: XEP-0215 answers with TURN credentials
         self.debug = os.environ.get("QUARTET_HARNESS_DEBUG") == "1"
         self.dir = None
         self.accounts = []
@@ -167,6 +168,13 @@ modules_disabled = {{ "s2s"; "s2s_auth_certs" }}
 
 VirtualHost {q(self.domain)}
   ssl = {{ key = {q(self._p("certs", "key.pem"))}; certificate = {q(self.cafile)} }}
+"""
+        if self.turn:
+            cfg += f"""  modules_enabled = {{ "turn_external" }}
+  turn_external_host = {q(self.turn["host"])}
+  turn_external_port = {int(self.turn["port"])}
+  turn_external_secret = {q(self.turn["secret"])}
+  turn_external_ttl = 3600
 """
         with open(self.config, "w") as f:
             f.write(cfg)

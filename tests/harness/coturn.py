@@ -1,0 +1,124 @@
+#!/usr/bin/python3
+"""Throwaway coturn TURN server on loopback for Quartet's relay tests.
+
+Time-limited credentials (the TURN REST scheme, `use-auth-secret`): Prosody's
+mod_turn_external hands them out through XEP-0215 with the same secret.
+
+    with Coturn() as turn:
+        Prosody(turn=turn.prosody_options())
+"""
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+from prosody import HOST, _free_ports, _pdeathsig, _tail
+
+START_TIMEOUT = 10.0
+
+
+def _free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class Coturn:
+    def __init__(self, secret=None):
+        self.secret = secret or secrets.token_hex(16)
+        self.host = HOST
+        self.port = None
+        self.dir = None
+        self.log_file = None
+        self._proc = None
+
+    @staticmethod
+    def available():
+        return shutil.which("turnserver") is not None
+
+    def start(self):
+        self.dir = tempfile.mkdtemp(prefix="quartet-coturn-")
+        self.log_file = os.path.join(self.dir, "turnserver.log")
+        # The listening port must be free for both UDP and TCP.
+        for _ in range(20):
+            port = _free_ports(1)[0]
+            try:
+                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                    s.bind((HOST, port))
+                self.port = port
+                break
+            except OSError:
+                continue
+        relay_min = 49152 + (os.getpid() * 37) % 10000
+        self._proc = subprocess.Popen(
+            ["turnserver", "-n", "--listening-ip", HOST, "--relay-ip", HOST,
+             "--listening-port", str(self.port), "--min-port", str(relay_min),
+             "--max-port", str(relay_min + 500),
+             "--use-auth-secret", "--static-auth-secret", self.secret,
+             "--realm", "quartet.test", "--allow-loopback-peers", "--no-cli",
+             "--no-tls", "--no-dtls", "--no-tcp-relay", "--no-multicast-peers",
+             "--pidfile", os.path.join(self.dir, "turnserver.pid"),
+             "--log-file", self.log_file, "--simple-log", "--verbose",
+             "--fingerprint", "--no-software-attribute",
+             "--db", os.path.join(self.dir, "turndb")],
+            cwd=self.dir, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_pdeathsig)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._answers():
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                self.close()
+                raise RuntimeError("turnserver did not start\n" + _tail(self.log_file))
+            time.sleep(0.05)
+        return self
+
+    def _answers(self):
+        """True once a STUN binding request gets a response on the port."""
+        request = (b"\x00\x01\x00\x00\x21\x12\xa4\x42" + secrets.token_bytes(12))
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            s.settimeout(0.2)
+            try:
+                s.sendto(request, (HOST, self.port))
+                data = s.recv(2048)
+                return data[:2] == b"\x01\x01"
+            except OSError:
+                return False
+
+    def log(self):
+        try:
+            with open(self.log_file, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def relayed_bytes(self):
+        """Bytes coturn relayed in sessions that ended, from its usage lines."""
+        return sum(int(m) for m in re.findall(r"\brb=(\d+)", self.log()))
+
+    def allocations(self):
+        return len(re.findall(r"ALLOCATE processed, success", self.log()))
+
+    def prosody_options(self):
+        return {"host": self.host, "port": self.port, "secret": self.secret}
+
+    def close(self):
+        if self._proc is not None and self._proc.poll() is None:
+            os.killpg(self._proc.pid, signal.SIGTERM)
+            try:
+                self._proc.wait(5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self._proc.pid, signal.SIGKILL)
+                self._proc.wait()
+        self._proc = None
+        if self.dir and os.environ.get("QUARTET_KEEP_HARNESS") != "1":
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()

@@ -1,0 +1,78 @@
+#!/usr/bin/python3
+"""Relay-only calls through a real coturn, with the time-limited TURN
+credentials that Prosody's mod_turn_external hands out by XEP-0215.
+
+--relay-only keeps every address of the user out of the SDP and the ICE
+checks: a call that connects went through the relay.
+"""
+import os
+import re
+import unittest
+
+from quartet_cli_test import CliProcess, EXIT_OK
+from test_call import BLUE, RED, CallTestCase
+
+from coturn import Coturn
+from prosody import Prosody
+
+
+@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
+class RelayTest(CallTestCase):
+    users = ["alice", "bob"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.close()
+        cls.turn = Coturn().start()
+        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.turn.close()
+
+    def assert_no_turn_secret(self, *processes):
+        for process in processes:
+            code, out, err = process.stop()
+            self.assertNotIn(self.turn.secret, out + err)
+            # The derived password is base64 of an HMAC: never in our output either.
+            self.assertIsNone(re.search(r"turn://[^\s\"]*:[^\s\"]*@", out + err), out + err)
+
+    def test_relay_only_call_with_discovered_credentials(self):
+        allocations = self.turn.allocations()
+        bob = self.bot(1, BLUE, "--auto-answer", "--relay-only")
+        alice = self.caller([1], RED, "--duration", "6", "--relay-only")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        bob.next_event("call-end")
+
+        self.assert_connected(alice, "bob@localhost")
+        self.assert_connected(bob, "alice@localhost")
+        # The relay starts slower (allocations, permissions, then a keyframe
+        # through it): one full-rate second is asked, not two.
+        self.assert_receives_video(alice, "bob@localhost", BLUE, fluent_seconds=1)
+        self.assert_receives_video(bob, "alice@localhost", RED, fluent_seconds=1)
+        # Both sides allocated a relay on our coturn, with the credentials
+        # from Prosody: there was no other way to connect.
+        self.assertGreaterEqual(self.turn.allocations() - allocations, 2, self.turn.log()[-3000:])
+        self.assert_no_turn_secret(alice, bob)
+
+    def test_relay_only_without_a_reachable_relay_fails_clearly(self):
+        # An explicit --turn overrides discovery: here a port nobody serves.
+        dead = ["--relay-only", "--disconnect-timeout", "5", "--turn", "turn://127.0.0.1:9",
+                "--turn-user", "nobody",
+                "--turn-password", "nothing"]
+        bob = self.bot(1, BLUE, "--auto-answer", *dead)
+        alice = self.caller([1], RED, "--duration", "4", *dead)
+        code = alice.read_all()
+        states = [e["state"] for e in alice.events_named("peer-connection-state-changed")]
+        self.assertNotIn("connected", states)
+        self.assertIn("failed", states, alice.process.stderr.read())
+        self.assertNotEqual(code, EXIT_OK)
+        self.assertEqual(len(alice.events_named("call-end")), 1)
+        bob.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
