@@ -93,7 +93,9 @@ def clean_name(name):
     return name
 
 
-def find_all(root, name=None, role=None, predicate=None, showing=True):
+def find_all(root, name=None, role=None, predicate=None, showing=True, limit=None):
+    """Matching accessibles, breadth first; stops after limit of them (each
+    node visited is several D-Bus round trips to a possibly busy app)."""
     found = []
     for node in walk(root, visible_only=showing):
         try:
@@ -107,6 +109,8 @@ def find_all(root, name=None, role=None, predicate=None, showing=True):
         if predicate is not None and not predicate(node):
             continue
         found.append(node)
+        if limit is not None and len(found) >= limit:
+            break
     return found
 
 
@@ -116,7 +120,7 @@ def wait_for(root, name=None, role=None, predicate=None, timeout=TIMEOUT, count=
     deadline = time.monotonic() + timeout
     found = []
     while time.monotonic() < deadline:
-        found = find_all(root, name, role, predicate, showing)
+        found = find_all(root, name, role, predicate, showing, limit=count)
         if len(found) >= count:
             return found
         time.sleep(0.25)

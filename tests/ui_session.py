@@ -106,7 +106,8 @@ class UiSession:
         # Criticals are our bugs; GTK's warnings under Xvfb (no WM, no
         # portal) are not, so only criticals are fatal here.
         env["G_DEBUG"] = "fatal-criticals"
-        self.app_log = open(os.path.join(self.tmp, "quartet.log"), "w")
+        self.runs = getattr(self, "runs", 0) + 1
+        self.app_log = open(os.path.join(self.tmp, "quartet-%d.log" % self.runs), "w")
         self.app = subprocess.Popen([binary] + args, env=env, stdout=self.app_log,
                                     stderr=subprocess.STDOUT)
         return self.app

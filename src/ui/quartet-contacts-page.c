@@ -193,7 +193,6 @@ call_one_action (GtkWidget *widget, const char *action_name, GVariant *parameter
                                                                : QUARTET_CALL_TYPE_VIDEO);
 }
 
-#ifdef QUARTET_UI_HAVE_ADD_CONTACT
 static void
 on_contact_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -209,15 +208,13 @@ on_contact_added_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       quartet_window_toast (GTK_WIDGET (self), message);
     }
 }
-#endif
 
 static void
 on_add_response_cb (AdwMessageDialog *dialog, const char *response, QuartetContactsPage *self)
 {
   GtkWidget *box = adw_message_dialog_get_extra_child (dialog);
   GtkEditable *jid_entry = GTK_EDITABLE (gtk_widget_get_first_child (box));
-  G_GNUC_UNUSED GtkEditable *name_entry
-    = GTK_EDITABLE (gtk_widget_get_next_sibling (GTK_WIDGET (jid_entry)));
+  GtkEditable *name_entry = GTK_EDITABLE (gtk_widget_get_next_sibling (GTK_WIDGET (jid_entry)));
   const char *jid = gtk_editable_get_text (jid_entry);
   QuartetXmppConnection *connection = quartet_account_get_connection (self->account);
 
@@ -231,12 +228,8 @@ on_add_response_cb (AdwMessageDialog *dialog, const char *response, QuartetConta
       return;
     }
 
-#ifdef QUARTET_UI_HAVE_ADD_CONTACT
   quartet_xmpp_connection_add_contact_async (connection, jid, gtk_editable_get_text (name_entry),
                                               on_contact_added_cb, g_object_ref (self));
-#else
-  quartet_window_toast (GTK_WIDGET (self), _("Adding contacts is not supported yet"));
-#endif
 }
 
 static void
