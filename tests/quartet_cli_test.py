@@ -72,11 +72,30 @@ class CliProcess:
         return code
 
     def stop(self):
-        """SIGTERM (the program signs out cleanly); keeps the events it printed."""
+        """SIGTERM (the program signs out cleanly); keeps the events it printed.
+        The rest of stdout is read through the same buffer as next_matching()
+        (communicate() would read the pipe beneath it and lose what that
+        buffer already holds)."""
         if self.process.poll() is None:
             self.process.terminate()
-        out, err = self.process.communicate(timeout=TIMEOUT)
-        self.events += [json.loads(line) for line in out.splitlines()]
+        killer = threading.Timer(TIMEOUT, self.process.kill)
+        killer.start()
+        try:
+            errors = []
+            reader = threading.Thread(target=lambda: errors.append(self.process.stderr.read()))
+            reader.start()
+            out = self.process.stdout.read()
+            reader.join()
+            self.process.wait()
+        finally:
+            killer.cancel()
+        err = errors[0] if errors else ""
+        for line in out.splitlines():
+            try:
+                self.events.append(json.loads(line))
+            except ValueError:
+                raise AssertionError("%s printed %r, not JSON; stderr: %s" % (
+                    self.process.args[1], line[:300], err[-3000:]))
         return self.process.returncode, out, err
 
 

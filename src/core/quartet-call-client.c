@@ -14,6 +14,7 @@
 #include "quartet-call-session-private.h"
 #include "quartet-enums.h"
 #include "quartet-jid.h"
+#include "quartet-rate-limiter.h"
 
 struct _QuartetCallClient
 {
@@ -28,7 +29,16 @@ struct _QuartetCallClient
   GHashTable *sessions;      /* id -> QuartetCallSession, until CALL_END */
   GHashTable *ended_session_ids;
   GQueue early_signals;      /* EarlySignal: for sessions whose `call` has not come yet */
+  QuartetRateLimiter *new_calls; /* by caller's bare JID */
 };
+
+/* A caller may start a few sessions at once (redialling after a reject),
+ * then one every few seconds. Beyond that a flood of `call`s from one JID
+ * would ring again and again, or make us send a busy reject for each: those
+ * calls are dropped unanswered. The SDK's own re-sends of one session go to
+ * that session and are not counted while it lives. */
+#define NEW_CALLS_BURST 5
+#define NEW_CALL_REFILL_US (3 * G_USEC_PER_SEC)
 
 /* Signals from different senders may overtake each other: a mesh offer
  * (or candidates) from another callee can arrive before the initiator's
@@ -275,6 +285,7 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
 {
   const char *own_id = quartet_xmpp_connection_get_user_id (self->connection);
   g_autofree char *from_user = quartet_jid_get_user_id (from);
+  g_autofree char *from_bare = quartet_jid_get_bare (from);
   QuartetCallSession *session;
 
   if (g_hash_table_contains (self->ended_session_ids, call->session_id))
@@ -290,6 +301,12 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
   if (g_strcmp0 (from_user, call->caller_id) != 0)
     {
       keep_early_signal (self, from_user, call);
+      return;
+    }
+
+  if (!quartet_rate_limiter_allow (self->new_calls, from_bare, g_get_monotonic_time ()))
+    {
+      g_debug ("Dropping call %s from %s: too many new calls from it", call->session_id, from);
       return;
     }
 
@@ -465,6 +482,7 @@ quartet_call_client_finalize (GObject *object)
   g_clear_pointer (&self->ended_session_ids, g_hash_table_unref);
   g_clear_pointer (&self->ice_servers, g_strfreev);
   g_queue_clear_full (&self->early_signals, (GDestroyNotify)early_signal_free);
+  g_clear_pointer (&self->new_calls, quartet_rate_limiter_free);
 
   G_OBJECT_CLASS (quartet_call_client_parent_class)->finalize (object);
 }
@@ -530,6 +548,7 @@ quartet_call_client_instance_init (GTypeInstance *instance, gpointer klass)
   self->settings.disconnect_timeout_ms = 30000;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->ended_session_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->new_calls = quartet_rate_limiter_new (NEW_CALLS_BURST, NEW_CALL_REFILL_US);
 }
 
 QuartetCallClient *
