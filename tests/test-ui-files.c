@@ -48,7 +48,7 @@ list_ui_resources (const char *path, GPtrArray *found)
 {
   g_autoptr (GError) error = NULL;
   g_auto (GStrv) children
-    = g_resources_enumerate_children (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+      = g_resources_enumerate_children (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; children[i] != NULL; i++)
@@ -81,7 +81,7 @@ new_widget (GType type)
   if (type == QUARTET_TYPE_VIDEO_TILE)
     {
       g_autoptr (QuartetParticipant) participant
-        = quartet_participant_new_remote ("bob@example.org", "Bob");
+          = quartet_participant_new_remote ("bob@example.org", "Bob");
 
       return g_object_new (type, "participant", participant, NULL);
     }
@@ -93,8 +93,7 @@ test_resource_ui (gconstpointer data)
 {
   const char *path = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes
-    = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_autoptr (GBytes) bytes = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
   g_autofree char *class_name = NULL;
 
   g_assert_no_error (error);
@@ -150,8 +149,8 @@ test_every_source_file_is_a_resource (gconstpointer data)
           if (!g_str_has_suffix (name, ".ui"))
             continue;
           resource = *subdirs[s] != '\0'
-                       ? g_strconcat (RESOURCE_BASE "/", subdirs[s], "/", name, NULL)
-                       : g_strconcat (RESOURCE_BASE "/", name, NULL);
+                         ? g_strconcat (RESOURCE_BASE "/", subdirs[s], "/", name, NULL)
+                         : g_strconcat (RESOURCE_BASE "/", name, NULL);
           for (guint i = 0; i < resources->len && !found; i++)
             found = g_str_equal (g_ptr_array_index (resources, i), resource);
           if (!found)
