@@ -10,7 +10,8 @@ accessible names, against a real Prosody and real quartet-cli bots.
   from a third person meanwhile is refused as busy and told, Ctrl+H hangs up
   and the call view closes;
 - a bot calls and the user declines; a bot calls and gives up (NOT_ANSWER /
-  hang-up before an answer): the dialog goes and a missed call is told.
+  hang-up before an answer): the dialog goes and a missed call is told;
+- with LANGUAGE=de the sign-in page is German.
 
 The screenshot of the 4-party call is kept as quartet-call.png in the build
 dir (QUARTET_ARTIFACT_DIR), for the README.
@@ -441,6 +442,29 @@ class IncomingCallTest(UiTestCase):
         driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
                          timeout=TIMEOUT)
         self.wait("Missed call from Bob", "label")
+
+
+@unittest.skipIf(WHY_NOT, WHY_NOT or "")
+class TranslatedUiTest(unittest.TestCase):
+    """`LANGUAGE=de quartet` shows German: the sign-in button is named from
+    po/de.po, built into the build dir (QUARTET_LOCALEDIR). No server."""
+
+    def test_german_sign_in_page(self):
+        env = {"LANGUAGE": "de", "QUARTET_LOCALEDIR": os.environ.get("QUARTET_LOCALEDIR", "")}
+        if SCHEMA_DIR:
+            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
+        SESSION.start_app(APP, [], extra_env=env)
+        try:
+            app = driver.find_app(SESSION.app.pid, timeout=TIMEOUT)
+            driver.wait_for(app, "Anmelden", "push button", timeout=TIMEOUT)
+            self.assertEqual(driver.find_all(app, "Sign in", "push button"), [])
+            driver.press_keys(SESSION.env["DISPLAY"], ("Control_L", "q"))
+            SESSION.app.wait(20)
+        finally:
+            output = SESSION.app_output()
+            code = SESSION.stop_app()
+            SESSION.app = None
+        self.assertEqual(code, 0, output[-4000:])
 
 
 if __name__ == "__main__":

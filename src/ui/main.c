@@ -16,10 +16,19 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr (QuartetApplication) app = NULL;
+  const char *localedir;
   int status;
 
+  /* The catalogues are installed in LOCALEDIR. An uninstalled build has
+   * them in <build>/po/<lang>/LC_MESSAGES/quartet.mo instead: the tests
+   * (and `meson devenv`) point QUARTET_LOCALEDIR at <build>/po, so that
+   * `LANGUAGE=de` shows the German built from this tree. */
+  localedir = g_getenv ("QUARTET_LOCALEDIR");
+  if (localedir == NULL || *localedir == '\0')
+    localedir = LOCALEDIR;
+
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

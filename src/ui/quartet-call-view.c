@@ -145,9 +145,14 @@ static void
 quartet_call_view_dispose (GObject *object)
 {
   QuartetCallView *self = QUARTET_CALL_VIEW (object);
+  GtkWidget *child;
 
   quartet_call_view_set_call (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_CALL_VIEW);
+  /* dispose_template() unparents only the children bound to fields; the
+   * template's top widget is not one (tests/test-ui-files.c caught it). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
 
   G_OBJECT_CLASS (quartet_call_view_parent_class)->dispose (object);

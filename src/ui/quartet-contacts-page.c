@@ -306,10 +306,15 @@ static void
 quartet_contacts_page_dispose (GObject *object)
 {
   QuartetContactsPage *self = QUARTET_CONTACTS_PAGE (object);
+  GtkWidget *child;
 
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_CONTACTS_PAGE);
+  /* dispose_template() unparents only the children bound to fields; the
+   * template's top box is not one (tests/test-ui-files.c caught it). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->account);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->selected, g_ptr_array_unref);

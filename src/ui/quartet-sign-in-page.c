@@ -244,10 +244,15 @@ static void
 quartet_sign_in_page_dispose (GObject *object)
 {
   QuartetSignInPage *self = QUARTET_SIGN_IN_PAGE (object);
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_SIGN_IN_PAGE);
+  /* dispose_template() unparents only the children bound to fields; the
+   * template's top box is not one (tests/test-ui-files.c caught it). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
 

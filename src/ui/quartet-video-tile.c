@@ -185,6 +185,7 @@ static void
 quartet_video_tile_dispose (GObject *object)
 {
   QuartetVideoTile *self = QUARTET_VIDEO_TILE (object);
+  GtkWidget *child;
 
   if (self->tick_id != 0)
     {
@@ -192,6 +193,10 @@ quartet_video_tile_dispose (GObject *object)
       self->tick_id = 0;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_VIDEO_TILE);
+  /* dispose_template() unparents only the children bound to fields; the
+   * template's top widget is not one (tests/test-ui-files.c caught it). */
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->participant);
   g_clear_object (&self->paintable);
 
