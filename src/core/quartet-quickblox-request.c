@@ -304,10 +304,11 @@ on_get_answer_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!get->renewed
       && g_error_matches (error, QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_TOKEN_EXPIRED))
     {
+      QuartetQuickbloxAccount *account = g_task_get_source_object (task);
+
       get->renewed = TRUE;
       g_debug ("The QuickBlox token expired; creating a new session");
-      _quartet_quickblox_account_renew_async (g_task_get_source_object (task), on_renewed_cb,
-                                              g_steal_pointer (&task));
+      _quartet_quickblox_account_renew_async (account, on_renewed_cb, g_steal_pointer (&task));
       return;
     }
   g_task_return_error (task, g_steal_pointer (&error));
