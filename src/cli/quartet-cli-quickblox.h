@@ -27,8 +27,8 @@ void quartet_cli_quickblox_options_clear (QuartetCliQuickbloxOptions *options);
 gboolean quartet_cli_quickblox_options_given (const QuartetCliQuickbloxOptions *options);
 char *quartet_cli_quickblox_chat_domain (const QuartetCliQuickbloxOptions *options);
 
-QuartetQuickbloxAccount *quartet_cli_quickblox_account_new (
-    const QuartetCliQuickbloxOptions *options, GError **error);
+QuartetQuickbloxAccount *
+quartet_cli_quickblox_account_new (const QuartetCliQuickbloxOptions *options, GError **error);
 
 void quartet_cli_quickblox_print_users_async (QuartetQuickbloxAccount *account,
                                               const QuartetCliQuickbloxOptions *options,

@@ -225,12 +225,12 @@ create_session_async (QuartetQuickbloxAccount *self,
 
   g_task_set_source_tag (task, create_session_async);
   signature = quartet_quickblox_session_signature (self->auth_secret, self->application_id,
-                                                   self->auth_key, nonce, timestamp,
-                                                   self->login, self->password);
+                                                   self->auth_key, nonce, timestamp, self->login,
+                                                   self->password);
   message = soup_message_new_from_encoded_form (
       "POST", url,
-      soup_form_encode ("application_id", self->application_id, "auth_key", self->auth_key,
-                        "nonce", nonce, "timestamp", timestamp_text, "user[login]", self->login,
+      soup_form_encode ("application_id", self->application_id, "auth_key", self->auth_key, "nonce",
+                        nonce, "timestamp", timestamp_text, "user[login]", self->login,
                         "user[password]", self->password, "signature", signature, NULL));
   g_task_set_task_data (task, message, g_object_unref);
 
@@ -387,33 +387,33 @@ quartet_quickblox_account_class_init (QuartetQuickbloxAccountClass *klass)
   object_class->finalize = quartet_quickblox_account_finalize;
 
   properties[PROP_API]
-    = g_param_spec_string ("api", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
+      = g_param_spec_string ("api", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
   properties[PROP_APPLICATION_ID]
-    = g_param_spec_string ("application-id", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
+      = g_param_spec_string ("application-id", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
   properties[PROP_AUTH_KEY]
-    = g_param_spec_string ("auth-key", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
+      = g_param_spec_string ("auth-key", NULL, NULL, NULL, G_PARAM_READWRITE | construct);
   /* Write-only: nothing reads the secret back out of the account. */
   properties[PROP_AUTH_SECRET]
-    = g_param_spec_string ("auth-secret", NULL, NULL, NULL, G_PARAM_WRITABLE | construct);
+      = g_param_spec_string ("auth-secret", NULL, NULL, NULL, G_PARAM_WRITABLE | construct);
   properties[PROP_TOKEN] = g_param_spec_string ("token", NULL, NULL, NULL, readable);
   properties[PROP_USER_ID]
-    = g_param_spec_uint64 ("user-id", NULL, NULL, 0, G_MAXUINT64, 0, readable);
+      = g_param_spec_uint64 ("user-id", NULL, NULL, 0, G_MAXUINT64, 0, readable);
   properties[PROP_TOKEN_EXPIRY]
-    = g_param_spec_boxed ("token-expiry", NULL, NULL, G_TYPE_DATE_TIME, readable);
+      = g_param_spec_boxed ("token-expiry", NULL, NULL, G_TYPE_DATE_TIME, readable);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* A renewal failed; the token still works until its expiry. */
   signals[SIGNAL_REFRESH_FAILED]
-    = g_signal_new ("refresh-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
-                    NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+      = g_signal_new ("refresh-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
 quartet_quickblox_account_init (QuartetQuickbloxAccount *self)
 {
   self->cancellable = g_cancellable_new ();
-  self->session = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "user-agent",
-                                                 "Quartet", NULL);
+  self->session
+      = soup_session_new_with_options ("timeout", REQUEST_TIMEOUT_S, "user-agent", "Quartet", NULL);
 }
 
 /* @api: the REST endpoint, HOST or HOST:PORT (api.quickblox.com, or the
@@ -428,8 +428,8 @@ quartet_quickblox_account_new (const char *api,
   g_return_val_if_fail (api != NULL, NULL);
   g_return_val_if_fail (application_id != NULL, NULL);
 
-  return g_object_new (QUARTET_TYPE_QUICKBLOX_ACCOUNT, "api", api, "application-id",
-                       application_id, "auth-key", auth_key, "auth-secret", auth_secret, NULL);
+  return g_object_new (QUARTET_TYPE_QUICKBLOX_ACCOUNT, "api", api, "application-id", application_id,
+                       "auth-key", auth_key, "auth-secret", auth_secret, NULL);
 }
 
 /* Trusts the certificate authorities in @cafile (PEM) for the API instead

@@ -26,11 +26,8 @@ typedef enum
 #define QUARTET_QUICKBLOX_TOKEN_LIFETIME_S (2 * 60 * 60)
 
 #define QUARTET_TYPE_QUICKBLOX_ACCOUNT (quartet_quickblox_account_get_type ())
-G_DECLARE_FINAL_TYPE (QuartetQuickbloxAccount,
-                      quartet_quickblox_account,
-                      QUARTET,
-                      QUICKBLOX_ACCOUNT,
-                      GObject)
+G_DECLARE_FINAL_TYPE (
+    QuartetQuickbloxAccount, quartet_quickblox_account, QUARTET, QUICKBLOX_ACCOUNT, GObject)
 
 GQuark quartet_quickblox_error_quark (void);
 

@@ -172,8 +172,8 @@ on_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   QuartetQuickbloxDirectory *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonObject) answer = _quartet_quickblox_account_get_finish (
-      QUARTET_QUICKBLOX_ACCOUNT (source), result, &error);
+  g_autoptr (JsonObject) answer
+      = _quartet_quickblox_account_get_finish (QUARTET_QUICKBLOX_ACCOUNT (source), result, &error);
 
   if (answer == NULL)
     {
@@ -214,8 +214,8 @@ quartet_quickblox_directory_load_page_async (QuartetQuickbloxDirectory *self,
   g_clear_object (&self->loading);
   self->loading = g_cancellable_new ();
   if (cancellable != NULL)
-    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled_cb),
-                           g_object_ref (self->loading), g_object_unref);
+    g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled_cb), g_object_ref (self->loading),
+                           g_object_unref);
 
   task = g_task_new (self, self->loading, callback, user_data);
   g_task_set_source_tag (task, quartet_quickblox_directory_load_page_async);
@@ -226,9 +226,9 @@ quartet_quickblox_directory_load_page_async (QuartetQuickbloxDirectory *self,
   else
     query = soup_form_encode ("page", page_text, "per_page", per_page_text, NULL);
 
-  _quartet_quickblox_account_get_async (
-      self->account, self->search ? "/users/by_full_name.json" : "/users.json", query,
-      self->loading, on_page_cb, g_steal_pointer (&task));
+  _quartet_quickblox_account_get_async (self->account,
+                                        self->search ? "/users/by_full_name.json" : "/users.json",
+                                        query, self->loading, on_page_cb, g_steal_pointer (&task));
 }
 
 gboolean
@@ -331,8 +331,7 @@ static void
 quartet_quickblox_directory_class_init (QuartetQuickbloxDirectoryClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
-  const GParamFlags construct
-      = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
+  const GParamFlags construct = G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS;
   const GParamFlags readwrite
       = G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
   const GParamFlags readable = G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS;
@@ -342,16 +341,15 @@ quartet_quickblox_directory_class_init (QuartetQuickbloxDirectoryClass *klass)
   object_class->dispose = quartet_quickblox_directory_dispose;
   object_class->finalize = quartet_quickblox_directory_finalize;
 
-  properties[PROP_ACCOUNT] = g_param_spec_object ("account", NULL, NULL,
-                                                  QUARTET_TYPE_QUICKBLOX_ACCOUNT, construct);
+  properties[PROP_ACCOUNT]
+      = g_param_spec_object ("account", NULL, NULL, QUARTET_TYPE_QUICKBLOX_ACCOUNT, construct);
   properties[PROP_CHAT_DOMAIN] = g_param_spec_string ("chat-domain", NULL, NULL, NULL, construct);
   properties[PROP_SEARCH] = g_param_spec_string ("search", NULL, NULL, NULL, readwrite);
-  properties[PROP_PER_PAGE] = g_param_spec_uint ("per-page", NULL, NULL, 1,
-                                                 QUARTET_QUICKBLOX_MAX_PER_PAGE, DEFAULT_PER_PAGE,
-                                                 readwrite);
+  properties[PROP_PER_PAGE] = g_param_spec_uint (
+      "per-page", NULL, NULL, 1, QUARTET_QUICKBLOX_MAX_PER_PAGE, DEFAULT_PER_PAGE, readwrite);
   properties[PROP_PAGE] = g_param_spec_uint ("page", NULL, NULL, 0, G_MAXUINT, 0, readable);
   properties[PROP_TOTAL_ENTRIES]
-    = g_param_spec_uint ("total-entries", NULL, NULL, 0, G_MAXUINT, 0, readable);
+      = g_param_spec_uint ("total-entries", NULL, NULL, 0, G_MAXUINT, 0, readable);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -14,11 +14,8 @@ G_BEGIN_DECLS
 #define QUARTET_QUICKBLOX_MAX_PER_PAGE 100
 
 #define QUARTET_TYPE_QUICKBLOX_DIRECTORY (quartet_quickblox_directory_get_type ())
-G_DECLARE_FINAL_TYPE (QuartetQuickbloxDirectory,
-                      quartet_quickblox_directory,
-                      QUARTET,
-                      QUICKBLOX_DIRECTORY,
-                      GObject)
+G_DECLARE_FINAL_TYPE (
+    QuartetQuickbloxDirectory, quartet_quickblox_directory, QUARTET, QUICKBLOX_DIRECTORY, GObject)
 
 QuartetQuickbloxDirectory *quartet_quickblox_directory_new (QuartetQuickbloxAccount *account,
                                                             const char *chat_domain);

@@ -32,9 +32,8 @@ JsonArray *_quartet_quickblox_array_member (JsonObject *object, const char *name
 
 /* quartet-quickblox-account.c */
 SoupSession *_quartet_quickblox_account_get_session (QuartetQuickbloxAccount *self);
-char *_quartet_quickblox_account_url (QuartetQuickbloxAccount *self,
-                                      const char *path,
-                                      const char *query);
+char *
+_quartet_quickblox_account_url (QuartetQuickbloxAccount *self, const char *path, const char *query);
 void _quartet_quickblox_account_renew_async (QuartetQuickbloxAccount *self,
                                              GAsyncReadyCallback callback,
                                              gpointer user_data);

@@ -127,8 +127,7 @@ error_for_status (Request *request, JsonNode *root)
 
   if (request->kind == QUARTET_QUICKBLOX_REQUEST_SESSION && status == SOUP_STATUS_UNAUTHORIZED)
     return g_error_new (QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_AUTHENTICATION,
-                        "Wrong QuickBlox login or password (the server said “%s”)",
-                        server_text);
+                        "Wrong QuickBlox login or password (the server said “%s”)", server_text);
 
   if (request->kind == QUARTET_QUICKBLOX_REQUEST_SESSION
       && status == SOUP_STATUS_UNPROCESSABLE_ENTITY)
@@ -169,8 +168,8 @@ error_for_transport (Request *request, GError *error)
     {
       if (error->code == G_TLS_ERROR_BAD_CERTIFICATE)
         return g_error_new (QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_TLS,
-                            "The certificate of the QuickBlox API at %s is not trusted (%s)",
-                            host, error->message);
+                            "The certificate of the QuickBlox API at %s is not trusted (%s)", host,
+                            error->message);
       return g_error_new (QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_TLS,
                           "Could not talk securely with the QuickBlox API at %s (%s)", host,
                           error->message);
@@ -240,8 +239,8 @@ _quartet_quickblox_request_async (SoupSession *session,
 
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "QuickBlox-REST-API-Version", "0.1.1");
-  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable,
-                                    on_sent_cb, task);
+  soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, cancellable, on_sent_cb,
+                                    task);
 }
 
 /* (transfer full): the answer's JSON object. */
@@ -276,8 +275,7 @@ on_renewed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!_quartet_quickblox_account_renew_finish (QUARTET_QUICKBLOX_ACCOUNT (source), result,
-                                                &error))
+  if (!_quartet_quickblox_account_renew_finish (QUARTET_QUICKBLOX_ACCOUNT (source), result, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
@@ -325,8 +323,7 @@ send_get (GTask *task)
 
   if (token == NULL)
     {
-      g_task_return_new_error (task, QUARTET_QUICKBLOX_ERROR,
-                               QUARTET_QUICKBLOX_ERROR_NOT_SIGNED_IN,
+      g_task_return_new_error (task, QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_NOT_SIGNED_IN,
                                "Not signed in to QuickBlox");
       g_object_unref (task);
       return;
@@ -336,17 +333,16 @@ send_get (GTask *task)
   message = soup_message_new ("GET", url);
   if (message == NULL)
     {
-      g_task_return_new_error (task, QUARTET_QUICKBLOX_ERROR,
-                               QUARTET_QUICKBLOX_ERROR_INVALID_SETTINGS,
-                               "“%s” is not a QuickBlox API endpoint",
-                               quartet_quickblox_account_get_api (account));
+      g_task_return_new_error (
+          task, QUARTET_QUICKBLOX_ERROR, QUARTET_QUICKBLOX_ERROR_INVALID_SETTINGS,
+          "“%s” is not a QuickBlox API endpoint", quartet_quickblox_account_get_api (account));
       g_object_unref (task);
       return;
     }
   soup_message_headers_replace (soup_message_get_request_headers (message), "QB-Token", token);
   _quartet_quickblox_request_async (_quartet_quickblox_account_get_session (account), message,
-                                    QUARTET_QUICKBLOX_REQUEST_TOKEN,
-                                    g_task_get_cancellable (task), on_get_answer_cb, task);
+                                    QUARTET_QUICKBLOX_REQUEST_TOKEN, g_task_get_cancellable (task),
+                                    on_get_answer_cb, task);
 }
 
 /* GET @path?@query (form-encoded, nullable) with the session's token. */

@@ -82,6 +82,8 @@ quartet_quickblox_session_signature (const char *auth_secret,
                                      const char *password)
 {
   g_autofree char *timestamp_text = g_strdup_printf ("%" G_GINT64_FORMAT, timestamp);
+  /* One name and its value a line. */
+  /* clang-format off */
   const char *const params[] = {
     "application_id", application_id,
     "auth_key", auth_key,
@@ -91,6 +93,7 @@ quartet_quickblox_session_signature (const char *auth_secret,
     "user[password]", password,
     NULL,
   };
+  /* clang-format on */
 
   return quartet_quickblox_sign (auth_secret, params);
 }
