@@ -62,10 +62,15 @@ class QuickbloxTest(unittest.TestCase):
         self.output = []
 
     def tearDown(self):
+        codes = []
         for process in self.processes:
             code, out, err = process.stop()
             self.output.append(out + err)
+            codes.append((code, err[-2000:]))
         self.assert_no_secret("\n".join(self.output))
+        # Signed out cleanly (and, sanitized, without a leak or an error report).
+        for code, err in codes:
+            self.assertEqual(code, EXIT_OK, err)
 
     # -- helpers --------------------------------------------------------------
     def qb_args(self, index, password=None, secret_file=None, cafile=True):
@@ -203,14 +208,16 @@ class QuickbloxTest(unittest.TestCase):
 
     # -- the session token lives on ----------------------------------------------
     def test_token_renewed_before_expiry_is_the_new_chat_password(self):
-        # 8 s tokens are renewed after 4/5 of their life; once Bob's is, Prosody
-        # restarts and Bob must sign in again with the renewed token.
-        self.api.token_lifetime = 8
+        # 15 s tokens are renewed after 4/5 of their life; once Bob's is, Prosody
+        # restarts and Bob must sign in again with the renewed token (the
+        # stand-in made it the only password Prosody takes). Long enough for a
+        # sanitized Bob to reconnect before the next renewal.
+        self.api.token_lifetime = 15
         sessions = len(self.api.sessions)
         bob = CliProcess("listen", self.qb_args(1) + self.chat_args())
         self.processes.append(bob)
         bob.next_event("roster")
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 25
         while self.api.sessions[sessions:].count(4343) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         self.assertEqual(self.api.sessions[sessions:], [4343, 4343])
