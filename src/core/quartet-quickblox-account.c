@@ -562,7 +562,9 @@ quartet_quickblox_account_sign_in_async (QuartetQuickbloxAccount *self,
   quartet_quickblox_account_sign_out (self);
   self->login = g_strdup (login);
   self->password = g_strdup (password);
-  create_session_async (self, cancellable, on_signed_in_cb, g_steal_pointer (&task));
+  /* Without the caller's cancellable, a sign-out cancels the sign-in. */
+  create_session_async (self, cancellable ? cancellable : self->cancellable, on_signed_in_cb,
+                        g_steal_pointer (&task));
 }
 
 gboolean
