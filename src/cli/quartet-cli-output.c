@@ -125,6 +125,28 @@ on_contact_available_cb (QuartetContact *contact, GParamSpec *pspec, QuartetCliO
              available ? "online" : "offline");
 }
 
+/* One user of a QuickBlox directory: always a JSON line (the `users`
+ * command's output is for scripts), {"id": 4242, "login": ..., "full_name": ...}. */
+void
+quartet_cli_output_user (QuartetCliOutput *self, QuartetContact *contact)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *line = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_int_value (builder,
+                              g_ascii_strtoll (quartet_contact_get_user_id (contact), NULL, 10));
+  add_string_member (builder, "login", quartet_contact_get_login (contact));
+  add_string_member (builder, "full_name", quartet_contact_get_name (contact));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  line = json_to_string (root, FALSE);
+  g_print ("%s\n", line);
+  fflush (stdout);
+}
+
 static void
 add_contact (JsonBuilder *builder, QuartetContact *contact)
 {

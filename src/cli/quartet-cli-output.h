@@ -16,6 +16,7 @@ void quartet_cli_output_stop_presence (QuartetCliOutput *self);
 
 void quartet_cli_output_connected (QuartetCliOutput *self, QuartetXmppConnection *connection);
 void quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster);
+void quartet_cli_output_user (QuartetCliOutput *self, QuartetContact *contact);
 void quartet_cli_output_signal (QuartetCliOutput *self,
                                 const char *from,
                                 const QuartetSignal *signal);

@@ -10,6 +10,7 @@
 
 #include "quartet-cli-call.h"
 #include "quartet-cli-output.h"
+#include "quartet-cli-quickblox.h"
 #include "quartet.h"
 
 /* Exit codes, so that scripts can tell failures apart (see --help). */
@@ -37,6 +38,9 @@ typedef struct
   char *trust_fingerprint;
   gboolean json;
 
+  /* a QuickBlox account instead of --jid, and the users command */
+  QuartetCliQuickbloxOptions quickblox;
+
   /* listen */
   int count;
   int timeout;
@@ -58,6 +62,7 @@ typedef struct
 
   const char *command;
   QuartetCliOutput *output;
+  QuartetQuickbloxAccount *account;
   QuartetXmppConnection *connection;
   QuartetCliCall *call;
   char **discovered_ice_servers;
@@ -72,6 +77,12 @@ static const char *command_summary
     "  listen       Stay signed in, take calls (see --auto-answer) and print every event\n"
     "  call USER... Call one to three users (user ids or JIDs) and print every event\n"
     "  send-signal  Sign in and send one call signal to a contact\n"
+    "  users        QuickBlox accounts: print the application's users (see --search),\n"
+    "               one JSON object a line: {\"id\", \"login\", \"full_name\"}\n"
+    "\n"
+    "A QuickBlox user signs in with --quickblox-api, --quickblox-app-id,\n"
+    "--quickblox-auth-key, --quickblox-auth-secret-file, --login and --password-file\n"
+    "instead of --jid (see --help-quickblox); chat is then --server as usual.\n"
     "\n"
     "Exit codes: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 wrong password,\n"
     "5 certificate not trusted, 6 server offers no TLS.\n";
@@ -82,8 +93,10 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->call, quartet_cli_call_free);
   g_clear_pointer (&cli->discovered_ice_servers, g_strfreev);
   quartet_cli_call_options_clear (&cli->call_options);
+  quartet_cli_quickblox_options_clear (&cli->quickblox);
   g_strfreev (cli->users);
   g_clear_object (&cli->connection);
+  g_clear_object (&cli->account);
   g_clear_pointer (&cli->loop, g_main_loop_unref);
   g_clear_pointer (&cli->output, quartet_cli_output_free);
   g_free (cli->jid);
@@ -107,8 +120,30 @@ cli_clear (Cli *cli)
 }
 
 static int
+exit_code_for_quickblox_error (const GError *error)
+{
+  switch (error->code)
+    {
+    case QUARTET_QUICKBLOX_ERROR_UNREACHABLE:
+      return EXIT_UNREACHABLE;
+    case QUARTET_QUICKBLOX_ERROR_AUTHENTICATION:
+    case QUARTET_QUICKBLOX_ERROR_APPLICATION:
+      return EXIT_AUTHENTICATION;
+    case QUARTET_QUICKBLOX_ERROR_TLS:
+      return EXIT_CERTIFICATE;
+    case QUARTET_QUICKBLOX_ERROR_INVALID_SETTINGS:
+      return EXIT_USAGE;
+    default:
+      return EXIT_FAILED;
+    }
+}
+
+static int
 exit_code_for_error (const GError *error)
 {
+  if (error->domain == QUARTET_QUICKBLOX_ERROR)
+    return exit_code_for_quickblox_error (error);
+
   if (error->domain != QUARTET_XMPP_ERROR)
     return EXIT_FAILED;
 
@@ -149,6 +184,13 @@ on_disconnected_for_exit_cb (GObject *source, GAsyncResult *result, gpointer use
 static void
 sign_out_and_quit (Cli *cli)
 {
+  /* `users` never signs in to chat. */
+  if (cli->connection == NULL)
+    {
+      g_main_loop_quit (cli->loop);
+      return;
+    }
+
   quartet_cli_output_stop_presence (cli->output);
   if (cli->call != NULL)
     quartet_cli_call_release (cli->call);
@@ -528,9 +570,113 @@ create_connection (Cli *cli, GError **error)
   return TRUE;
 }
 
+/* Signs in to chat, with --jid or as the QuickBlox user. */
+static void
+start_connection (Cli *cli)
+{
+  g_signal_connect (cli->connection, "signal-received", G_CALLBACK (on_signal_received_cb), cli);
+  g_signal_connect (cli->connection, "invalid-signal", G_CALLBACK (on_invalid_signal_cb), cli);
+  g_signal_connect (cli->connection, "disconnected", G_CALLBACK (on_disconnected_cb), cli);
+  g_signal_connect (cli->connection, "reconnected", G_CALLBACK (on_reconnected_cb), cli);
+
+  quartet_xmpp_connection_connect_async (cli->connection, NULL, on_connected_cb, cli);
+}
+
+/* The renewed session token is the chat password from now on: a
+ * reconnect signs in with it. */
+static void
+on_token_cb (QuartetQuickbloxAccount *account, GParamSpec *pspec, Cli *cli)
+{
+  const char *token = quartet_quickblox_account_get_token (account);
+
+  if (cli->connection != NULL && token != NULL)
+    quartet_xmpp_connection_set_password (cli->connection, token);
+}
+
+static void
+on_users_printed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!quartet_cli_quickblox_print_users_finish (result, &error))
+    {
+      fail (cli, error);
+      return;
+    }
+  g_main_loop_quit (cli->loop);
+}
+
+static void
+on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *chat_domain = NULL;
+
+  if (!quartet_quickblox_account_sign_in_finish (cli->account, result, &error))
+    {
+      fail (cli, error);
+      return;
+    }
+
+  if (g_str_equal (cli->command, "users"))
+    {
+      quartet_cli_quickblox_print_users_async (cli->account, &cli->quickblox, cli->output, NULL,
+                                               on_users_printed_cb, cli);
+      return;
+    }
+
+  /* QuickBlox chat: {userId}-{appId}@{chat}, the session token as password. */
+  chat_domain = quartet_cli_quickblox_chat_domain (&cli->quickblox);
+  cli->jid = quartet_quickblox_account_get_chat_jid (cli->account, chat_domain);
+  cli->password = g_strdup (quartet_quickblox_account_get_token (cli->account));
+  if (!create_connection (cli, &error))
+    {
+      fail (cli, error);
+      return;
+    }
+  g_signal_connect (cli->account, "notify::token", G_CALLBACK (on_token_cb), cli);
+  start_connection (cli);
+}
+
+/* The QuickBlox sign-in reads the user's password like --jid's, then
+ * forgets it: the account keeps what it needs to renew its session. */
+static gboolean
+create_quickblox_account (Cli *cli, GError **error)
+{
+  if (cli->jid != NULL || cli->app_id != NULL)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "--jid/--app-id and --quickblox-api are two ways to sign in: use one");
+      return FALSE;
+    }
+
+  cli->account = quartet_cli_quickblox_account_new (&cli->quickblox, error);
+  return cli->account != NULL && read_password (cli, error);
+}
+
+static void
+sign_in_to_quickblox (Cli *cli)
+{
+  g_autofree char *password = g_steal_pointer (&cli->password);
+
+  quartet_quickblox_account_sign_in_async (cli->account, cli->quickblox.login, password, NULL,
+                                           on_quickblox_signed_in_cb, cli);
+  memset (password, 0, strlen (password));
+}
+
 static gboolean
 check_command_options (Cli *cli, GError **error)
 {
+  if (g_str_equal (cli->command, "users") && !quartet_cli_quickblox_options_given (&cli->quickblox))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   "users lists a QuickBlox application's users: sign in with --quickblox-api "
+                   "(see --help-quickblox)");
+      return FALSE;
+    }
+
   if (g_str_equal (cli->command, "send-signal") && (cli->to == NULL || cli->type == NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
@@ -599,6 +745,7 @@ create_option_context (Cli *cli)
   g_option_group_add_entries (commands, command_entries);
   g_option_context_add_group (context, commands);
   g_option_context_add_group (context, quartet_cli_call_option_group (&cli->call_options));
+  g_option_context_add_group (context, quartet_cli_quickblox_option_group (&cli->quickblox));
 
   return context;
 }
@@ -607,7 +754,8 @@ static gboolean
 is_known_command (const char *command)
 {
   return g_strcmp0 (command, "login") == 0 || g_strcmp0 (command, "listen") == 0
-         || g_strcmp0 (command, "send-signal") == 0 || g_strcmp0 (command, "call") == 0;
+         || g_strcmp0 (command, "send-signal") == 0 || g_strcmp0 (command, "call") == 0
+         || g_strcmp0 (command, "users") == 0;
 }
 
 /* `call` takes 1 to 3 users; the other commands no arguments. */
@@ -688,12 +836,15 @@ main (int argc, char *argv[])
   if (!is_known_command (cli.command) || !check_arguments (&cli, argc, argv))
     {
       g_printerr ("quartet-cli: expected one command: login, listen, call USER... (one to "
-                  "three users) or send-signal (see --help)\n");
+                  "three users), send-signal or users (see --help)\n");
       cli_clear (&cli);
       return EXIT_USAGE;
     }
 
-  if (!check_command_options (&cli, &error) || !create_connection (&cli, &error))
+  if (!check_command_options (&cli, &error)
+      || !(quartet_cli_quickblox_options_given (&cli.quickblox)
+               ? create_quickblox_account (&cli, &error)
+               : create_connection (&cli, &error)))
     {
       g_printerr ("quartet-cli: %s\n", error->message);
       cli_clear (&cli);
@@ -703,14 +854,13 @@ main (int argc, char *argv[])
   cli.loop = g_main_loop_new (NULL, FALSE);
   cli.output = quartet_cli_output_new (cli.json);
 
-  g_signal_connect (cli.connection, "signal-received", G_CALLBACK (on_signal_received_cb), &cli);
-  g_signal_connect (cli.connection, "invalid-signal", G_CALLBACK (on_invalid_signal_cb), &cli);
-  g_signal_connect (cli.connection, "disconnected", G_CALLBACK (on_disconnected_cb), &cli);
-  g_signal_connect (cli.connection, "reconnected", G_CALLBACK (on_reconnected_cb), &cli);
   g_unix_signal_add (SIGINT, on_quit_signal_cb, &cli);
   g_unix_signal_add (SIGTERM, on_quit_signal_cb, &cli);
 
-  quartet_xmpp_connection_connect_async (cli.connection, NULL, on_connected_cb, &cli);
+  if (cli.account != NULL)
+    sign_in_to_quickblox (&cli);
+  else
+    start_connection (&cli);
   g_main_loop_run (cli.loop);
 
   exit_code = cli.exit_code;

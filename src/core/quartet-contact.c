@@ -14,6 +14,7 @@ struct _QuartetContact
   char *jid;
   char *user_id;
   char *name;
+  char *login;
   char *subscription;
   gboolean available;
 };
@@ -26,6 +27,7 @@ enum
   PROP_JID,
   PROP_USER_ID,
   PROP_NAME,
+  PROP_LOGIN,
   PROP_DISPLAY_NAME,
   PROP_SUBSCRIPTION,
   PROP_AVAILABLE,
@@ -62,6 +64,9 @@ quartet_contact_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_NAME:
       g_value_set_string (value, self->name);
       break;
+    case PROP_LOGIN:
+      g_value_set_string (value, self->login);
+      break;
     case PROP_DISPLAY_NAME:
       g_value_set_string (value, quartet_contact_get_display_name (self));
       break;
@@ -93,6 +98,9 @@ quartet_contact_set_property (GObject *object,
     case PROP_NAME:
       quartet_contact_set_name (self, g_value_get_string (value));
       break;
+    case PROP_LOGIN:
+      quartet_contact_set_login (self, g_value_get_string (value));
+      break;
     case PROP_SUBSCRIPTION:
       quartet_contact_set_subscription (self, g_value_get_string (value));
       break;
@@ -112,6 +120,7 @@ quartet_contact_finalize (GObject *object)
   g_clear_pointer (&self->jid, g_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->login, g_free);
   g_clear_pointer (&self->subscription, g_free);
 
   G_OBJECT_CLASS (quartet_contact_parent_class)->finalize (object);
@@ -133,6 +142,10 @@ quartet_contact_class_init (QuartetContactClass *klass)
     = g_param_spec_string ("user-id", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_NAME]
     = g_param_spec_string ("name", NULL, NULL, NULL,
+                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A QuickBlox directory entry's login; NULL for roster entries. */
+  properties[PROP_LOGIN]
+    = g_param_spec_string ("login", NULL, NULL, NULL,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DISPLAY_NAME] = g_param_spec_string ("display-name", NULL, NULL, NULL,
                                                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
@@ -199,13 +212,40 @@ quartet_contact_set_name (QuartetContact *self, const char *name)
     }
 }
 
-/* The roster name when the user gave one, else the JID. */
+const char *
+quartet_contact_get_login (QuartetContact *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CONTACT (self), NULL);
+
+  return self->login;
+}
+
+void
+quartet_contact_set_login (QuartetContact *self, const char *login)
+{
+  g_return_if_fail (QUARTET_IS_CONTACT (self));
+
+  if (login != NULL && *login == '\0')
+    login = NULL;
+
+  if (replace_string (&self->login, login))
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOGIN]);
+      if (self->name == NULL)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DISPLAY_NAME]);
+    }
+}
+
+/* The roster name (or a QuickBlox full name) when there is one, else the
+ * QuickBlox login, else the JID. */
 const char *
 quartet_contact_get_display_name (QuartetContact *self)
 {
   g_return_val_if_fail (QUARTET_IS_CONTACT (self), NULL);
 
-  return self->name ? self->name : self->jid;
+  if (self->name != NULL)
+    return self->name;
+  return self->login ? self->login : self->jid;
 }
 
 const char *

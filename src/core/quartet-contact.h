@@ -1,4 +1,4 @@
-/* quartet-contact.h: one roster entry with its presence
+/* quartet-contact.h: one roster (or QuickBlox directory) entry with its presence
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +17,8 @@ const char *quartet_contact_get_jid (QuartetContact *self);
 const char *quartet_contact_get_user_id (QuartetContact *self);
 const char *quartet_contact_get_name (QuartetContact *self);
 void quartet_contact_set_name (QuartetContact *self, const char *name);
+const char *quartet_contact_get_login (QuartetContact *self);
+void quartet_contact_set_login (QuartetContact *self, const char *login);
 const char *quartet_contact_get_display_name (QuartetContact *self);
 const char *quartet_contact_get_subscription (QuartetContact *self);
 void quartet_contact_set_subscription (QuartetContact *self, const char *subscription);

@@ -913,6 +913,21 @@ quartet_xmpp_connection_set_tls_mode (QuartetXmppConnection *self, QuartetXmppTl
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_MODE]);
 }
 
+/* The password for the next sign-in (reconnects included); the current
+ * session goes on. A QuickBlox account's chat password is its session
+ * token, which is renewed every two hours. */
+void
+quartet_xmpp_connection_set_password (QuartetXmppConnection *self, const char *password)
+{
+  g_return_if_fail (QUARTET_IS_XMPP_CONNECTION (self));
+  g_return_if_fail (password != NULL);
+
+  if (self->password != NULL)
+    memset (self->password, 0, strlen (self->password));
+  g_free (self->password);
+  self->password = g_strdup (password);
+}
+
 /* A PEM file of extra certificate authorities to trust, beside the system's. */
 void
 quartet_xmpp_connection_set_cafile (QuartetXmppConnection *self, const char *cafile)

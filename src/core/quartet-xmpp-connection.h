@@ -54,6 +54,7 @@ void quartet_xmpp_connection_set_server (QuartetXmppConnection *self,
                                          const char *host,
                                          guint16 port);
 void quartet_xmpp_connection_set_tls_mode (QuartetXmppConnection *self, QuartetXmppTlsMode mode);
+void quartet_xmpp_connection_set_password (QuartetXmppConnection *self, const char *password);
 void quartet_xmpp_connection_set_cafile (QuartetXmppConnection *self, const char *cafile);
 void quartet_xmpp_connection_set_trusted_fingerprint (QuartetXmppConnection *self,
                                                       const char *sha256_fingerprint);

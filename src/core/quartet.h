@@ -11,5 +11,7 @@
 #include "quartet-jid.h"
 #include "quartet-media.h"
 #include "quartet-peer.h"
+#include "quartet-quickblox-account.h"
+#include "quartet-quickblox-directory.h"
 #include "quartet-signal.h"
 #include "quartet-xmpp-connection.h"

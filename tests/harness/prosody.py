@@ -71,6 +71,23 @@ def _tail(path, n=30):
         return ""
 
 
+def make_certificate(key_path, cert_path, names):
+    """A fresh self-signed EC P-256 certificate (its own CA) for @names and
+    127.0.0.1; returns its SHA-256 fingerprint as `openssl x509 -fingerprint
+    -sha256` prints it.  Also used by the QuickBlox stand-in (quickblox.py)."""
+    san = ",".join(["DNS:" + n for n in names] + ["IP:127.0.0.1"])
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec",
+         "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+         "-subj", "/CN=" + names[0], "-addext", "subjectAltName=" + san,
+         "-keyout", key_path, "-out", cert_path],
+        check=True, stdin=subprocess.DEVNULL, capture_output=True)
+    with open(cert_path) as f:
+        der = ssl.PEM_cert_to_DER_cert(f.read())
+    digest = hashlib.sha256(der).hexdigest().upper()
+    return ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+
+
 class Prosody:
     def __init__(self, users=None, accounts=3, domain="localhost",
                  require_tls=True, roster=False, turn=None):
@@ -114,20 +131,8 @@ class Prosody:
             self._write_rosters()
 
     def _make_cert(self):
-        san = "DNS:localhost,IP:127.0.0.1"
-        if self.domain != "localhost":
-            san += ",DNS:" + self.domain
-        subprocess.run(
-            ["openssl", "req", "-x509", "-newkey", "ec",
-             "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-             "-subj", "/CN=localhost", "-addext", "subjectAltName=" + san,
-             "-keyout", self._p("certs", "key.pem"), "-out", self.cafile],
-            check=True, stdin=subprocess.DEVNULL, capture_output=True)
-        with open(self.cafile) as f:
-            der = ssl.PEM_cert_to_DER_cert(f.read())
-        digest = hashlib.sha256(der).hexdigest().upper()
-        # Same format as `openssl x509 -fingerprint -sha256`.
-        self.fingerprint = ":".join(digest[i:i + 2] for i in range(0, len(digest), 2))
+        names = ["localhost"] + ([self.domain] if self.domain != "localhost" else [])
+        self.fingerprint = make_certificate(self._p("certs", "key.pem"), self.cafile, names)
 
     def _write_config(self):
         q = _lua_str
@@ -195,6 +200,17 @@ VirtualHost {q(self.domain)}
             out = p.communicate()[0]
             if p.returncode != 0:
                 raise RuntimeError(f"prosodyctl register {user} failed: {out}")
+
+    def set_password(self, username, password):
+        """Creates @username or gives it a new password, while the server runs
+        (prosodyctl writes the account file that Prosody reads at each sign-in).
+        The QuickBlox stand-in makes each session token the chat password so."""
+        p = subprocess.run(
+            ["prosodyctl", "--config", self.config, "register", username, self.domain, password],
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            cwd=self.dir, text=True)
+        if p.returncode != 0:
+            raise RuntimeError(f"prosodyctl register {username} failed: {p.stdout}")
 
     def _write_rosters(self):
         """Make every account a mutual ('both') contact of every other one.
