@@ -772,44 +772,6 @@ check_arguments (Cli *cli, int argc, char *argv[])
   return TRUE;
 }
 
-/* With G_DEBUG=fatal-criticals (the test suite's setting) every critical
- * aborts. One chain of three comes from GStreamer 1.22's srtpdec itself, now
- * and then under load: when a packet reaches one of its two sink pads before
- * that pad has a stream-start, gst_srtp_dec_push_early_events() asks
- * gst_pad_create_stream_id() for an id, which refuses elements with several
- * sink pads, then makes a stream-start from the NULL id and pushes the NULL
- * event. Nothing is lost (the next packet carries on), and it is not ours to
- * fix, so exactly that chain stays a logged critical, on the thread where it
- * started; every other critical stays fatal. */
-static const char *const srtpdec_stream_id_chain[] = {
-  "gst_pad_create_stream_id_internal: assertion 'parent->numsinkpads <= 1' failed",
-  "gst_event_new_stream_start: assertion 'stream_id != NULL' failed",
-  "gst_pad_push_event: assertion 'GST_IS_EVENT (event)' failed",
-};
-
-static GPrivate srtpdec_chain_position;
-
-static gboolean
-is_fatal_log_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  guint position = GPOINTER_TO_UINT (g_private_get (&srtpdec_chain_position));
-
-  if (g_strcmp0 (domain, "GStreamer") != 0 || message == NULL)
-    return TRUE;
-
-  /* A new chain may start at any time; a follow-up only right after its
-   * predecessor on this thread. */
-  if (strstr (message, srtpdec_stream_id_chain[0]) != NULL)
-    position = 0;
-  else if (position == 0 || strstr (message, srtpdec_stream_id_chain[position]) == NULL)
-    return TRUE;
-
-  position++;
-  g_private_set (&srtpdec_chain_position,
-                 GUINT_TO_POINTER (position < G_N_ELEMENTS (srtpdec_stream_id_chain) ? position : 0));
-  return FALSE;
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -822,7 +784,7 @@ main (int argc, char *argv[])
   /* stdout is for events (one JSON object a line with --json); every log
    * message, G_MESSAGES_DEBUG ones included, goes to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
-  g_test_log_set_fatal_handler (is_fatal_log_cb, NULL);
+  quartet_tolerate_upstream_criticals ();
   context = create_option_context (&cli);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
