@@ -16,6 +16,10 @@ gboolean _quartet_xmpp_connection_send_raw (QuartetXmppConnection *self,
                                             const char *xml,
                                             GError **error);
 
+/* Handles one <message> as if the server had just delivered it: lets the
+ * stanza fuzzer drive the whole receiving path without a server. */
+void _quartet_xmpp_connection_receive_message (QuartetXmppConnection *self, xmpp_stanza_t *stanza);
+
 /* For the rest of the core (XEP-0215 discovery, roster edits). */
 xmpp_ctx_t *_quartet_xmpp_connection_get_strophe_context (QuartetXmppConnection *self);
 /* Dropped when not signed in. */

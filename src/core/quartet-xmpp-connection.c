@@ -70,6 +70,7 @@ struct _QuartetXmppConnection
   guint reconnect_attempt;
   guint ping_id;
   guint ping_timeout_id;
+  gint64 last_stanza_us; /* monotonic time of the last stanza the server sent */
   gboolean disposing;
 
   QuartetXmppAttempt attempt;
@@ -366,6 +367,12 @@ on_message_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   return 1;
 }
 
+void
+_quartet_xmpp_connection_receive_message (QuartetXmppConnection *self, xmpp_stanza_t *stanza)
+{
+  on_message_cb (NULL, stanza, self);
+}
+
 static int
 on_presence_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
@@ -417,10 +424,27 @@ on_ping_result_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   return 0;
 }
 
+static int
+on_any_stanza_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
+{
+  QuartetXmppConnection *self = userdata;
+
+  self->last_stanza_us = g_get_monotonic_time ();
+  return 1;
+}
+
 static gboolean
 on_ping_timeout_cb (gpointer user_data)
 {
   QuartetXmppConnection *self = user_data;
+
+  /* Stanzas still coming mean a live server: our pong is only queued behind
+   * them (a burst someone sent us, which we read slower than it came). */
+  if (g_get_monotonic_time () - self->last_stanza_us < PING_TIMEOUT_S * G_USEC_PER_SEC)
+    {
+      g_debug ("%s: no pong yet, but the server is sending; waiting", self->jid);
+      return G_SOURCE_CONTINUE;
+    }
 
   self->ping_timeout_id = 0;
   g_info ("%s: the server did not answer a ping in %d s; reconnecting", self->jid, PING_TIMEOUT_S);
@@ -533,6 +557,7 @@ on_strophe_connection_cb (xmpp_conn_t *conn,
       g_debug ("Signed in as %s", self->bound_jid);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BOUND_JID]);
 
+      xmpp_handler_add (conn, on_any_stanza_cb, NULL, NULL, NULL, self);
       xmpp_handler_add (conn, on_message_cb, NULL, "message", NULL, self);
       xmpp_handler_add (conn, on_presence_cb, NULL, "presence", NULL, self);
       xmpp_handler_add (conn, on_roster_push_cb, XMLNS_ROSTER, "iq", "set", self);
