@@ -26,6 +26,9 @@
 #include <gst/webrtc/webrtc.h>
 
 #define WEBRTC_LATENCY_MS 100
+/* See adapt_latency_to_rtt(). */
+#define MAX_LATENCY_MS 500
+#define LATENCY_STEP_MS 20
 #define STATS_INTERVAL_MS 1000
 /* No RTP at all from the remote for this long: it is gone or cut off. */
 #define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
@@ -74,6 +77,7 @@ struct _QuartetPeer
 
   QuartetPeerState state;
   double rtt_ms;
+  guint latency_ms; /* of webrtcbin's jitter buffers */
 
   /* Media liveness, see check_media_flow(). */
   guint64 media_seen;
@@ -291,6 +295,26 @@ set_local_description (QuartetPeer *self, GstWebRTCSessionDescription *descripti
   g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0, type, sdp);
 }
 
+/* The jitter buffers hold packets WEBRTC_LATENCY_MS, enough on a LAN. A
+ * lost packet comes again (NACK) a round trip later: on a slow link a
+ * buffer that does not wait that long turns every loss into a lost frame,
+ * and the picture freezes until a keyframe, itself often hit by the next
+ * loss. So the buffer grows with the round trip (and shrinks back), in
+ * steps, since each change makes the pipeline recompute its latency. */
+static void
+adapt_latency_to_rtt (QuartetPeer *self)
+{
+  guint wanted = CLAMP ((guint)(self->rtt_ms * 1.5) + LATENCY_STEP_MS, WEBRTC_LATENCY_MS,
+                        MAX_LATENCY_MS);
+
+  if (wanted + LATENCY_STEP_MS > self->latency_ms && wanted < self->latency_ms + LATENCY_STEP_MS)
+    return;
+
+  g_debug ("%s: round trip %.0f ms, jitter buffers now %u ms", self->user_id, self->rtt_ms, wanted);
+  self->latency_ms = wanted;
+  g_object_set (self->webrtcbin, "latency", wanted, NULL);
+}
+
 static void
 handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
 {
@@ -337,6 +361,7 @@ handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
 
           gst_structure_foreach (reply, find_rtt_cb, &rtt);
           self->rtt_ms = rtt;
+          adapt_latency_to_rtt (self);
         }
       break;
 
@@ -413,7 +438,8 @@ quartet_peer_constructed (GObject *object)
   self->bin = gst_object_ref_sink (gst_bin_new (NULL));
   /* The media tells a peer's errors from the capture's by this. */
   g_object_set_data (G_OBJECT (self->bin), "quartet-peer", self);
-  self->webrtcbin = gst_element_factory_make_full ("webrtcbin", "latency", WEBRTC_LATENCY_MS, NULL);
+  self->latency_ms = WEBRTC_LATENCY_MS;
+  self->webrtcbin = gst_element_factory_make_full ("webrtcbin", "latency", self->latency_ms, NULL);
   g_assert (self->webrtcbin != NULL); /* quartet_media_start() checked for it */
   gst_object_ref (self->webrtcbin);
   gst_util_set_object_arg (G_OBJECT (self->webrtcbin), "bundle-policy", "max-bundle");
