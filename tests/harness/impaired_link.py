@@ -1,0 +1,120 @@
+"""A bad network between UDP clients and one server, in user space.
+
+The kernels these tests run on have no sch_netem (`tc qdisc add ... netem`
+answers "Specified qdisc kind is unknown") and no dummy or veth links for a
+network namespace to use, so the impairment lives here instead: a UDP relay
+that each client talks to instead of the server (here: coturn, so every
+packet of a relay-only call crosses it), and that forwards each datagram
+after a delay, drops a share of them, or drops them all while the link is
+cut. Each direction is impaired separately, as netem on both ends of a veth
+pair would.
+
+    with ImpairedLink((HOST, turn.port), loss=0.05, delay=0.1) as link:
+        ... --turn turn://{link.host}:{link.port}?transport=udp ...
+        link.cut(5)
+
+The link listens on the machine's own (non-loopback) address: libnice binds
+its UDP sockets to the interfaces' addresses, never to loopback, and its
+datagrams from there to 127.0.0.1 never arrive.
+"""
+import heapq
+import itertools
+import random
+import selectors
+import socket
+import subprocess
+import threading
+import time
+
+from prosody import HOST
+
+
+def local_address():
+    """The first global IPv4 address of this machine; loopback if none."""
+    out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        fields = line.split()
+        if "inet" in fields:
+            return fields[fields.index("inet") + 1].split("/")[0]
+    return HOST
+
+
+class ImpairedLink:
+    def __init__(self, server, loss=0.0, delay=0.0, seed=1):
+        self.server = server
+        self.loss = loss
+        self.delay = delay
+        self.forwarded = 0
+        self.dropped = 0
+        self._random = random.Random(seed)
+        self._cut_until = 0.0
+        self._queue = []  # (due, sequence, socket, datagram, address)
+        self._sequence = itertools.count()
+        self._upstream = {}  # client address -> its socket towards the server
+        self._selector = selectors.DefaultSelector()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._listener.bind((local_address(), 0))
+        self.host, self.port = self._listener.getsockname()
+        self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._running = True
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def cut(self, seconds):
+        """Drops every datagram, both ways, for @seconds from now."""
+        self._cut_until = time.monotonic() + seconds
+
+    def _schedule(self, sock, datagram, address):
+        now = time.monotonic()
+        if now < self._cut_until or self._random.random() < self.loss:
+            self.dropped += 1
+            return
+        heapq.heappush(self._queue, (now + self.delay, next(self._sequence), sock, datagram, address))
+
+    def _upstream_for(self, client):
+        sock = self._upstream.get(client)
+        if sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            sock.bind((HOST, 0))
+            self._upstream[client] = sock
+            self._selector.register(sock, selectors.EVENT_READ, client)
+        return sock
+
+    def _send_due(self):
+        now = time.monotonic()
+        while self._queue and self._queue[0][0] <= now:
+            _, _, sock, datagram, address = heapq.heappop(self._queue)
+            try:
+                sock.sendto(datagram, address)
+                self.forwarded += 1
+            except OSError:
+                self.dropped += 1
+
+    def _run(self):
+        while self._running:
+            timeout = max(0.0, self._queue[0][0] - time.monotonic()) if self._queue else 0.05
+            for key, _ in self._selector.select(min(timeout, 0.05)):
+                try:
+                    datagram, address = key.fileobj.recvfrom(65536)
+                except OSError:
+                    continue
+                if key.data is None:  # from a client, to the server
+                    self._schedule(self._upstream_for(address), datagram, self.server)
+                else:  # from the server, back to the client it belongs to
+                    self._schedule(self._listener, datagram, key.data)
+            self._send_due()
+
+    def close(self):
+        self._running = False
+        self._thread.join()
+        for sock in [self._listener] + list(self._upstream.values()):
+            self._selector.unregister(sock)
+            sock.close()
+        self._selector.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

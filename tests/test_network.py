@@ -1,0 +1,120 @@
+#!/usr/bin/python3
+"""A call across a bad network: 5% loss and 100 ms delay each way, then the
+link cut for 5 s and restored.
+
+Both sides are relay-only through a real coturn, and Bob reaches coturn only
+through tests/harness/impaired_link.py, so every media packet between them
+crosses the bad link (see that file for why it is not netem). The call must
+stay watchable (NACK and keyframe requests repair the loss) and come back
+by itself after the cut, in the same session: nobody calls again.
+"""
+import base64
+import hashlib
+import hmac
+import statistics
+import time
+import unittest
+
+from test_call import BLUE, RED, CallTestCase
+
+from coturn import Coturn
+from impaired_link import ImpairedLink
+from prosody import Prosody
+
+LOSS, DELAY = 0.05, 0.100
+CUT_SECONDS = 5
+MIN_FPS = 15
+WATCHED_SECONDS = 10
+DISCONNECT_TIMEOUT = 20  # longer than the cut: the call must wait for the link
+
+
+def turn_credentials(secret, user, lifetime=3600):
+    """The TURN REST scheme of coturn's use-auth-secret (what Prosody's
+    mod_turn_external hands out): the expiry in the name, an HMAC as the password."""
+    name = "%d:%s" % (time.time() + lifetime, user)
+    digest = hmac.new(secret.encode(), name.encode(), hashlib.sha1).digest()
+    return name, base64.b64encode(digest).decode()
+
+
+def video_stats(user):
+    return lambda e: e["event"] == "stats" and e["user"] == user
+
+
+@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
+class BadNetworkTest(CallTestCase):
+    users = ["alice", "bob"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.close()
+        cls.turn = Coturn().start()
+        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.turn.close()
+
+    def fps_over(self, process, user, seconds):
+        return [process.next_matching(video_stats(user), "stats of %s" % user)["fps"]
+                for _ in range(seconds)]
+
+    def wait_fps(self, process, user, fps, timeout):
+        return process.next_matching(lambda e: video_stats(user)(e) and e["fps"] >= fps,
+                                     "%s at %d fps" % (user, fps), timeout=timeout)
+
+    def test_lossy_slow_link_then_a_cut(self):
+        link = ImpairedLink((self.turn.host, self.turn.port), loss=LOSS, delay=DELAY)
+        self.addCleanup(link.close)
+        name, password = turn_credentials(self.turn.secret, "bob")
+        timers = ["--disconnect-timeout", str(DISCONNECT_TIMEOUT)]
+        bob = self.bot(1, BLUE, "--auto-answer", "--relay-only", *timers,
+                       "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                       "--turn-user", name, "--turn-password", password)
+        alice = self.caller([1], RED, "--duration", "600", "--relay-only", *timers)
+        alice_jid, bob_jid = self.account(0)["jid"], self.account(1)["jid"]
+
+        # Through the bad link, once the picture is there.
+        self.wait_fps(alice, bob_jid, MIN_FPS, timeout=60)
+        self.wait_fps(bob, alice_jid, MIN_FPS, timeout=30)
+        at_alice = self.fps_over(alice, bob_jid, WATCHED_SECONDS)
+        at_bob = self.fps_over(bob, alice_jid, WATCHED_SECONDS)
+        lost_before_cut = link.dropped
+
+        link.cut(CUT_SECONDS)
+        cut = time.monotonic()
+        # Back by itself: same session, no new call.
+        self.wait_fps(alice, bob_jid, MIN_FPS, timeout=CUT_SECONDS + 20)
+        self.wait_fps(bob, alice_jid, MIN_FPS, timeout=20)
+        recovered = time.monotonic() - cut
+        after_alice = self.fps_over(alice, bob_jid, 5)
+        after_bob = self.fps_over(bob, alice_jid, 5)
+
+        alice.stop()
+        bob.next_event("call-end")
+        bob.stop()
+        print("fps at Alice %s, at Bob %s; %d datagrams lost before the cut of %d forwarded; "
+              "back at %d fps %.1f s after the cut began (%s / %s)" % (
+                  at_alice, at_bob, lost_before_cut, link.forwarded, MIN_FPS, recovered,
+                  after_alice, after_bob))
+
+        # A second spent waiting for a keyframe dips; the call as a whole
+        # stays watchable, before the cut and after it.
+        for fps in (at_alice, at_bob, after_alice, after_bob):
+            self.assertGreaterEqual(statistics.median(fps), MIN_FPS, fps)
+        self.assertGreater(lost_before_cut, 0)  # the link really was lossy
+        self.assertEqual(len(bob.events_named("call")), 1)
+        self.assertEqual(len(alice.events_named("call-end")), 1)
+        sessions = {e["session"] for e in alice.events + bob.events if "session" in e}
+        self.assertEqual(len(sessions), 1, sessions)
+        for process, other in ((alice, bob_jid), (bob, alice_jid)):
+            states = [e["state"] for e in process.events_named("peer-connection-state-changed")
+                      if e["user"] == other]
+            self.assertNotIn("failed", states)
+            self.assertNotIn("closed", states[:-1])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
