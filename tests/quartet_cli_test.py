@@ -15,6 +15,7 @@ import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 from prosody import Prosody  # noqa: E402
+from suite_logs import keep_log  # noqa: E402
 
 CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
 TIMEOUT = 30
@@ -25,13 +26,41 @@ EXIT_AUTHENTICATION, EXIT_CERTIFICATE = 4, 5
 
 
 class CliProcess:
-    """A `quartet-cli COMMAND --json` process whose events we read line by line."""
+    """A `quartet-cli COMMAND --json` process whose events we read line by line.
+    Its stderr is read all along (a full pipe would stall it) and, with
+    everything it printed, kept as a log of the suite once it has ended."""
 
     def __init__(self, command, args):
         self.process = subprocess.Popen([CLI, command, "--json"] + args,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True)
         self.events = []
+        self._lines = []
+        self._stderr = []
+        self._stderr_reader = threading.Thread(
+            target=lambda: self._stderr.extend(self.process.stderr), daemon=True)
+        self._stderr_reader.start()
+        self._kept = False
+
+    def stderr_text(self):
+        """What it printed on stderr so far; all of it once it has ended."""
+        if self.process.poll() is not None:
+            self._stderr_reader.join(TIMEOUT)
+        return "".join(self._stderr)
+
+    def _parse(self, line):
+        self._lines.append(line)
+        try:
+            return json.loads(line)
+        except ValueError:
+            raise AssertionError("%s printed %r, not JSON; stderr: %s" % (
+                self.process.args[1], line[:300], self.stderr_text()[-3000:]))
+
+    def _keep_log(self):
+        if not self._kept:
+            self._kept = True
+            keep_log("quartet-cli-" + self.process.args[1],
+                     "".join(self._lines) + "--- stderr ---\n" + self.stderr_text())
 
     def next_event(self, name):
         return self.next_matching(lambda event: event["event"] == name, repr(name))
@@ -43,8 +72,8 @@ class CliProcess:
             line = self.process.stdout.readline()
             if not line:
                 raise AssertionError("process exited (%s) before %s: %s" % (
-                    self.process.wait(), what, self.process.stderr.read()))
-            event = json.loads(line)
+                    self.process.wait(), what, self.stderr_text()))
+            event = self._parse(line)
             self.events.append(event)
             if predicate(event):
                 return event
@@ -61,14 +90,15 @@ class CliProcess:
         killer.start()
         try:
             for line in self.process.stdout:
-                self.events.append(json.loads(line))
+                self.events.append(self._parse(line))
             code = self.process.wait()
         finally:
             killer.cancel()
+        self._keep_log()
         if code == -signal.SIGKILL:
             raise AssertionError("%s did not end within %d s; its events: %s\n%s" % (
                 self.process.args[1], timeout, [e["event"] for e in self.events],
-                self.process.stderr.read()[-4000:]))
+                self.stderr_text()[-4000:]))
         return code
 
     def stop(self):
@@ -81,22 +111,14 @@ class CliProcess:
         killer = threading.Timer(TIMEOUT, self.process.kill)
         killer.start()
         try:
-            errors = []
-            reader = threading.Thread(target=lambda: errors.append(self.process.stderr.read()))
-            reader.start()
             out = self.process.stdout.read()
-            reader.join()
             self.process.wait()
         finally:
             killer.cancel()
-        err = errors[0] if errors else ""
-        for line in out.splitlines():
-            try:
-                self.events.append(json.loads(line))
-            except ValueError:
-                raise AssertionError("%s printed %r, not JSON; stderr: %s" % (
-                    self.process.args[1], line[:300], err[-3000:]))
-        return self.process.returncode, out, err
+        for line in out.splitlines(keepends=True):
+            self.events.append(self._parse(line))
+        self._keep_log()
+        return self.process.returncode, out, self.stderr_text()
 
 
 class CliTestCase(unittest.TestCase):
@@ -135,6 +157,7 @@ class CliTestCase(unittest.TestCase):
         result = subprocess.run([CLI] + list(args), capture_output=True, text=True,
                                 timeout=TIMEOUT)
         self.logs.append(result.stdout + result.stderr)
+        keep_log("quartet-cli-" + (args[0] if args else "usage"), result.stdout + "--- stderr ---\n" + result.stderr)
         return result
 
     def json_lines(self, stdout):

@@ -66,7 +66,7 @@ class TwoPartyTest(CallTestCase):
     def test_video_call(self):
         bob = self.bot(1, BLUE, "--auto-answer")
         alice = self.caller([1], RED, "--duration", "4")
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
 
         bob.next_event("call-end")
         self.assertEqual(bob.events_named("call")[0]["user"], "alice@localhost")
@@ -82,7 +82,7 @@ class TwoPartyTest(CallTestCase):
     def test_audio_only_call(self):
         bob = self.bot(1, BLUE, "--auto-answer")
         alice = self.caller([1], RED, "--duration", "3", "--audio-only")
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_event("call-end")
 
         for process, other in ((alice, "bob@localhost"), (bob, "alice@localhost")):
@@ -97,7 +97,7 @@ class TwoPartyTest(CallTestCase):
         self.assertEqual(alice.read_all(), EXIT_FAILED)
         rejects = alice.events_named("reject")
         if not rejects:
-            self.fail("no reject: %s\n--- bob ---\n%s" % (alice.process.stderr.read(),
+            self.fail("no reject: %s\n--- bob ---\n%s" % (alice.stderr_text(),
                                                           bob.stop()[2]))
         self.assertEqual(rejects[0]["user"], "bob@localhost")
         self.assertEqual(len(alice.events_named("call-end")), 1)
@@ -122,7 +122,7 @@ class MeshTest(CallTestCase):
         # processes take seconds longer for their DTLS handshakes.
         duration = "14" if os.environ.get("QUARTET_SANITIZED") else "8"
         alice = self.caller(callees, RED, "--duration", duration)
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         # The others go on without the initiator until they hang up too.
         for bot in bots:
             code, _, err = bot.stop()
@@ -170,7 +170,7 @@ class QuickbloxIdTest(CallTestCase):
         alice = CliProcess("call", self.app_id_args(0) + [
             "--video", PATTERN[RED], "--no-voice-processing", "--duration", "3", "4343"])
         self.processes.append(alice)
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_event("call-end")
 
         self.assertEqual(bob.events_named("call")[0]["user"], "4242")

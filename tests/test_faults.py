@@ -82,7 +82,7 @@ class FaultTest(CallTestCase):
 
         # Signaling works again: Alice's hang-up reaches Bob.
         alice.process.send_signal(signal.SIGTERM)
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_matching(lambda e: e["event"] == "hang-up" and e["user"] == "alice@localhost",
                           "alice's hang-up")
         bob.next_event("call-end")

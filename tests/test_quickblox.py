@@ -236,7 +236,7 @@ class QuickbloxTest(unittest.TestCase):
         alice = CliProcess("call", self.qb_args(0) + self.chat_args() + [
             "--video", PATTERN[RED], "--no-voice-processing", "--duration", "4", "4343"])
         self.processes.append(alice)
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_event("call-end")
 
         self.assertEqual(bob.events_named("call")[0]["user"], "4242")

@@ -44,7 +44,7 @@ class RelayTest(CallTestCase):
         allocations = self.turn.allocations()
         bob = self.bot(1, BLUE, "--auto-answer", "--relay-only")
         alice = self.caller([1], RED, "--duration", "6", "--relay-only")
-        self.assertEqual(alice.read_all(), EXIT_OK, alice.process.stderr.read())
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_event("call-end")
 
         self.assert_connected(alice, "bob@localhost")
@@ -68,7 +68,7 @@ class RelayTest(CallTestCase):
         code = alice.read_all()
         states = [e["state"] for e in alice.events_named("peer-connection-state-changed")]
         self.assertNotIn("connected", states)
-        self.assertIn("failed", states, alice.process.stderr.read())
+        self.assertIn("failed", states, alice.stderr_text())
         self.assertNotEqual(code, EXIT_OK)
         self.assertEqual(len(alice.events_named("call-end")), 1)
         bob.stop()

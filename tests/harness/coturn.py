@@ -18,6 +18,7 @@ import tempfile
 import time
 
 from prosody import HOST, _free_ports, _pdeathsig, _tail
+from suite_logs import keep_log, keep_secret
 
 START_TIMEOUT = 10.0
 
@@ -31,6 +32,7 @@ def _free_udp_port():
 class Coturn:
     def __init__(self, secret=None):
         self.secret = secret or secrets.token_hex(16)
+        keep_secret(self.secret)
         self.host = HOST
         self.port = None
         self.dir = None
@@ -114,6 +116,7 @@ class Coturn:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.wait()
         self._proc = None
+        keep_log("coturn", self.log())
         if self.dir and os.environ.get("QUARTET_KEEP_HARNESS") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
 

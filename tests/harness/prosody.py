@@ -23,6 +23,8 @@ import sys
 import tempfile
 import time
 
+from suite_logs import keep_log, keep_secret
+
 DEFAULT_NAMES = ["alice", "bob", "carol", "dave", "eve", "frank", "grace",
                  "heidi", "ivan", "judy", "mallory", "niaj", "olivia", "peggy"]
 HOST = "127.0.0.1"
@@ -103,6 +105,7 @@ class Prosody:
         self.turn = turn  # {"host", "port", "secret"}: XEP-0215 answers with TURN credentials
         self.debug = os.environ.get("QUARTET_HARNESS_DEBUG") == "1"
         self.dir = None
+        self.log_file = None
         self.accounts = []
         self._proc = None
         self._closed = False
@@ -188,6 +191,7 @@ VirtualHost {q(self.domain)}
         procs = []
         for user in self.usernames:
             password = secrets.token_urlsafe(12)
+            keep_secret(password)
             self.accounts.append({
                 "jid": f"{user}@{self.domain}", "username": user, "password": password,
                 "name": user.capitalize() if user.isalpha() else user})
@@ -205,6 +209,7 @@ VirtualHost {q(self.domain)}
         """Creates @username or gives it a new password, while the server runs
         (prosodyctl writes the account file that Prosody reads at each sign-in).
         The QuickBlox stand-in makes each session token the chat password so."""
+        keep_secret(password)
         p = subprocess.run(
             ["prosodyctl", "--config", self.config, "register", username, self.domain, password],
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -328,6 +333,9 @@ VirtualHost {q(self.domain)}
             return
         self._closed = True
         atexit.unregister(self.close)
+        if self.log_file and os.path.exists(self.log_file):
+            with open(self.log_file, errors="replace") as f:
+                keep_log("prosody", f.read())
         if self.dir and os.path.isdir(self.dir):
             if os.environ.get("QUARTET_KEEP_HARNESS") == "1":
                 print(f"prosody harness: keeping {self.dir}", file=sys.stderr)

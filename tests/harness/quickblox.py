@@ -44,6 +44,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prosody import Prosody, make_certificate, _free_ports, HOST  # noqa: E402
+from suite_logs import keep_secret  # noqa: E402
 
 TOKEN_LIFETIME = 2 * 60 * 60
 MAX_PER_PAGE = 100
@@ -116,6 +117,8 @@ class QuickbloxStandIn:
         self.app_id = str(app_id)
         self.auth_key = auth_key or secrets.token_urlsafe(12)
         self.auth_secret = auth_secret or secrets.token_urlsafe(16)
+        for secret in [self.auth_secret] + [u["password"] for u in self.users]:
+            keep_secret(secret)
         self.token_lifetime = token_lifetime
         self.tokens = {}  # token -> {"user_id", "expires"}
         self.requests = []  # (method, path, params without secrets), for tests
@@ -152,6 +155,7 @@ class QuickbloxStandIn:
             return 401, {"errors": ["Unauthorized"]}
 
         token = secrets.token_hex(20)
+        keep_secret(token)
         now = time.time()
         expires = now + self.token_lifetime
         if self.prosody is not None:
