@@ -31,7 +31,7 @@ class ValgrindTest(CallTestCase):
                    "--suppressions=" + SUPPRESSIONS, "--num-callers=40",
                    CLI, "call", "--json", *self.account_args(0),
                    "--video", PATTERN[RED], "--no-voice-processing", "--duration", "3",
-                   "--disconnect-timeout", "60", *options, *jids]
+                   "--disconnect-timeout", "60", "--login-timeout", "120", *options, *jids]
         env = dict(os.environ, G_SLICE="always-malloc", GST_REGISTRY_UPDATE="no")
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
         summary = [line for line in result.stderr.splitlines()

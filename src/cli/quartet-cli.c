@@ -44,6 +44,7 @@ typedef struct
   /* listen */
   int count;
   int timeout;
+  int login_timeout;
   gboolean raw_signals;
 
   /* listen and call */
@@ -555,6 +556,8 @@ create_connection (Cli *cli, GError **error)
   quartet_xmpp_connection_set_server (cli->connection, host, port);
   quartet_xmpp_connection_set_cafile (cli->connection, cli->cafile);
   quartet_xmpp_connection_set_trusted_fingerprint (cli->connection, cli->trust_fingerprint);
+  if (cli->login_timeout > 0)
+    g_object_set (cli->connection, "login-timeout", (guint)cli->login_timeout, NULL);
 
   if (cli->tls == NULL || g_str_equal (cli->tls, "required"))
     quartet_xmpp_connection_set_tls_mode (cli->connection, QUARTET_XMPP_TLS_REQUIRED);
@@ -707,6 +710,8 @@ create_option_context (Cli *cli)
       "Also trust the certificate authorities in FILE (PEM)", "FILE" },
     { "trust-fingerprint", 0, 0, G_OPTION_ARG_STRING, &cli->trust_fingerprint,
       "Trust the server certificate with this SHA-256 fingerprint", "HEX" },
+    { "login-timeout", 0, 0, G_OPTION_ARG_INT, &cli->login_timeout,
+      "Give up a sign-in attempt after SECONDS (default 20)", "SECONDS" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &cli->json, "Print one JSON object per event", NULL },
     { NULL }
   };
