@@ -85,7 +85,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/rate-limiter/senders-are-independent", test_senders_are_independent);
   g_test_add_func ("/rate-limiter/steady-redialling", test_steady_redialling_is_never_limited);
   g_test_add_func ("/rate-limiter/clock-going-back", test_clock_going_back_refills_nothing);
-  g_test_add_func ("/rate-limiter/many-senders-forgotten", test_many_senders_are_forgotten_once_quiet);
+  g_test_add_func ("/rate-limiter/many-senders-forgotten",
+                   test_many_senders_are_forgotten_once_quiet);
 
   return g_test_run ();
 }

@@ -51,8 +51,9 @@ is_srtpdec_chain (const char *message)
     return FALSE;
 
   position++;
-  g_private_set (&srtpdec_chain_position,
-                 GUINT_TO_POINTER (position < G_N_ELEMENTS (srtpdec_stream_id_chain) ? position : 0));
+  g_private_set (
+      &srtpdec_chain_position,
+      GUINT_TO_POINTER (position < G_N_ELEMENTS (srtpdec_stream_id_chain) ? position : 0));
   return TRUE;
 }
 
