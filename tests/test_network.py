@@ -16,11 +16,10 @@ import statistics
 import time
 import unittest
 
-from test_call import BLUE, RED, CallTestCase
+from test_call import BLUE, RED
 
-from coturn import Coturn
 from impaired_link import ImpairedLink
-from prosody import Prosody
+from test_relay import RelayCallTestCase
 
 LOSS, DELAY = 0.05, 0.100
 CUT_SECONDS = 5
@@ -41,25 +40,9 @@ def video_stats(user):
     return lambda e: e["event"] == "stats" and e["user"] == user
 
 
-@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
 @unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
                  "frame rates under the sanitizers measure AddressSanitizer, not the network")
-class BadNetworkTest(CallTestCase):
-    users = ["alice", "bob"]
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server.close()
-        cls.turn = Coturn().start()
-        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.turn.close()
-
+class BadNetworkTest(RelayCallTestCase):
     def fps_over(self, process, user, seconds):
         return [process.next_matching(video_stats(user), "stats of %s" % user)["fps"]
                 for _ in range(seconds)]

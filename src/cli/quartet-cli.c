@@ -11,6 +11,7 @@
 #include "quartet-cli-call.h"
 #include "quartet-cli-output.h"
 #include "quartet-cli-quickblox.h"
+#include "quartet-cli-signal.h"
 #include "quartet.h"
 
 /* Exit codes, so that scripts can tell failures apart (see --help). */
@@ -52,14 +53,7 @@ typedef struct
   char **users;
 
   /* send-signal */
-  char *to;
-  char *type;
-  char *session_id;
-  char *call_type;
-  char **opponents;
-  char *sdp_file;
-  char *caller_id;
-  char **user_info;
+  QuartetCliSignalOptions signal_options;
 
   const char *command;
   QuartetCliOutput *output;
@@ -110,14 +104,7 @@ cli_clear (Cli *cli)
   g_free (cli->tls);
   g_free (cli->cafile);
   g_free (cli->trust_fingerprint);
-  g_free (cli->to);
-  g_free (cli->type);
-  g_free (cli->session_id);
-  g_free (cli->call_type);
-  g_strfreev (cli->opponents);
-  g_free (cli->sdp_file);
-  g_free (cli->caller_id);
-  g_strfreev (cli->user_info);
+  quartet_cli_signal_options_clear (&cli->signal_options);
 }
 
 static int
@@ -255,89 +242,16 @@ on_reconnected_cb (QuartetXmppConnection *connection, Cli *cli)
   quartet_cli_output_reconnected (cli->output, connection);
 }
 
-static gboolean
-read_sdp (Cli *cli, char **sdp, GError **error)
-{
-  if (cli->sdp_file == NULL)
-    return TRUE;
-
-  return g_file_get_contents (cli->sdp_file, sdp, NULL, error);
-}
-
-static gboolean
-parse_user_info (Cli *cli, QuartetSignal *signal, GError **error)
-{
-  g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
-
-  if (cli->user_info == NULL)
-    return TRUE;
-
-  for (char **pair = cli->user_info; *pair != NULL; pair++)
-    {
-      const char *equals = strchr (*pair, '=');
-      g_autofree char *key = NULL;
-
-      if (equals == NULL || equals == *pair)
-        {
-          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       "--user-info expects KEY=VALUE, not “%s”", *pair);
-          return FALSE;
-        }
-      key = g_strndup (*pair, equals - *pair);
-      g_variant_builder_add (&builder, "{sv}", key, g_variant_new_string (equals + 1));
-    }
-
-  signal->user_info = g_variant_ref_sink (g_variant_builder_end (&builder));
-  return TRUE;
-}
-
-static QuartetSignal *
-build_signal (Cli *cli, GError **error)
-{
-  g_autoptr (QuartetSignal) signal = NULL;
-  QuartetSignalType type;
-
-  if (!quartet_signal_type_from_string (cli->type, &type))
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "Unknown signal type “%s” (call, accept, reject, hangUp, iceCandidates, update)",
-                   cli->type ? cli->type : "");
-      return NULL;
-    }
-
-  signal = quartet_signal_new (type, cli->session_id);
-  if (g_strcmp0 (cli->call_type, "audio") == 0)
-    signal->call_type = QUARTET_CALL_TYPE_AUDIO;
-  else if (g_strcmp0 (cli->call_type, "video") == 0)
-    signal->call_type = QUARTET_CALL_TYPE_VIDEO;
-  else if (cli->call_type != NULL)
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   "--call-type is video or audio, not “%s”", cli->call_type);
-      return NULL;
-    }
-
-  signal->caller_id
-    = g_strdup (cli->caller_id ? cli->caller_id
-                               : quartet_xmpp_connection_get_user_id (cli->connection));
-  for (char **id = cli->opponents; id && *id; id++)
-    quartet_signal_add_opponent (signal, *id);
-
-  if (!read_sdp (cli, &signal->sdp, error) || !parse_user_info (cli, signal, error)
-      || !quartet_signal_validate (signal, error))
-    return NULL;
-
-  return g_steal_pointer (&signal);
-}
-
 static void
 send_signal_and_quit (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (QuartetSignal) signal = build_signal (cli, &error);
+  g_autoptr (QuartetSignal) signal = quartet_cli_signal_build (
+    &cli->signal_options, quartet_xmpp_connection_get_user_id (cli->connection), &error);
 
   if (signal == NULL
-      || !quartet_xmpp_connection_send_signal (cli->connection, cli->to, signal, &error))
+      || !quartet_xmpp_connection_send_signal (cli->connection, cli->signal_options.to, signal,
+                                               &error))
     {
       g_printerr ("quartet-cli: %s\n", error->message);
       cli->exit_code = exit_code_for_error (error);
@@ -345,7 +259,7 @@ send_signal_and_quit (Cli *cli)
       return;
     }
 
-  quartet_cli_output_sent (cli->output, cli->to, signal);
+  quartet_cli_output_sent (cli->output, cli->signal_options.to, signal);
   sign_out_and_quit (cli);
 }
 
@@ -680,7 +594,7 @@ check_command_options (Cli *cli, GError **error)
       return FALSE;
     }
 
-  if (g_str_equal (cli->command, "send-signal") && (cli->to == NULL || cli->type == NULL))
+  if (g_str_equal (cli->command, "send-signal") && (cli->signal_options.to == NULL || cli->signal_options.type == NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                    "send-signal needs --to and --type");
@@ -722,21 +636,6 @@ create_option_context (Cli *cli)
       "listen: also print every call signal as it arrives", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &cli->timeout,
       "listen: give up after SECONDS (exit code 1)", "SECONDS" },
-    { "to", 0, 0, G_OPTION_ARG_STRING, &cli->to, "send-signal: the recipient's JID", "JID" },
-    { "type", 0, 0, G_OPTION_ARG_STRING, &cli->type,
-      "send-signal: call, accept, reject, hangUp, iceCandidates or update", "TYPE" },
-    { "session-id", 0, 0, G_OPTION_ARG_STRING, &cli->session_id,
-      "send-signal: the session id (default: a new UUID)", "ID" },
-    { "call-type", 0, 0, G_OPTION_ARG_STRING, &cli->call_type,
-      "send-signal: video or audio", "TYPE" },
-    { "opponent", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->opponents,
-      "send-signal: an invited user id (repeat for each)", "ID" },
-    { "sdp-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->sdp_file,
-      "send-signal: the SDP to carry", "FILE" },
-    { "caller-id", 0, 0, G_OPTION_ARG_STRING, &cli->caller_id,
-      "send-signal: the initiator's user id (default: ours)", "ID" },
-    { "user-info", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->user_info,
-      "send-signal: a userInfo field (repeat for each)", "KEY=VALUE" },
     { NULL }
   };
   GOptionContext *context = g_option_context_new ("COMMAND");
@@ -750,6 +649,7 @@ create_option_context (Cli *cli)
   g_option_group_add_entries (commands, command_entries);
   g_option_context_add_group (context, commands);
   g_option_context_add_group (context, quartet_cli_call_option_group (&cli->call_options));
+  g_option_context_add_group (context, quartet_cli_signal_option_group (&cli->signal_options));
   g_option_context_add_group (context, quartet_cli_quickblox_option_group (&cli->quickblox));
 
   return context;
