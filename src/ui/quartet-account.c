@@ -28,6 +28,7 @@ struct _QuartetAccount
   char *audio_override;
 
   QuartetXmppConnection *connection;
+  QuartetQuickbloxSession *quickblox; /* for a QuickBlox account, else NULL */
   QuartetMedia *media;
   QuartetCallClient *client;
   gboolean signed_in;
@@ -61,46 +62,14 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-char *
-quartet_account_describe_error (const GError *error)
+/* Where the people in a call are named from: the directory for a
+ * QuickBlox account (user ids are QuickBlox numbers there), else the roster. */
+static GListModel *
+get_people (QuartetAccount *self)
 {
-  if (error->domain == QUARTET_XMPP_ERROR)
-    switch (error->code)
-      {
-      case QUARTET_XMPP_ERROR_INVALID_ACCOUNT:
-        return g_strdup (_("That is not an account address. It looks like name@example.org."));
-      case QUARTET_XMPP_ERROR_UNREACHABLE:
-        return g_strdup (_("The server cannot be reached. Check the server name and port, and "
-                           "your network connection."));
-      case QUARTET_XMPP_ERROR_CERTIFICATE:
-        return g_strdup (_("The server’s certificate is not trusted. If this is your own server, "
-                           "compare the fingerprint below with its certificate and trust it."));
-      case QUARTET_XMPP_ERROR_TLS_UNAVAILABLE:
-        return g_strdup (_("The server does not offer an encrypted connection. Sign in without "
-                           "encryption only on a local test server."));
-      case QUARTET_XMPP_ERROR_AUTHENTICATION:
-        return g_strdup (_("Wrong address or password."));
-      case QUARTET_XMPP_ERROR_STREAM:
-      case QUARTET_XMPP_ERROR_CONNECTION_LOST:
-        return g_strdup (_("The server closed the connection. Try again in a moment."));
-      default:
-        break;
-      }
-  else if (error->domain == QUARTET_MEDIA_ERROR)
-    switch (error->code)
-      {
-      case QUARTET_MEDIA_ERROR_NO_DEVICE:
-        return g_strdup (_("No camera or microphone was found. Choose another one in "
-                           "Preferences."));
-      case QUARTET_MEDIA_ERROR_MISSING_PLUGIN:
-        return g_strdup_printf (_("A part of GStreamer is missing: %s"), error->message);
-      default:
-        break;
-      }
-  else if (g_error_matches (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_BUSY))
-    return g_strdup (_("You are already in a call. Hang up first."));
+  GListModel *directory = quartet_account_get_directory (self);
 
-  return g_strdup (error->message);
+  return directory ? directory : quartet_account_get_roster (self);
 }
 
 gboolean
@@ -259,7 +228,7 @@ on_incoming_call_cb (QuartetCallClient *client,
   g_clear_object (&self->ringing);
   g_clear_pointer (&self->ringing_name, g_free);
   self->ringing = g_object_ref (session);
-  self->ringing_name = quartet_call_lookup_name (quartet_account_get_roster (self), user_id);
+  self->ringing_name = quartet_call_lookup_name (get_people (self), user_id);
   self->ringing_handled = FALSE;
 
   g_signal_emit (self, signals[INCOMING_CALL], 0, quartet_call_session_get_id (session),
@@ -294,7 +263,7 @@ on_signal_received_cb (QuartetXmppConnection *connection,
       || !g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
     return;
 
-  name = quartet_call_lookup_name (quartet_account_get_roster (self), signal->caller_id);
+  name = quartet_call_lookup_name (get_people (self), signal->caller_id);
   g_signal_emit (self, signals[MISSED_CALL], 0, name);
 }
 
@@ -396,6 +365,54 @@ quartet_account_sign_in_async (QuartetAccount *self,
                                          g_steal_pointer (&task));
 }
 
+static void
+on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  QuartetAccount *self = g_task_get_source_object (task);
+  QuartetQuickbloxSession *quickblox = QUARTET_QUICKBLOX_SESSION (source);
+  g_autoptr (GError) error = NULL;
+
+  self->connection = quartet_quickblox_session_sign_in_finish (quickblox, result, &error);
+  if (self->connection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  /* A sign-out or a new sign-in meanwhile has cancelled the task. */
+  quartet_xmpp_connection_connect_async (self->connection, g_task_get_cancellable (task),
+                                         on_connected_cb, g_steal_pointer (&task));
+}
+
+/* REST sign-in first (a session token), then chat with the token as the
+ * password; quartet_account_sign_in_finish() ends both. */
+void
+quartet_account_sign_in_quickblox_async (QuartetAccount *self,
+                                         const QuartetQuickbloxSignInDetails *details,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  g_task_set_source_tag (task, quartet_account_sign_in_quickblox_async);
+  quartet_account_sign_out (self);
+
+  self->quickblox = quartet_quickblox_session_new (details, &error);
+  if (self->quickblox == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  quartet_quickblox_session_sign_in_async (self->quickblox, details->password, cancellable,
+                                           on_quickblox_signed_in_cb, g_steal_pointer (&task));
+}
+
 gboolean
 quartet_account_sign_in_finish (QuartetAccount *self,
                                 GAsyncResult *result,
@@ -443,6 +460,10 @@ quartet_account_sign_out (QuartetAccount *self)
         quartet_xmpp_connection_disconnect_async (connection, NULL, on_signed_out_cb, NULL);
     }
 
+  if (self->quickblox != NULL)
+    quartet_quickblox_session_sign_out (self->quickblox);
+  g_clear_object (&self->quickblox);
+
   if (was_signed_in)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
 }
@@ -468,6 +489,14 @@ quartet_account_get_roster (QuartetAccount *self)
   return self->connection ? quartet_xmpp_connection_get_roster (self->connection) : NULL;
 }
 
+GListModel *
+quartet_account_get_directory (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->quickblox ? G_LIST_MODEL (quartet_quickblox_session_get_directory (self->quickblox))
+                         : NULL;
+}
+
 QuartetXmppConnection *
 quartet_account_get_connection (QuartetAccount *self)
 {
@@ -480,7 +509,13 @@ own_name (QuartetAccount *self)
 {
   const char *jid = quartet_account_get_jid (self);
   const char *at = jid ? strchr (jid, '@') : NULL;
-  g_autofree char *local = at ? g_strndup (jid, at - jid) : g_strdup (jid ? jid : "");
+  g_autofree char *local = NULL;
+
+  /* A QuickBlox chat JID is numbers ({id}-{appId}): the login reads better. */
+  if (self->quickblox != NULL)
+    local = g_strdup (quartet_quickblox_session_get_login (self->quickblox));
+  else
+    local = at ? g_strndup (jid, at - jid) : g_strdup (jid ? jid : "");
 
   /* "alice" reads as a name: "Alice". */
   if (*local != '\0')
@@ -517,7 +552,7 @@ quartet_account_place_call (QuartetAccount *self,
 
   name = own_name (self);
   call = quartet_call_new (self->client, self->media, session,
-                           quartet_account_get_roster (self), name, TRUE);
+                           get_people (self), name, TRUE);
   track_call (self, call);
   return call;
 }
@@ -570,7 +605,7 @@ quartet_account_answer (QuartetAccount *self,
 
   name = own_name (self);
   call = quartet_call_new (self->client, self->media, self->ringing,
-                           quartet_account_get_roster (self), name, FALSE);
+                           get_people (self), name, FALSE);
   if (audio_only)
     quartet_call_set_video_muted (call, TRUE);
 

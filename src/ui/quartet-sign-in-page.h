@@ -22,6 +22,8 @@ void quartet_sign_in_page_prefill (QuartetSignInPage *self,
                                    const char *jid,
                                    const char *password,
                                    const char *cafile);
+/* The QuickBlox API's certificate authorities, for a private or test server. */
+void quartet_sign_in_page_set_quickblox_cafile (QuartetSignInPage *self, const char *cafile);
 void quartet_sign_in_page_sign_in (QuartetSignInPage *self);
 
 G_END_DECLS
