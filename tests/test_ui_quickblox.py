@@ -1,0 +1,241 @@
+#!/usr/bin/python3
+"""The `quartet` app signs in with a QuickBlox account, on a headless X
+server through AT-SPI, against the local QuickBlox stand-in
+(tests/harness/quickblox.py) and a real Prosody that takes its tokens as
+chat passwords:
+
+- a wrong password: the form says "Wrong login or password.";
+- the right one: the contacts page lists the application's users from the
+  QuickBlox directory (the bot by its full name, not by a JID), the search
+  asks the directory by full name, and a video call to the bot (a
+  QuickBlox-signed-in `quartet-cli listen --auto-answer`) shows its tile,
+  named from the directory, connected.
+"""
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ui_session  # noqa: E402
+from quartet_cli_test import Prosody  # noqa: E402  (puts tests/harness on sys.path)
+from quickblox import QuickbloxStandIn  # noqa: E402
+from test_ui import Bot  # noqa: E402
+
+APP = os.environ.get("QUARTET_APP")
+SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
+SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
+                                         "the quartet app was not built ($QUARTET_APP)")
+TIMEOUT = 90 if SANITIZED else 45
+
+APP_ID = "97"
+USERS = [
+    {"id": 4242, "login": "alice", "password": "alice-Pw-8c1e", "full_name": "Alice Liddell"},
+    {"id": 4343, "login": "bob", "password": "bob-Pw-5f0d", "full_name": "Bob the Builder"},
+    {"id": 4444, "login": "carol", "password": "carol-Pw-77aa", "full_name": "Carol Danvers"},
+]
+
+SESSION = None
+driver = None
+
+
+def setUpModule():
+    # One desktop for the module: pyatspi binds to the first AT-SPI bus it finds.
+    global SESSION, driver
+    if WHY_NOT:
+        return
+    SESSION = ui_session.UiSession()
+    try:
+        SESSION.start()
+        # As in test_ui.py: the AT-SPI client library warns about GTK 4.8
+        # apps without a cache, which must not abort this process.
+        g_debug = os.environ.get("G_DEBUG")
+        os.environ["G_DEBUG"] = "fatal-criticals"
+        import atspi_driver
+        driver = atspi_driver
+        if g_debug is not None:
+            os.environ["G_DEBUG"] = g_debug
+    except BaseException:
+        SESSION.close()
+        SESSION = None
+        raise
+
+
+def tearDownModule():
+    if SESSION is not None:
+        SESSION.close()
+
+
+@unittest.skipIf(WHY_NOT, WHY_NOT or "")
+class QuickbloxSignInTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
+        cls.tmp = tempfile.TemporaryDirectory(prefix="quartet-ui-quickblox-")
+        cls.chat = Prosody(users=["%d-%s" % (u["id"], APP_ID) for u in USERS], roster=True)
+        cls.api = None
+        try:
+            cls.chat.start()
+            cls.api = QuickbloxStandIn(cls.chat, USERS, app_id=APP_ID).start()
+        except BaseException:
+            cls.tearDownClass()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.api is not None:
+            cls.api.close()
+        cls.chat.close()
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        self.started = time.monotonic()
+        self.bots = []
+        self.app = None
+
+    def tearDown(self):
+        for bot in self.bots:
+            bot.stop()
+        if SESSION.app is not None and SESSION.app.poll() is None:
+            # Ctrl+Q (app.quit) signs out and quits, as a user would.
+            driver.press_keys(SESSION.env["DISPLAY"], ("Control_L", "q"))
+            try:
+                SESSION.app.wait(20)
+            except Exception:
+                pass
+        output = SESSION.app_output() if SESSION.app_log else ""
+        code = SESSION.stop_app()
+        SESSION.app = None
+        for secret in [u["password"] for u in USERS] + [self.api.auth_secret]:
+            self.assertNotIn(secret, output, "a secret in the app's log")
+        if code not in (0, None):
+            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
+
+    # -- helpers ---------------------------------------------------------------
+    def log(self, what):
+        print("  %6.1f s  %s" % (time.monotonic() - self.started, what), file=sys.stderr)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp.name, name)
+        with open(path, "w") as f:
+            f.write(text + "\n")
+        return path
+
+    def bot(self, index):
+        user = USERS[index]
+        bot = Bot("listen", [
+            "--quickblox-api", self.api.api, "--quickblox-app-id", APP_ID,
+            "--quickblox-auth-key", self.api.auth_key,
+            "--quickblox-auth-secret-file", self.write("secret", self.api.auth_secret),
+            "--quickblox-cafile", self.api.cafile, "--login", user["login"],
+            "--password-file", self.write("password-%d" % index, user["password"]),
+            "--server", "%s:%d" % (self.chat.host, self.chat.c2s_port),
+            "--cafile", self.chat.cafile, "--quickblox-chat", self.chat.domain,
+            "--video", "pattern:ball", "--no-voice-processing", "--auto-answer"])
+        self.bots.append(bot)
+        bot.next_event("roster")
+        return bot
+
+    def start_app(self):
+        # The API's certificate is the stand-in's own, chat's Prosody's.
+        args = ["--cafile", self.chat.cafile, "--quickblox-cafile", self.api.cafile,
+                "--video", "pattern:red", "--audio", "tone"]
+        env = {"GSETTINGS_SCHEMA_DIR": SCHEMA_DIR} if SCHEMA_DIR else {}
+        SESSION.start_app(APP, args, extra_env=env)
+        try:
+            self.app = driver.find_app(SESSION.app.pid, timeout=TIMEOUT)
+        except AssertionError:
+            self.fail("the app (exit status %s) did not appear on the accessibility bus:\n%s"
+                      % (SESSION.app.poll(), SESSION.app_output()[-4000:]))
+
+    def wait(self, name=None, role=None, **kwargs):
+        kwargs.setdefault("timeout", TIMEOUT)
+        try:
+            return driver.wait_for(self.app, name, role, **kwargs)
+        except driver.NotFound as error:
+            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
+                error, driver.dump(self.app), SESSION.app_output()[-4000:]))
+
+    def press(self, name, role="push button"):
+        driver.press(self.wait(name, role)[0], SESSION.env["DISPLAY"])
+
+    def type_into(self, title, text):
+        field = self.wait(title, "text", timeout=10)[0]
+        field.queryEditableText().setTextContents(text)
+
+    def fill_in(self, password):
+        self.press("QuickBlox account", "toggle button")
+        # The chat server is Prosody on loopback: its domain, localhost,
+        # with the port it listens on.
+        fields = [("Login", "alice"), ("Password", password),
+                  ("API Server (host:port)", self.api.api),
+                  ("Chat Server (optional, host:port)",
+                   "%s:%d" % (self.chat.domain, self.chat.c2s_port)),
+                  ("Application ID", APP_ID), ("Auth Key", self.api.auth_key),
+                  ("Auth Secret", self.api.auth_secret)]
+        for title, text in fields:
+            self.type_into(title, text)
+
+    def tiles(self, grid):
+        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+        return [c for c in children if c is not None]
+
+    def wait_connected(self, grid, name):
+        deadline = time.monotonic() + TIMEOUT
+        states = {}
+        while time.monotonic() < deadline:
+            try:
+                states = {t.name: driver.description(t) for t in self.tiles(grid)}
+            except Exception:  # a D-Bus call that timed out: ask again
+                continue
+            if states.get(name) == "Connected":
+                return states
+            time.sleep(0.25)
+        self.fail("%s not connected: %s" % (name, states))
+
+    # -- the tests ---------------------------------------------------------------
+    def test_wrong_password_is_told(self):
+        self.start_app()
+        self.fill_in("not-the-password")
+        self.press("Sign in")
+        self.wait("Wrong login or password.", "label")
+        self.log("error shown")
+
+    def test_sign_in_directory_and_call(self):
+        bob = self.bot(1)
+        self.log("bot signed in")
+        self.start_app()
+        self.fill_in(USERS[0]["password"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+        self.log("signed in")
+
+        # The directory: everyone of the application but oneself, by full name.
+        self.wait("Select Bob the Builder", "check box")
+        self.wait("Select Carol Danvers", "check box")
+        self.assertEqual(driver.find_all(self.app, "Select Alice Liddell", "check box"), [])
+        search = self.wait("Search contacts", "text", timeout=5)[0]
+        search.queryEditableText().setTextContents("Builder")
+        driver.wait_gone(self.app, "Select Carol Danvers", "check box", timeout=TIMEOUT)
+        self.wait("Select Bob the Builder", "check box")
+        self.log("searched")
+
+        self.press("Video call Bob the Builder")
+        grid = self.wait("Call participants")[0]
+        self.log("calling")
+        states = self.wait_connected(grid, "Bob the Builder")
+        self.assertEqual(sorted(states), ["Alice (you)", "Bob the Builder"])
+        self.log("connected")
+        # Called by QuickBlox id: the bot sees user 4242 call and its peer connect.
+        self.assertEqual(bob.next_event("call")["user"], "4242")
+
+        driver.press(self.wait("Hang up", "push button")[0])
+        self.assertEqual(bob.next_event("hang-up")["user"], "4242")
+        self.wait("Search contacts")
+        self.log("hung up")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
