@@ -277,13 +277,22 @@ on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_
   QuartetAccount *self = g_task_get_source_object (task);
   QuartetQuickbloxSession *quickblox = QUARTET_QUICKBLOX_SESSION (source);
   g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetXmppConnection) connection
+    = quartet_quickblox_session_sign_in_finish (quickblox, result, &error);
 
-  self->connection = quartet_quickblox_session_sign_in_finish (quickblox, result, &error);
-  if (self->connection == NULL)
+  if (connection == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* Signed out (or in again) while the REST sign-in was under way. */
+  if (quickblox != self->quickblox || self->connection != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Signed out meanwhile");
+      return;
+    }
+
+  self->connection = g_steal_pointer (&connection);
 
   /* A sign-out or a new sign-in meanwhile has cancelled the task. */
   quartet_xmpp_connection_connect_async (self->connection, g_task_get_cancellable (task),
