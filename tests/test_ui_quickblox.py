@@ -161,22 +161,32 @@ class QuickbloxSignInTest(unittest.TestCase):
     def press(self, name, role="push button"):
         driver.press(self.wait(name, role)[0], SESSION.env["DISPLAY"])
 
-    def type_into(self, title, text):
-        field = self.wait(title, "text", timeout=10)[0]
+    def type_into(self, names, text):
+        """Into the text field named by one of @names: an AdwEntryRow's
+        title or the accessible label given to its row."""
+        def editable(node):
+            try:
+                return driver.clean_name(node.name) in names and node.queryEditableText()
+            except NotImplementedError:
+                return False
+
+        field = self.wait(predicate=editable, timeout=10)[0]
         field.queryEditableText().setTextContents(text)
 
     def fill_in(self, password):
         self.press("QuickBlox account", "toggle button")
         # The chat server is Prosody on loopback: its domain, localhost,
         # with the port it listens on.
-        fields = [("Login", "alice"), ("Password", password),
-                  ("API Server (host:port)", self.api.api),
-                  ("Chat Server (optional, host:port)",
+        fields = [(("Login", "QuickBlox login"), "alice"),
+                  (("Password", "QuickBlox password"), password),
+                  (("API Server (host:port)", "QuickBlox API server"), self.api.api),
+                  (("Chat Server (optional, host:port)", "QuickBlox chat server"),
                    "%s:%d" % (self.chat.domain, self.chat.c2s_port)),
-                  ("Application ID", APP_ID), ("Auth Key", self.api.auth_key),
-                  ("Auth Secret", self.api.auth_secret)]
-        for title, text in fields:
-            self.type_into(title, text)
+                  (("Application ID", "QuickBlox application ID"), APP_ID),
+                  (("Auth Key", "QuickBlox auth key"), self.api.auth_key),
+                  (("Auth Secret", "QuickBlox auth secret"), self.api.auth_secret)]
+        for names, text in fields:
+            self.type_into(names, text)
 
     def tiles(self, grid):
         children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
@@ -216,8 +226,7 @@ class QuickbloxSignInTest(unittest.TestCase):
         self.wait("Select Bob the Builder", "check box")
         self.wait("Select Carol Danvers", "check box")
         self.assertEqual(driver.find_all(self.app, "Select Alice Liddell", "check box"), [])
-        search = self.wait("Search contacts", "text", timeout=5)[0]
-        search.queryEditableText().setTextContents("Builder")
+        self.type_into(("Search contacts",), "Builder")
         driver.wait_gone(self.app, "Select Carol Danvers", "check box", timeout=TIMEOUT)
         self.wait("Select Bob the Builder", "check box")
         self.log("searched")
