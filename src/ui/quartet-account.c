@@ -276,6 +276,7 @@ on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_
   g_autoptr (GTask) task = user_data;
   QuartetAccount *self = g_task_get_source_object (task);
   QuartetQuickbloxSession *quickblox = QUARTET_QUICKBLOX_SESSION (source);
+  GCancellable *cancellable;
   g_autoptr (GError) error = NULL;
   g_autoptr (QuartetXmppConnection) connection
     = quartet_quickblox_session_sign_in_finish (quickblox, result, &error);
@@ -293,10 +294,9 @@ on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_
     }
 
   self->connection = g_steal_pointer (&connection);
-
-  /* A sign-out or a new sign-in meanwhile has cancelled the task. */
-  quartet_xmpp_connection_connect_async (self->connection, g_task_get_cancellable (task),
-                                         on_connected_cb, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  quartet_xmpp_connection_connect_async (self->connection, cancellable, on_connected_cb,
+                                         g_steal_pointer (&task));
 }
 
 /* REST sign-in first (a session token), then chat with the token as the

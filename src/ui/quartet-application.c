@@ -10,7 +10,8 @@
  *
  * The command line can fill in the sign-in form, for the demo and the
  * tests: --server, --jid, --cafile, --no-tls, --video, --audio, --sign-in,
- * and --quickblox-cafile for a QuickBlox API with a private certificate;
+ * and --quickblox-cafile for a QuickBlox API with a private certificate
+ * (--server is then where QuickBlox chat is reached);
  * the password is taken from $QUARTET_PASSWORD only together with those
  * (meant for tests and the throwaway demo server, never for real accounts:
  * the environment of a process is visible to the same user).
@@ -315,8 +316,8 @@ quartet_application_activate (GApplication *application)
   if (self->jid != NULL)
     password = g_getenv ("QUARTET_PASSWORD");
   quartet_sign_in_page_prefill (page, self->server, self->jid, password, self->cafile);
-  if (self->quickblox_cafile != NULL)
-    quartet_sign_in_page_set_quickblox_cafile (page, self->quickblox_cafile);
+  /* --server is where chat is for a QuickBlox account too, as in quartet-cli. */
+  quartet_sign_in_page_prefill_quickblox (page, self->server, self->quickblox_cafile);
   if (self->sign_in)
     quartet_sign_in_page_sign_in (page);
 

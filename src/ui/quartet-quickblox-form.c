@@ -32,6 +32,7 @@ struct _QuartetQuickbloxForm
   AdwEntryRow *auth_secret_row;
 
   char *api_cafile;
+  char *chat_address;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetQuickbloxForm, quartet_quickblox_form, GTK_TYPE_WIDGET)
@@ -120,6 +121,15 @@ quartet_quickblox_form_set_api_cafile (QuartetQuickbloxForm *self, const char *c
   self->api_cafile = g_strdup (cafile);
 }
 
+void
+quartet_quickblox_form_set_chat_address (QuartetQuickbloxForm *self, const char *server)
+{
+  g_return_if_fail (QUARTET_IS_QUICKBLOX_FORM (self));
+
+  g_free (self->chat_address);
+  self->chat_address = g_strdup (server);
+}
+
 gboolean
 quartet_quickblox_form_get_details (QuartetQuickbloxForm *self,
                                     QuartetQuickbloxSignInDetails *details)
@@ -134,6 +144,7 @@ quartet_quickblox_form_get_details (QuartetQuickbloxForm *self,
   details->login = text_of (self->login_row);
   details->password = text_of (self->password_row);
   details->api_cafile = self->api_cafile;
+  details->server = self->chat_address;
 
   return *details->api != '\0' && *details->application_id != '\0' && *details->auth_key != '\0'
          && *details->auth_secret != '\0' && *details->login != '\0'
@@ -243,6 +254,7 @@ quartet_quickblox_form_finalize (GObject *object)
   QuartetQuickbloxForm *self = QUARTET_QUICKBLOX_FORM (object);
 
   g_clear_pointer (&self->api_cafile, g_free);
+  g_clear_pointer (&self->chat_address, g_free);
 
   G_OBJECT_CLASS (quartet_quickblox_form_parent_class)->finalize (object);
 }

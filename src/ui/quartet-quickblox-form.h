@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (QuartetQuickbloxForm, quartet_quickblox_form, QUARTET, QUI
 void quartet_quickblox_form_load (QuartetQuickbloxForm *self, GSettings *settings);
 void quartet_quickblox_form_save (QuartetQuickbloxForm *self, GSettings *settings, gboolean remember);
 void quartet_quickblox_form_set_api_cafile (QuartetQuickbloxForm *self, const char *cafile);
+/* Where to connect for chat instead of the chat server's address (tests, the demo). */
+void quartet_quickblox_form_set_chat_address (QuartetQuickbloxForm *self, const char *server);
 /* Fills @details with strings owned by the form; FALSE if a field the user must give is empty. */
 gboolean quartet_quickblox_form_get_details (QuartetQuickbloxForm *self,
                                              QuartetQuickbloxSignInDetails *details);

@@ -212,6 +212,14 @@ quartet_quickblox_session_new (const QuartetQuickbloxSignInDetails *details, GEr
   self->chat_domain = g_strdup (self->chat_host ? self->chat_host : "");
   if (self->chat_port == 0)
     g_clear_pointer (&self->chat_host, g_free);
+  /* Like quartet-cli's --server with --quickblox-chat: the domain stays. */
+  if (!is_empty (details->server))
+    {
+      g_clear_pointer (&self->chat_host, g_free);
+      if (!quartet_account_parse_server (details->server, &self->chat_host, &self->chat_port,
+                                         error))
+        return NULL;
+    }
 
   self->account = quartet_quickblox_account_new (details->api, details->application_id,
                                                  details->auth_key, details->auth_secret);

@@ -22,6 +22,7 @@ typedef struct
   const char *login;
   const char *password;
   const char *api_cafile;     /* trust only these CAs for the API (tests, private servers) */
+  const char *server;         /* HOST[:PORT] to connect to for chat instead (tests, the demo) */
   /* chat, as for an XMPP account */
   gboolean require_tls;
   const char *cafile;

@@ -294,10 +294,16 @@ on_recalled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 void
-quartet_sign_in_page_set_quickblox_cafile (QuartetSignInPage *self, const char *cafile)
+quartet_sign_in_page_prefill_quickblox (QuartetSignInPage *self,
+                                        const char *server,
+                                        const char *api_cafile)
 {
   g_return_if_fail (QUARTET_IS_SIGN_IN_PAGE (self));
-  quartet_quickblox_form_set_api_cafile (self->quickblox_form, cafile);
+
+  if (server != NULL)
+    quartet_quickblox_form_set_chat_address (self->quickblox_form, server);
+  if (api_cafile != NULL)
+    quartet_quickblox_form_set_api_cafile (self->quickblox_form, api_cafile);
 }
 
 /* From the settings: the last account, and with "Remember me" its password
