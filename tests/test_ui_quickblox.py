@@ -108,7 +108,8 @@ class QuickbloxSignInTest(unittest.TestCase):
         output = SESSION.app_output() if SESSION.app_log else ""
         code = SESSION.stop_app()
         SESSION.app = None
-        for secret in [u["password"] for u in USERS] + [self.api.auth_secret]:
+        secrets = [u["password"] for u in USERS] + [self.api.auth_secret]
+        for secret in secrets + self.api.issued_tokens():
             self.assertNotIn(secret, output, "a secret in the app's log")
         if code not in (0, None):
             self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
