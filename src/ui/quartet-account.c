@@ -172,16 +172,58 @@ on_signal_received_cb (QuartetXmppConnection *connection,
   g_signal_emit (self, signals[MISSED_CALL], 0, name);
 }
 
+typedef struct
+{
+  QuartetAccount *self;
+  QuartetXmppConnection *connection;
+  GError *error;
+} ConnectionLost;
+
+static void
+connection_lost_free (ConnectionLost *lost)
+{
+  g_clear_object (&lost->self);
+  g_clear_object (&lost->connection);
+  g_clear_error (&lost->error);
+  g_free (lost);
+}
+
+static gboolean
+on_connection_lost_idle_cb (gpointer user_data)
+{
+  ConnectionLost *lost = user_data;
+
+  /* Unless a sign-out or a new sign-in came first. */
+  if (lost->self->connection == lost->connection)
+    {
+      quartet_account_sign_out (lost->self);
+      g_signal_emit (lost->self, signals[CONNECTION_LOST], 0, lost->error);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_disconnected_cb (QuartetXmppConnection *connection, const GError *error, QuartetAccount *self)
 {
-  /* A fatal error (password changed, certificate replaced) ends the
-   * connection for good; the rest reconnect by themselves. */
-  if (quartet_xmpp_connection_get_state (connection) == QUARTET_XMPP_STATE_DISCONNECTED)
-    {
-      quartet_account_sign_out (self);
-      g_signal_emit (self, signals[CONNECTION_LOST], 0, error);
-    }
+  ConnectionLost *lost;
+
+  /* A fatal error (password changed, token refused, certificate replaced)
+   * ends the connection for good; the rest reconnect by themselves. The
+   * sign-out waits for the main loop: this runs inside libstrophe's
+   * handler, and dropping the last reference to the connection here freed
+   * its parser under it (a crash seen when chat refused a QuickBlox token). */
+  if (quartet_xmpp_connection_get_state (connection) != QUARTET_XMPP_STATE_DISCONNECTED)
+    return;
+
+  lost = g_new0 (ConnectionLost, 1);
+  lost->self = g_object_ref (self);
+  lost->connection = g_object_ref (connection);
+  lost->error = error ? g_error_copy (error)
+                      : g_error_new_literal (QUARTET_XMPP_ERROR,
+                                             QUARTET_XMPP_ERROR_CONNECTION_LOST,
+                                             "The connection was lost");
+  g_idle_add_full (G_PRIORITY_DEFAULT, on_connection_lost_idle_cb, lost,
+                   (GDestroyNotify)connection_lost_free);
 }
 
 static void
