@@ -29,6 +29,11 @@ struct _QuartetAccount
   GHashTable *busy_session_ids; /* calls rejected as busy, told to the user once */
 };
 
+/* quartet-account-calls.c */
+void _quartet_account_watch_calls (QuartetAccount *self);
+void _quartet_account_set_call (QuartetAccount *self, QuartetCall *call);
+void _quartet_account_stop_ringing (QuartetAccount *self, gboolean missed);
+
 /* quartet-account-settings.c */
 void _quartet_account_watch_settings (QuartetAccount *self);
 void _quartet_account_apply_network_settings (QuartetAccount *self);
