@@ -3,6 +3,7 @@
 Each test class starts its own Prosody through tests/harness/prosody.py; the
 CLI binary comes from $QUARTET_CLI (set by meson).
 """
+import ctypes
 import json
 import os
 import signal
@@ -18,6 +19,20 @@ from prosody import Prosody  # noqa: E402
 from suite_logs import keep_log  # noqa: E402
 
 CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
+
+# Looked up once here: the child may only call it (a lookup after fork, with
+# other threads running, could wait forever on a lock the fork copied held).
+try:
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl
+except Exception:  # not Linux: tearDown still stops every process
+    _PRCTL = None
+
+
+def die_with_parent():
+    """preexec_fn: the kernel SIGKILLs the child when the test process dies,
+    so a test killed by a signal (no tearDown) leaves no program behind."""
+    if _PRCTL is not None:
+        _PRCTL(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 TIMEOUT = 30
 CALL_TIMEOUT = 120  # a whole call: ringing, the answer timeout, hang-up, sign-out
 
@@ -33,7 +48,7 @@ class CliProcess:
     def __init__(self, command, args):
         self.process = subprocess.Popen([CLI, command, "--json"] + args,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True)
+                                        text=True, preexec_fn=die_with_parent)
         self.events = []
         self._lines = []
         self._stderr = []

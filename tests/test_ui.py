@@ -32,8 +32,16 @@ APP = os.environ.get("QUARTET_APP")
 SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
 ARTIFACT_DIR = os.environ.get("QUARTET_ARTIFACT_DIR", ".")
 SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+# missing_tools() imports pyatspi, which loads GLib into this process, and
+# GLib reads G_DEBUG as it loads (see setUpModule): without this, the AT-SPI
+# client library's warning about an app without a cache ("Error in
+# GetItems", GTK 4.8) aborted the test now and then. The bots get G_DEBUG back.
+_G_DEBUG = os.environ.get("G_DEBUG")
+os.environ["G_DEBUG"] = "fatal-criticals"
 WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
                                          "the quartet app was not built ($QUARTET_APP)")
+if _G_DEBUG is not None:
+    os.environ["G_DEBUG"] = _G_DEBUG
 
 # What each person sends: the app a still red picture (its own preview), the
 # bots the three test patterns that move (a ball, SMPTE bars with a noise

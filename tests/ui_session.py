@@ -6,7 +6,8 @@ can find and press its controls by accessible name through pyatspi, and
 take screenshots of the root window with ImageMagick's `import`.
 
 Nothing here is global: each UiSession owns its processes and temp dir,
-and close() stops them all.
+and close() stops them all; if the test process dies without closing (a
+signal), the kernel kills the processes it started (PR_SET_PDEATHSIG).
 """
 import os
 import shutil
@@ -16,6 +17,8 @@ import subprocess
 import tempfile
 import time
 import zlib
+
+from quartet_cli_test import die_with_parent
 
 XVFB = shutil.which("Xvfb")
 IMPORT = "/usr/bin/import"
@@ -51,7 +54,7 @@ class UiSession:
         xvfb = subprocess.Popen(
             [XVFB, "-displayfd", "1", "-screen", "0", "%dx%dx24" % SCREEN, "-nolisten", "tcp",
              "-noreset"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=die_with_parent)
         self.processes.append(xvfb)
         display = xvfb.stdout.readline().strip()
         if not display:
@@ -61,13 +64,14 @@ class UiSession:
         bus = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self.env,
-            start_new_session=True)
+            start_new_session=True, preexec_fn=die_with_parent)
         self.processes.append(bus)
         self.env["DBUS_SESSION_BUS_ADDRESS"] = bus.stdout.readline().decode().strip()
 
         self.processes.append(subprocess.Popen(
             [AT_SPI_LAUNCHER, "--launch-immediately"], env=self.env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=die_with_parent))
 
         self.env.pop("NO_AT_BRIDGE", None)
         self.env.update({
@@ -109,7 +113,7 @@ class UiSession:
         self.runs = getattr(self, "runs", 0) + 1
         self.app_log = open(os.path.join(self.tmp, "quartet-%d.log" % self.runs), "w")
         self.app = subprocess.Popen([binary] + args, env=env, stdout=self.app_log,
-                                    stderr=subprocess.STDOUT)
+                                    stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         return self.app
 
     def app_output(self):

@@ -3,41 +3,21 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Everything the window needs from the engine goes through here: sign-in
- * with the settings' TLS and certificate choices, one QuartetCallClient and
- * QuartetMedia per signed-in connection, the ringing call, the current
- * QuartetCall, and the calls that came in while busy (the engine rejects
- * those by itself; we only tell the user).
+ * (XMPP, or QuickBlox through QuartetQuickbloxSession) with the settings'
+ * TLS and certificate choices, and one QuartetCallClient and QuartetMedia
+ * per signed-in connection. The calls themselves are in
+ * quartet-account-calls.c, the preferences it follows in
+ * quartet-account-settings.c.
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
 #include "config.h"
 
-#include "quartet-account.h"
+#include "quartet-account-private.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "quartet-secret.h"
-
-struct _QuartetAccount
-{
-  GObject parent_instance;
-
-  GSettings *settings;
-  char *video_override;
-  char *audio_override;
-
-  QuartetXmppConnection *connection;
-  QuartetMedia *media;
-  QuartetCallClient *client;
-  gboolean signed_in;
-
-  QuartetCallSession *ringing;  /* the incoming call waiting for an answer */
-  char *ringing_name;
-  gboolean ringing_handled;     /* answered or declined: not a missed call */
-  QuartetCall *call;            /* the call on screen */
-  GHashTable *busy_session_ids; /* calls rejected as busy, told to the user once */
-};
 
 G_DEFINE_FINAL_TYPE (QuartetAccount, quartet_account, G_TYPE_OBJECT)
 
@@ -60,48 +40,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
-
-char *
-quartet_account_describe_error (const GError *error)
-{
-  if (error->domain == QUARTET_XMPP_ERROR)
-    switch (error->code)
-      {
-      case QUARTET_XMPP_ERROR_INVALID_ACCOUNT:
-        return g_strdup (_("That is not an account address. It looks like name@example.org."));
-      case QUARTET_XMPP_ERROR_UNREACHABLE:
-        return g_strdup (_("The server cannot be reached. Check the server name and port, and "
-                           "your network connection."));
-      case QUARTET_XMPP_ERROR_CERTIFICATE:
-        return g_strdup (_("The server’s certificate is not trusted. If this is your own server, "
-                           "compare the fingerprint below with its certificate and trust it."));
-      case QUARTET_XMPP_ERROR_TLS_UNAVAILABLE:
-        return g_strdup (_("The server does not offer an encrypted connection. Sign in without "
-                           "encryption only on a local test server."));
-      case QUARTET_XMPP_ERROR_AUTHENTICATION:
-        return g_strdup (_("Wrong address or password."));
-      case QUARTET_XMPP_ERROR_STREAM:
-      case QUARTET_XMPP_ERROR_CONNECTION_LOST:
-        return g_strdup (_("The server closed the connection. Try again in a moment."));
-      default:
-        break;
-      }
-  else if (error->domain == QUARTET_MEDIA_ERROR)
-    switch (error->code)
-      {
-      case QUARTET_MEDIA_ERROR_NO_DEVICE:
-        return g_strdup (_("No camera or microphone was found. Choose another one in "
-                           "Preferences."));
-      case QUARTET_MEDIA_ERROR_MISSING_PLUGIN:
-        return g_strdup_printf (_("A part of GStreamer is missing: %s"), error->message);
-      default:
-        break;
-      }
-  else if (g_error_matches (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_BUSY))
-    return g_strdup (_("You are already in a call. Hang up first."));
-
-  return g_strdup (error->message);
-}
 
 gboolean
 quartet_account_parse_server (const char *server, char **host, guint16 *port, GError **error)
@@ -141,173 +79,58 @@ quartet_account_parse_server (const char *server, char **host, guint16 *port, GE
   return TRUE;
 }
 
-static void
-set_ice_servers (QuartetAccount *self, const char *turn_password)
+typedef struct
 {
-  g_auto (GStrv) stun = g_settings_get_strv (self->settings, "stun-servers");
-  g_autofree char *turn = g_settings_get_string (self->settings, "turn-server");
-  g_autofree char *turn_user = g_settings_get_string (self->settings, "turn-user");
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto (GStrv) servers = NULL;
+  QuartetAccount *self;
+  QuartetXmppConnection *connection;
+  GError *error;
+} ConnectionLost;
 
-  for (char **url = stun; *url != NULL; url++)
-    if (**url != '\0')
-      g_strv_builder_add (builder, *url);
+static void
+connection_lost_free (ConnectionLost *lost)
+{
+  g_clear_object (&lost->self);
+  g_clear_object (&lost->connection);
+  g_clear_error (&lost->error);
+  g_free (lost);
+}
 
-  if (*turn != '\0')
+static gboolean
+on_connection_lost_idle_cb (gpointer user_data)
+{
+  ConnectionLost *lost = user_data;
+
+  /* Unless a sign-out or a new sign-in came first. */
+  if (lost->self->connection == lost->connection)
     {
-      const char *host = strstr (turn, "://");
-      g_autofree char *user = g_uri_escape_string (turn_user, NULL, FALSE);
-      g_autofree char *password = g_uri_escape_string (turn_password ? turn_password : "", NULL,
-                                                       FALSE);
-      g_autofree char *url = g_strdup_printf ("turn://%s:%s@%s", user, password,
-                                              host ? host + 3 : turn);
-
-      g_strv_builder_add (builder, url);
+      quartet_account_sign_out (lost->self);
+      g_signal_emit (lost->self, signals[CONNECTION_LOST], 0, lost->error);
     }
-
-  servers = g_strv_builder_end (builder);
-  g_object_set (self->client, "ice-servers", servers, "relay-only",
-                g_settings_get_boolean (self->settings, "relay-only"), NULL);
-}
-
-static void
-on_turn_password_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (QuartetAccount) self = user_data;
-  char *password = quartet_secret_lookup_password_finish (result, NULL);
-
-  if (password != NULL && self->client != NULL)
-    set_ice_servers (self, password);
-  quartet_secret_free_password (password);
-}
-
-static void
-on_network_settings_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
-{
-  g_autofree char *turn = NULL;
-
-  if (self->client == NULL)
-    return;
-
-  set_ice_servers (self, NULL);
-  /* The TURN password lives in the keyring, under the TURN server's URL. */
-  turn = g_settings_get_string (settings, "turn-server");
-  if (*turn != '\0')
-    quartet_secret_lookup_password_async (turn, NULL, on_turn_password_cb, g_object_ref (self));
-}
-
-static void
-on_camera_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
-{
-  g_autofree char *video = g_settings_get_string (settings, "camera");
-  g_autoptr (GError) error = NULL;
-
-  /* The engine can switch between video sources mid-call, not start
-   * sending video where it sent none: that waits for the next sign-in. */
-  if (self->media == NULL || self->video_override != NULL || !quartet_media_has_video (self->media))
-    return;
-
-  if (g_str_equal (video, "none"))
-    quartet_media_set_video_muted (self->media, TRUE);
-  else if (!quartet_media_set_video_source (self->media, video, &error))
-    g_message ("Could not switch the camera: %s", error->message);
-}
-
-static void
-set_call (QuartetAccount *self, QuartetCall *call)
-{
-  if (self->call == call)
-    return;
-
-  g_set_object (&self->call, call);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
-}
-
-static void
-on_call_ended_cb (QuartetCall *call, QuartetAccount *self)
-{
-  if (self->call == call)
-    set_call (self, NULL);
-}
-
-static void
-track_call (QuartetAccount *self, QuartetCall *call)
-{
-  g_signal_connect_object (call, "ended", G_CALLBACK (on_call_ended_cb), self, 0);
-  set_call (self, call);
-}
-
-static void
-stop_ringing (QuartetAccount *self, gboolean missed)
-{
-  g_autoptr (QuartetCallSession) session = g_steal_pointer (&self->ringing);
-  g_autofree char *name = g_steal_pointer (&self->ringing_name);
-
-  if (session != NULL)
-    g_signal_emit (self, signals[RINGING_STOPPED], 0, quartet_call_session_get_id (session),
-                   missed, name);
-}
-
-static void
-on_incoming_call_cb (QuartetCallClient *client,
-                     QuartetCallSession *session,
-                     const char *user_id,
-                     GVariant *user_info,
-                     QuartetAccount *self)
-{
-  g_clear_object (&self->ringing);
-  g_clear_pointer (&self->ringing_name, g_free);
-  self->ringing = g_object_ref (session);
-  self->ringing_name = quartet_call_lookup_name (quartet_account_get_roster (self), user_id);
-  self->ringing_handled = FALSE;
-
-  g_signal_emit (self, signals[INCOMING_CALL], 0, quartet_call_session_get_id (session),
-                 self->ringing_name, quartet_call_session_get_call_type (session));
-}
-
-/* NOT_ANSWER, the caller's HANG_UP, our REJECT: the ringing session ends. */
-static void
-on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetAccount *self)
-{
-  if (session == self->ringing)
-    stop_ringing (self, !self->ringing_handled);
-}
-
-/* The engine answers a call that comes while we are in one with a busy
- * reject and no event, so the UI watches the signals for it. Re-sent
- * `call`s of the same session are told once. */
-static void
-on_signal_received_cb (QuartetXmppConnection *connection,
-                       const char *from,
-                       QuartetSignal *signal,
-                       QuartetAccount *self)
-{
-  QuartetCallSession *live = self->ringing;
-  g_autofree char *name = NULL;
-
-  if (self->call != NULL && !quartet_call_get_ended (self->call))
-    live = quartet_call_get_session (self->call);
-
-  if (signal->type != QUARTET_SIGNAL_TYPE_CALL || live == NULL
-      || g_strcmp0 (signal->session_id, quartet_call_session_get_id (live)) == 0
-      || !g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
-    return;
-
-  name = quartet_call_lookup_name (quartet_account_get_roster (self), signal->caller_id);
-  g_signal_emit (self, signals[MISSED_CALL], 0, name);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 on_disconnected_cb (QuartetXmppConnection *connection, const GError *error, QuartetAccount *self)
 {
-  /* A fatal error (password changed, certificate replaced) ends the
-   * connection for good; the rest reconnect by themselves. */
-  if (quartet_xmpp_connection_get_state (connection) == QUARTET_XMPP_STATE_DISCONNECTED)
-    {
-      quartet_account_sign_out (self);
-      g_signal_emit (self, signals[CONNECTION_LOST], 0, error);
-    }
+  ConnectionLost *lost;
+
+  /* A fatal error (password changed, token refused, certificate replaced)
+   * ends the connection for good; the rest reconnect by themselves. The
+   * sign-out waits for the main loop: this runs inside libstrophe's
+   * handler, and dropping the last reference to the connection here freed
+   * its parser under it (a crash seen when chat refused a QuickBlox token). */
+  if (quartet_xmpp_connection_get_state (connection) != QUARTET_XMPP_STATE_DISCONNECTED)
+    return;
+
+  lost = g_new0 (ConnectionLost, 1);
+  lost->self = g_object_ref (self);
+  lost->connection = g_object_ref (connection);
+  lost->error = error ? g_error_copy (error)
+                      : g_error_new_literal (QUARTET_XMPP_ERROR,
+                                             QUARTET_XMPP_ERROR_CONNECTION_LOST,
+                                             "The connection was lost");
+  g_idle_add_full (G_PRIORITY_DEFAULT, on_connection_lost_idle_cb, lost,
+                   (GDestroyNotify)connection_lost_free);
 }
 
 static void
@@ -320,11 +143,9 @@ start_client (QuartetAccount *self)
   self->media = quartet_media_new (self->video_override ? self->video_override : video,
                                    self->audio_override ? self->audio_override : audio);
   self->client = quartet_call_client_new (self->connection, self->media);
-  on_network_settings_changed_cb (self->settings, NULL, self);
+  _quartet_account_apply_network_settings (self);
 
-  g_signal_connect (self->client, "call", G_CALLBACK (on_incoming_call_cb), self);
-  g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
-  g_signal_connect (self->connection, "signal-received", G_CALLBACK (on_signal_received_cb), self);
+  _quartet_account_watch_calls (self);
   g_signal_connect (self->connection, "disconnected", G_CALLBACK (on_disconnected_cb), self);
 
   /* init() only fails before sign-in, which is done. */
@@ -396,6 +217,63 @@ quartet_account_sign_in_async (QuartetAccount *self,
                                          g_steal_pointer (&task));
 }
 
+static void
+on_quickblox_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  QuartetAccount *self = g_task_get_source_object (task);
+  QuartetQuickbloxSession *quickblox = QUARTET_QUICKBLOX_SESSION (source);
+  GCancellable *cancellable;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetXmppConnection) connection
+    = quartet_quickblox_session_sign_in_finish (quickblox, result, &error);
+
+  if (connection == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* Signed out (or in again) while the REST sign-in was under way. */
+  if (quickblox != self->quickblox || self->connection != NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Signed out meanwhile");
+      return;
+    }
+
+  self->connection = g_steal_pointer (&connection);
+  cancellable = g_task_get_cancellable (task);
+  quartet_xmpp_connection_connect_async (self->connection, cancellable, on_connected_cb,
+                                         g_steal_pointer (&task));
+}
+
+/* REST sign-in first (a session token), then chat with the token as the
+ * password; quartet_account_sign_in_finish() ends both. */
+void
+quartet_account_sign_in_quickblox_async (QuartetAccount *self,
+                                         const QuartetQuickbloxSignInDetails *details,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  g_task_set_source_tag (task, quartet_account_sign_in_quickblox_async);
+  quartet_account_sign_out (self);
+
+  self->quickblox = quartet_quickblox_session_new (details, &error);
+  if (self->quickblox == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  quartet_quickblox_session_sign_in_async (self->quickblox, details->password, cancellable,
+                                           on_quickblox_signed_in_cb, g_steal_pointer (&task));
+}
+
 gboolean
 quartet_account_sign_in_finish (QuartetAccount *self,
                                 GAsyncResult *result,
@@ -425,13 +303,13 @@ quartet_account_sign_out (QuartetAccount *self)
 
   g_return_if_fail (QUARTET_IS_ACCOUNT (self));
 
-  stop_ringing (self, FALSE);
+  _quartet_account_stop_ringing (self, FALSE);
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);
       quartet_call_client_release (self->client);
     }
-  set_call (self, NULL);
+  _quartet_account_set_call (self, NULL);
   g_clear_object (&self->client);
   g_clear_object (&self->media);
   self->signed_in = FALSE;
@@ -442,6 +320,10 @@ quartet_account_sign_out (QuartetAccount *self)
       if (quartet_xmpp_connection_get_state (connection) != QUARTET_XMPP_STATE_DISCONNECTED)
         quartet_xmpp_connection_disconnect_async (connection, NULL, on_signed_out_cb, NULL);
     }
+
+  if (self->quickblox != NULL)
+    quartet_quickblox_session_sign_out (self->quickblox);
+  g_clear_object (&self->quickblox);
 
   if (was_signed_in)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
@@ -468,129 +350,19 @@ quartet_account_get_roster (QuartetAccount *self)
   return self->connection ? quartet_xmpp_connection_get_roster (self->connection) : NULL;
 }
 
+GListModel *
+quartet_account_get_directory (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->quickblox ? G_LIST_MODEL (quartet_quickblox_session_get_directory (self->quickblox))
+                         : NULL;
+}
+
 QuartetXmppConnection *
 quartet_account_get_connection (QuartetAccount *self)
 {
   g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
   return self->connection;
-}
-
-static char *
-own_name (QuartetAccount *self)
-{
-  const char *jid = quartet_account_get_jid (self);
-  const char *at = jid ? strchr (jid, '@') : NULL;
-  g_autofree char *local = at ? g_strndup (jid, at - jid) : g_strdup (jid ? jid : "");
-
-  /* "alice" reads as a name: "Alice". */
-  if (*local != '\0')
-    {
-      g_autofree char *first = g_utf8_strup (local, g_utf8_next_char (local) - local);
-
-      return g_strconcat (first, g_utf8_next_char (local), NULL);
-    }
-  return g_strdup (_("You"));
-}
-
-QuartetCall *
-quartet_account_place_call (QuartetAccount *self,
-                            const char *const *user_ids,
-                            QuartetCallType call_type,
-                            GError **error)
-{
-  QuartetCallSession *session;
-  g_autoptr (QuartetCall) call = NULL;
-  g_autofree char *name = NULL;
-
-  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
-
-  if (self->client == NULL)
-    {
-      g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_NOT_CONNECTED,
-                           _("Sign in first."));
-      return NULL;
-    }
-
-  session = quartet_call_client_call (self->client, user_ids, call_type, NULL, error);
-  if (session == NULL)
-    return NULL;
-
-  name = own_name (self);
-  call = quartet_call_new (self->client, self->media, session,
-                           quartet_account_get_roster (self), name, TRUE);
-  track_call (self, call);
-  return call;
-}
-
-QuartetCall *
-quartet_account_get_call (QuartetAccount *self)
-{
-  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
-  return self->call;
-}
-
-const char *
-quartet_account_get_ringing_id (QuartetAccount *self)
-{
-  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
-  return self->ringing ? quartet_call_session_get_id (self->ringing) : NULL;
-}
-
-static gboolean
-check_ringing (QuartetAccount *self, const char *session_id, GError **error)
-{
-  if (self->ringing != NULL && g_strcmp0 (session_id, quartet_account_get_ringing_id (self)) == 0)
-    return TRUE;
-
-  g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE,
-                       _("The call has already ended."));
-  return FALSE;
-}
-
-QuartetCall *
-quartet_account_answer (QuartetAccount *self,
-                        const char *session_id,
-                        gboolean audio_only,
-                        GError **error)
-{
-  g_autoptr (QuartetCall) call = NULL;
-  g_autofree char *name = NULL;
-
-  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
-
-  if (!check_ringing (self, session_id, error))
-    return NULL;
-
-  /* "Answer audio only": the offer is for video, so we send black frames
-   * with the camera off rather than renegotiate. */
-  if (audio_only)
-    quartet_media_set_video_muted (self->media, TRUE);
-  if (!quartet_call_client_accept (self->client, self->ringing, NULL, error))
-    return NULL;
-
-  name = own_name (self);
-  call = quartet_call_new (self->client, self->media, self->ringing,
-                           quartet_account_get_roster (self), name, FALSE);
-  if (audio_only)
-    quartet_call_set_video_muted (call, TRUE);
-
-  self->ringing_handled = TRUE;
-  stop_ringing (self, FALSE);
-  track_call (self, call);
-  return call;
-}
-
-gboolean
-quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error)
-{
-  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
-
-  if (!check_ringing (self, session_id, error))
-    return FALSE;
-
-  self->ringing_handled = TRUE;
-  /* CALL_END follows and stops the ringing. */
-  return quartet_call_client_reject (self->client, self->ringing, NULL, error);
 }
 
 void
@@ -693,14 +465,6 @@ quartet_account_new (GSettings *settings)
   QuartetAccount *self = g_object_new (QUARTET_TYPE_ACCOUNT, NULL);
 
   self->settings = g_object_ref (settings);
-  g_signal_connect (settings, "changed::stun-servers",
-                    G_CALLBACK (on_network_settings_changed_cb), self);
-  g_signal_connect (settings, "changed::turn-server", G_CALLBACK (on_network_settings_changed_cb),
-                    self);
-  g_signal_connect (settings, "changed::turn-user", G_CALLBACK (on_network_settings_changed_cb),
-                    self);
-  g_signal_connect (settings, "changed::relay-only", G_CALLBACK (on_network_settings_changed_cb),
-                    self);
-  g_signal_connect (settings, "changed::camera", G_CALLBACK (on_camera_changed_cb), self);
+  _quartet_account_watch_settings (self);
   return self;
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "quartet-call.h"
+#include "quartet-quickblox-session.h"
 #include "quartet.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,13 @@ void quartet_account_sign_in_async (QuartetAccount *self,
                                     GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data);
+/* A QuickBlox user: the REST sign-in, then chat as {id}-{appId}@{chat} with
+ * the session token; ends with quartet_account_sign_in_finish(). */
+void quartet_account_sign_in_quickblox_async (QuartetAccount *self,
+                                              const QuartetQuickbloxSignInDetails *details,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data);
 /* On QUARTET_XMPP_ERROR_CERTIFICATE, @fingerprint is the certificate's. */
 gboolean quartet_account_sign_in_finish (QuartetAccount *self,
                                          GAsyncResult *result,
@@ -50,6 +58,8 @@ gboolean quartet_account_get_signed_in (QuartetAccount *self);
 const char *quartet_account_get_jid (QuartetAccount *self);
 /* (nullable): the contacts, once signed in. */
 GListModel *quartet_account_get_roster (QuartetAccount *self);
+/* (nullable): a QuickBlox account's user directory (QuartetContact items). */
+GListModel *quartet_account_get_directory (QuartetAccount *self);
 QuartetXmppConnection *quartet_account_get_connection (QuartetAccount *self);
 
 QuartetCall *quartet_account_place_call (QuartetAccount *self,
@@ -65,7 +75,7 @@ QuartetCall *quartet_account_answer (QuartetAccount *self,
                                      GError **error);
 gboolean quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error);
 
-/* A sentence for the user about a sign-in or call error. */
+/* A sentence for the user about a sign-in or call error (quartet-account-errors.c). */
 char *quartet_account_describe_error (const GError *error);
 
 G_END_DECLS

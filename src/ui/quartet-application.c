@@ -9,7 +9,9 @@
  * id (so a stale notification cannot answer a newer call).
  *
  * The command line can fill in the sign-in form, for the demo and the
- * tests: --server, --jid, --cafile, --no-tls, --video, --audio, --sign-in;
+ * tests: --server, --jid, --cafile, --no-tls, --video, --audio, --sign-in,
+ * and --quickblox-cafile for a QuickBlox API with a private certificate
+ * (--server is then where QuickBlox chat is reached);
  * the password is taken from $QUARTET_PASSWORD only together with those
  * (meant for tests and the throwaway demo server, never for real accounts:
  * the environment of a process is visible to the same user).
@@ -44,6 +46,7 @@ struct _QuartetApplication
   char *server;
   char *jid;
   char *cafile;
+  char *quickblox_cafile;
   char *video;
   char *audio;
   gboolean no_tls;
@@ -239,6 +242,7 @@ quartet_application_handle_local_options (GApplication *application, GVariantDic
   g_variant_dict_lookup (options, "server", "s", &self->server);
   g_variant_dict_lookup (options, "jid", "s", &self->jid);
   g_variant_dict_lookup (options, "cafile", "^ay", &self->cafile);
+  g_variant_dict_lookup (options, "quickblox-cafile", "^ay", &self->quickblox_cafile);
   g_variant_dict_lookup (options, "video", "s", &self->video);
   g_variant_dict_lookup (options, "audio", "s", &self->audio);
   g_variant_dict_lookup (options, "no-tls", "b", &self->no_tls);
@@ -312,6 +316,8 @@ quartet_application_activate (GApplication *application)
   if (self->jid != NULL)
     password = g_getenv ("QUARTET_PASSWORD");
   quartet_sign_in_page_prefill (page, self->server, self->jid, password, self->cafile);
+  /* --server is where chat is for a QuickBlox account too, as in quartet-cli. */
+  quartet_sign_in_page_prefill_quickblox (page, self->server, self->quickblox_cafile);
   if (self->sign_in)
     quartet_sign_in_page_sign_in (page);
 
@@ -353,6 +359,7 @@ quartet_application_finalize (GObject *object)
   g_free (self->server);
   g_free (self->jid);
   g_free (self->cafile);
+  g_free (self->quickblox_cafile);
   g_free (self->video);
   g_free (self->audio);
 
@@ -385,6 +392,9 @@ quartet_application_init (QuartetApplication *self)
       N_("JID") },
     { "cafile", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_("Also trust the certificate authorities in FILE (PEM)"), N_("FILE") },
+    { "quickblox-cafile", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trust only the certificate authorities in FILE (PEM) for the QuickBlox API"),
+      N_("FILE") },
     { "no-tls", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_("Sign in without encryption (local test servers only)"), NULL },
     { "sign-in", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Sign in at once with what was filled in"),

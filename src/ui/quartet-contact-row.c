@@ -42,10 +42,20 @@ static GParamSpec *properties[N_PROPS];
 static void
 update_presence (QuartetContactRow *self)
 {
+  const char *login = quartet_contact_get_login (self->contact);
   gboolean available = quartet_contact_get_available (self->contact);
-  g_autofree char *subtitle
-    = g_strdup_printf ("%s · %s", available ? _("Online") : _("Offline"),
-                       quartet_contact_get_jid (self->contact));
+  g_autofree char *subtitle = NULL;
+
+  /* A QuickBlox directory entry has a login and no presence to tell. */
+  if (login != NULL)
+    {
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self), login);
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "offline");
+      return;
+    }
+
+  subtitle = g_strdup_printf ("%s · %s", available ? _("Online") : _("Offline"),
+                              quartet_contact_get_jid (self->contact));
 
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), subtitle);
   if (available)

@@ -6,6 +6,10 @@
  * through a filter for the search and a sorter that puts people who are
  * online first. Rows come and go with the filter, so the selection lives
  * here, by user id, and each new row is told whether it is selected.
+ *
+ * A QuickBlox account lists the application's user directory instead: the
+ * search asks the REST API (by full name), as the directory can be far
+ * bigger than what one page holds, and the filter only leaves oneself out.
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
@@ -31,7 +35,11 @@ struct _QuartetContactsPage
   GtkWidget *video_call_button;
   GtkWidget *audio_call_button;
 
+  GtkWidget *add_button;
+
   QuartetAccount *account;
+  QuartetQuickbloxDirectory *directory; /* a QuickBlox account's, else NULL */
+  GCancellable *load_cancellable;
   GtkCustomFilter *filter;
   GPtrArray *selected; /* user ids, in the order they were picked */
 };
@@ -54,6 +62,15 @@ filter_contact (gpointer item, gpointer user_data)
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   g_autofree char *needle = NULL;
 
+  if (self->directory != NULL)
+    {
+      QuartetXmppConnection *connection = quartet_account_get_connection (self->account);
+
+      return connection == NULL
+             || g_strcmp0 (quartet_contact_get_user_id (contact),
+                           quartet_xmpp_connection_get_user_id (connection))
+                  != 0;
+    }
   if (*text == '\0')
     return TRUE;
 
@@ -139,9 +156,45 @@ create_row_cb (gpointer item, gpointer user_data)
 }
 
 static void
+on_directory_loaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetContactsPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!quartet_quickblox_directory_load_page_finish (QUARTET_QUICKBLOX_DIRECTORY (source), result,
+                                                     &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = quartet_account_describe_error (error);
+
+      g_message ("Could not load the QuickBlox users: %s", error->message);
+      quartet_window_toast (GTK_WIDGET (self), message);
+    }
+}
+
+/* The first page of users (QUARTET_QUICKBLOX_MAX_PER_PAGE) for the search. */
+static void
+load_directory (QuartetContactsPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  quartet_quickblox_directory_set_search (self->directory, *text ? text : NULL);
+  quartet_quickblox_directory_set_per_page (self->directory, QUARTET_QUICKBLOX_MAX_PER_PAGE);
+  quartet_quickblox_directory_load_page_async (self->directory, 1, self->load_cancellable,
+                                               on_directory_loaded_cb, g_object_ref (self));
+}
+
+static void
 on_search_changed_cb (QuartetContactsPage *self)
 {
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  if (self->directory != NULL)
+    load_directory (self);
+  else
+    gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
 static void
@@ -266,6 +319,7 @@ void
 quartet_contacts_page_reload (QuartetContactsPage *self)
 {
   GListModel *roster;
+  GListModel *directory;
   g_autoptr (GtkFilterListModel) filtered = NULL;
   g_autoptr (GtkSortListModel) sorted = NULL;
   const char *jid;
@@ -274,20 +328,37 @@ quartet_contacts_page_reload (QuartetContactsPage *self)
 
   g_ptr_array_set_size (self->selected, 0);
   update_selection_ui (self);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->directory);
 
   roster = self->account ? quartet_account_get_roster (self->account) : NULL;
+  directory = self->account ? quartet_account_get_directory (self->account) : NULL;
+  gtk_widget_set_visible (self->add_button, directory == NULL);
   if (roster == NULL)
     {
       gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
       return;
     }
 
-  filtered = gtk_filter_list_model_new (g_object_ref (roster),
+  if (directory != NULL)
+    {
+      /* In the server's order: a search result is already ranked. */
+      self->directory = g_object_ref (QUARTET_QUICKBLOX_DIRECTORY (directory));
+      filtered = gtk_filter_list_model_new (g_object_ref (directory),
+                                            g_object_ref (GTK_FILTER (self->filter)));
+      gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (filtered), create_row_cb, self,
+                               NULL);
+      load_directory (self);
+    }
+  else
+    {
+      filtered = gtk_filter_list_model_new (g_object_ref (roster),
                                         g_object_ref (GTK_FILTER (self->filter)));
-  sorted = gtk_sort_list_model_new (
-    G_LIST_MODEL (g_steal_pointer (&filtered)),
-    GTK_SORTER (gtk_custom_sorter_new (compare_contacts, NULL, NULL)));
-  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (sorted), create_row_cb, self, NULL);
+      sorted = gtk_sort_list_model_new (
+        G_LIST_MODEL (g_steal_pointer (&filtered)),
+        GTK_SORTER (gtk_custom_sorter_new (compare_contacts, NULL, NULL)));
+      gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (sorted), create_row_cb, self, NULL);
+    }
 
   jid = quartet_account_get_jid (self->account);
   adw_window_title_set_subtitle (self->title, jid ? jid : "");
@@ -315,6 +386,9 @@ quartet_contacts_page_dispose (GObject *object)
    * template's top box is not one (tests/test-ui-files.c caught it). */
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->directory);
   g_clear_object (&self->account);
   g_clear_object (&self->filter);
   g_clear_pointer (&self->selected, g_ptr_array_unref);
@@ -338,6 +412,7 @@ quartet_contacts_page_class_init (QuartetContactsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, selection_label);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, video_call_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, audio_call_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, add_button);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_video_call_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_audio_call_clicked_cb);

@@ -18,4 +18,27 @@ void quartet_secret_lookup_password_async (const char *jid,
 char *quartet_secret_lookup_password_finish (GAsyncResult *result, GError **error);
 void quartet_secret_free_password (char *password);
 
+typedef enum
+{
+  QUARTET_SECRET_AUTH_SECRET, /* a QuickBlox application's */
+  QUARTET_SECRET_PASSWORD,    /* a QuickBlox user's */
+} QuartetSecretKind;
+
+void quartet_secret_store_quickblox (const char *api,
+                                     const char *application_id,
+                                     const char *login,
+                                     QuartetSecretKind kind,
+                                     const char *secret);
+/* Clears the auth secret and the login's password. */
+void quartet_secret_clear_quickblox (const char *api,
+                                     const char *application_id,
+                                     const char *login);
+void quartet_secret_lookup_quickblox_async (const char *api,
+                                            const char *application_id,
+                                            const char *login,
+                                            QuartetSecretKind kind,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+
 G_END_DECLS

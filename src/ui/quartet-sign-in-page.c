@@ -2,7 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Errors are told in words the user can act on (quartet_account_describe_error);
+ * Two kinds of account: an XMPP address, or a QuickBlox application's user
+ * (QuartetQuickbloxForm holds those fields); two linked toggle buttons
+ * switch between them, as libadwaita 1.2 has no view switcher that fits a
+ * form. Errors are told in words the user can act on (quartet_account_describe_error);
  * an untrusted certificate shows its fingerprint and a button that pins it
  * (the pin is in GSettings: a fingerprint is no secret). With "Remember me"
  * the password goes to the keyring and the app signs in at start-up.
@@ -16,12 +19,18 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "quartet-quickblox-form.h"
 #include "quartet-secret.h"
 
 struct _QuartetSignInPage
 {
   GtkWidget parent_instance;
 
+  GtkToggleButton *xmpp_button;
+  GtkToggleButton *quickblox_button;
+  GtkLabel *intro_label;
+  GtkWidget *xmpp_group;
+  QuartetQuickbloxForm *quickblox_form;
   AdwEntryRow *server_row;
   AdwEntryRow *jid_row;
   AdwEntryRow *password_row;
@@ -53,6 +62,29 @@ set_busy (QuartetSignInPage *self, gboolean busy)
   gtk_widget_set_sensitive (GTK_WIDGET (self->server_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->jid_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->password_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->xmpp_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->quickblox_button), !busy);
+  quartet_quickblox_form_set_busy (self->quickblox_form, busy);
+}
+
+static gboolean
+is_quickblox (QuartetSignInPage *self)
+{
+  return gtk_toggle_button_get_active (self->quickblox_button);
+}
+
+static void
+on_account_type_cb (QuartetSignInPage *self)
+{
+  gboolean quickblox = is_quickblox (self);
+
+  gtk_widget_set_visible (self->xmpp_group, !quickblox);
+  gtk_widget_set_visible (GTK_WIDGET (self->quickblox_form), quickblox);
+  gtk_label_set_label (self->intro_label,
+                       quickblox ? _("Use your login for an app built on QuickBlox, with the "
+                                     "application’s credentials.")
+                                 : _("Use an XMPP account, such as a QuickBlox chat account ({user "
+                                     "id}-{app id}@chat.quickblox.com)."));
 }
 
 static void
@@ -74,12 +106,19 @@ save_settings (QuartetSignInPage *self, const char *jid, const char *password)
 {
   gboolean remember = gtk_switch_get_active (self->remember_switch);
 
-  g_settings_set_string (self->settings, "server",
-                         gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
-  g_settings_set_string (self->settings, "jid", jid);
+  g_settings_set_enum (self->settings, "account-type", is_quickblox (self));
   g_settings_set_boolean (self->settings, "require-tls", gtk_switch_get_active (self->tls_switch));
   g_settings_set_string (self->settings, "cafile", self->cafile ? self->cafile : "");
   g_settings_set_boolean (self->settings, "remember", remember);
+  if (is_quickblox (self))
+    {
+      quartet_quickblox_form_save (self->quickblox_form, self->settings, remember);
+      return;
+    }
+
+  g_settings_set_string (self->settings, "server",
+                         gtk_editable_get_text (GTK_EDITABLE (self->server_row)));
+  g_settings_set_string (self->settings, "jid", jid);
 
   if (remember)
     quartet_secret_store_password (jid, password);
@@ -116,6 +155,31 @@ on_signed_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   set_busy (self, FALSE);
   /* The password stays only in the keyring, if anywhere. */
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  quartet_quickblox_form_forget_secrets (self->quickblox_form);
+}
+
+static void
+sign_in_quickblox (QuartetSignInPage *self, const char *pinned)
+{
+  QuartetQuickbloxSignInDetails details = { 0 };
+
+  if (!quartet_quickblox_form_get_details (self->quickblox_form, &details))
+    {
+      show_error (self,
+                  _("Enter your login and password, the API server, and the application’s id, "
+                    "auth key and auth secret."),
+                  NULL);
+      return;
+    }
+
+  details.require_tls = gtk_switch_get_active (self->tls_switch);
+  details.cafile = self->cafile;
+  details.trusted_fingerprint = pinned;
+
+  show_error (self, NULL, NULL);
+  set_busy (self, TRUE);
+  quartet_account_sign_in_quickblox_async (self->account, &details, self->cancellable,
+                                           on_signed_in_cb, g_object_ref (self));
 }
 
 void
@@ -126,6 +190,17 @@ quartet_sign_in_page_sign_in (QuartetSignInPage *self)
 
   g_return_if_fail (QUARTET_IS_SIGN_IN_PAGE (self));
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  pinned = g_settings_get_string (self->settings, "pinned-fingerprint");
+
+  if (is_quickblox (self))
+    {
+      sign_in_quickblox (self, pinned);
+      return;
+    }
+
   details.jid = gtk_editable_get_text (GTK_EDITABLE (self->jid_row));
   details.password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   if (*details.jid == '\0' || *details.password == '\0')
@@ -134,15 +209,10 @@ quartet_sign_in_page_sign_in (QuartetSignInPage *self)
       return;
     }
 
-  pinned = g_settings_get_string (self->settings, "pinned-fingerprint");
   details.server = gtk_editable_get_text (GTK_EDITABLE (self->server_row));
   details.require_tls = gtk_switch_get_active (self->tls_switch);
   details.cafile = self->cafile;
   details.trusted_fingerprint = pinned;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
 
   show_error (self, NULL, NULL);
   set_busy (self, TRUE);
@@ -214,6 +284,28 @@ quartet_sign_in_page_prefill (QuartetSignInPage *self,
     }
 }
 
+static void
+on_recalled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetSignInPage) self = user_data;
+
+  if (quartet_quickblox_form_recall_finish (QUARTET_QUICKBLOX_FORM (source), result))
+    quartet_sign_in_page_sign_in (self);
+}
+
+void
+quartet_sign_in_page_prefill_quickblox (QuartetSignInPage *self,
+                                        const char *server,
+                                        const char *api_cafile)
+{
+  g_return_if_fail (QUARTET_IS_SIGN_IN_PAGE (self));
+
+  if (server != NULL)
+    quartet_quickblox_form_set_chat_address (self->quickblox_form, server);
+  if (api_cafile != NULL)
+    quartet_quickblox_form_set_api_cafile (self->quickblox_form, api_cafile);
+}
+
 /* From the settings: the last account, and with "Remember me" its password
  * from the keyring and a sign-in at once. */
 void
@@ -234,8 +326,18 @@ quartet_sign_in_page_setup (QuartetSignInPage *self, QuartetAccount *account, GS
   quartet_sign_in_page_prefill (self, server, jid, NULL, *cafile ? cafile : NULL);
   gtk_switch_set_active (self->tls_switch, g_settings_get_boolean (settings, "require-tls"));
   gtk_switch_set_active (self->remember_switch, g_settings_get_boolean (settings, "remember"));
+  quartet_quickblox_form_load (self->quickblox_form, settings);
+  gtk_toggle_button_set_active (g_settings_get_enum (settings, "account-type") == 1
+                                  ? self->quickblox_button
+                                  : self->xmpp_button,
+                                TRUE);
 
-  if (g_settings_get_boolean (settings, "remember") && *jid != '\0')
+  if (!g_settings_get_boolean (settings, "remember"))
+    return;
+  if (is_quickblox (self))
+    quartet_quickblox_form_recall_async (self->quickblox_form, self->cancellable, on_recalled_cb,
+                                         g_object_ref (self));
+  else if (*jid != '\0')
     quartet_secret_lookup_password_async (jid, NULL, on_remembered_password_cb,
                                           g_object_ref (self));
 }
@@ -282,6 +384,11 @@ quartet_sign_in_page_class_init (QuartetSignInPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quartet/Quartet/quartet-sign-in-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, xmpp_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, quickblox_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, xmpp_group);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, quickblox_form);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, server_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, jid_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, password_row);
@@ -296,10 +403,13 @@ quartet_sign_in_page_class_init (QuartetSignInPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_sign_in_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_trust_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_account_type_cb);
 }
 
 static void
 quartet_sign_in_page_init (QuartetSignInPage *self)
 {
+  g_type_ensure (QUARTET_TYPE_QUICKBLOX_FORM);
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
 }

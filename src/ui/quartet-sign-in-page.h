@@ -22,6 +22,12 @@ void quartet_sign_in_page_prefill (QuartetSignInPage *self,
                                    const char *jid,
                                    const char *password,
                                    const char *cafile);
+/* From the command line (tests, the demo): where QuickBlox chat is reached
+ * (@server, HOST[:PORT]) and the API's certificate authorities; NULL leaves
+ * either as it is. */
+void quartet_sign_in_page_prefill_quickblox (QuartetSignInPage *self,
+                                             const char *server,
+                                             const char *api_cafile);
 void quartet_sign_in_page_sign_in (QuartetSignInPage *self);
 
 G_END_DECLS

@@ -1,0 +1,243 @@
+/* quartet-account-calls.c: the account's calls: placed, ringing, answered, missed
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The ringing call, the current QuartetCall, and the calls that came in
+ * while busy (the engine rejects those by itself; we only tell the user).
+ * People are named from the roster, or for a QuickBlox account from the
+ * application's directory.
+ */
+#define G_LOG_DOMAIN "quartet-ui"
+
+#include "config.h"
+
+#include "quartet-account-private.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+/* Where the people in a call are named from: the directory for a
+ * QuickBlox account (user ids are QuickBlox numbers there), else the roster. */
+static GListModel *
+get_people (QuartetAccount *self)
+{
+  GListModel *directory = quartet_account_get_directory (self);
+
+  return directory ? directory : quartet_account_get_roster (self);
+}
+
+void
+_quartet_account_set_call (QuartetAccount *self, QuartetCall *call)
+{
+  if (self->call == call)
+    return;
+
+  g_set_object (&self->call, call);
+  g_object_notify (G_OBJECT (self), "call");
+}
+
+static void
+on_call_ended_cb (QuartetCall *call, QuartetAccount *self)
+{
+  if (self->call == call)
+    _quartet_account_set_call (self, NULL);
+}
+
+static void
+track_call (QuartetAccount *self, QuartetCall *call)
+{
+  g_signal_connect_object (call, "ended", G_CALLBACK (on_call_ended_cb), self, 0);
+  _quartet_account_set_call (self, call);
+}
+
+void
+_quartet_account_stop_ringing (QuartetAccount *self, gboolean missed)
+{
+  g_autoptr (QuartetCallSession) session = g_steal_pointer (&self->ringing);
+  g_autofree char *name = g_steal_pointer (&self->ringing_name);
+
+  if (session != NULL)
+    g_signal_emit_by_name (self, "ringing-stopped", quartet_call_session_get_id (session), missed,
+                           name);
+}
+
+static void
+on_incoming_call_cb (QuartetCallClient *client,
+                     QuartetCallSession *session,
+                     const char *user_id,
+                     GVariant *user_info,
+                     QuartetAccount *self)
+{
+  g_clear_object (&self->ringing);
+  g_clear_pointer (&self->ringing_name, g_free);
+  self->ringing = g_object_ref (session);
+  self->ringing_name = quartet_call_lookup_name (get_people (self), user_id);
+  self->ringing_handled = FALSE;
+
+  g_signal_emit_by_name (self, "incoming-call", quartet_call_session_get_id (session),
+                         self->ringing_name, (int)quartet_call_session_get_call_type (session));
+}
+
+/* NOT_ANSWER, the caller's HANG_UP, our REJECT: the ringing session ends. */
+static void
+on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetAccount *self)
+{
+  if (session == self->ringing)
+    _quartet_account_stop_ringing (self, !self->ringing_handled);
+}
+
+/* The engine answers a call that comes while we are in one with a busy
+ * reject and no event, so the UI watches the signals for it. Re-sent
+ * `call`s of the same session are told once. */
+static void
+on_signal_received_cb (QuartetXmppConnection *connection,
+                       const char *from,
+                       QuartetSignal *signal,
+                       QuartetAccount *self)
+{
+  QuartetCallSession *live = self->ringing;
+  g_autofree char *name = NULL;
+
+  if (self->call != NULL && !quartet_call_get_ended (self->call))
+    live = quartet_call_get_session (self->call);
+
+  if (signal->type != QUARTET_SIGNAL_TYPE_CALL || live == NULL
+      || g_strcmp0 (signal->session_id, quartet_call_session_get_id (live)) == 0
+      || !g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
+    return;
+
+  name = quartet_call_lookup_name (get_people (self), signal->caller_id);
+  g_signal_emit_by_name (self, "missed-call", name);
+}
+
+void
+_quartet_account_watch_calls (QuartetAccount *self)
+{
+  g_signal_connect (self->client, "call", G_CALLBACK (on_incoming_call_cb), self);
+  g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
+  g_signal_connect (self->connection, "signal-received", G_CALLBACK (on_signal_received_cb), self);
+}
+
+static char *
+own_name (QuartetAccount *self)
+{
+  const char *jid = quartet_account_get_jid (self);
+  const char *at = jid ? strchr (jid, '@') : NULL;
+  g_autofree char *local = NULL;
+
+  /* A QuickBlox chat JID is numbers ({id}-{appId}): the login reads better. */
+  if (self->quickblox != NULL)
+    local = g_strdup (quartet_quickblox_session_get_login (self->quickblox));
+  else
+    local = at ? g_strndup (jid, at - jid) : g_strdup (jid ? jid : "");
+
+  /* "alice" reads as a name: "Alice". */
+  if (*local != '\0')
+    {
+      g_autofree char *first = g_utf8_strup (local, g_utf8_next_char (local) - local);
+
+      return g_strconcat (first, g_utf8_next_char (local), NULL);
+    }
+  return g_strdup (_("You"));
+}
+
+QuartetCall *
+quartet_account_place_call (QuartetAccount *self,
+                            const char *const *user_ids,
+                            QuartetCallType call_type,
+                            GError **error)
+{
+  QuartetCallSession *session;
+  g_autoptr (QuartetCall) call = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+
+  if (self->client == NULL)
+    {
+      g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_NOT_CONNECTED,
+                           _("Sign in first."));
+      return NULL;
+    }
+
+  session = quartet_call_client_call (self->client, user_ids, call_type, NULL, error);
+  if (session == NULL)
+    return NULL;
+
+  name = own_name (self);
+  call = quartet_call_new (self->client, self->media, session,
+                           get_people (self), name, TRUE);
+  track_call (self, call);
+  return call;
+}
+
+QuartetCall *
+quartet_account_get_call (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->call;
+}
+
+const char *
+quartet_account_get_ringing_id (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->ringing ? quartet_call_session_get_id (self->ringing) : NULL;
+}
+
+static gboolean
+check_ringing (QuartetAccount *self, const char *session_id, GError **error)
+{
+  if (self->ringing != NULL && g_strcmp0 (session_id, quartet_account_get_ringing_id (self)) == 0)
+    return TRUE;
+
+  g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE,
+                       _("The call has already ended."));
+  return FALSE;
+}
+
+QuartetCall *
+quartet_account_answer (QuartetAccount *self,
+                        const char *session_id,
+                        gboolean audio_only,
+                        GError **error)
+{
+  g_autoptr (QuartetCall) call = NULL;
+  g_autofree char *name = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+
+  if (!check_ringing (self, session_id, error))
+    return NULL;
+
+  /* "Answer audio only": the offer is for video, so we send black frames
+   * with the camera off rather than renegotiate. */
+  if (audio_only)
+    quartet_media_set_video_muted (self->media, TRUE);
+  if (!quartet_call_client_accept (self->client, self->ringing, NULL, error))
+    return NULL;
+
+  name = own_name (self);
+  call = quartet_call_new (self->client, self->media, self->ringing,
+                           get_people (self), name, FALSE);
+  if (audio_only)
+    quartet_call_set_video_muted (call, TRUE);
+
+  self->ringing_handled = TRUE;
+  _quartet_account_stop_ringing (self, FALSE);
+  track_call (self, call);
+  return call;
+}
+
+gboolean
+quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+
+  if (!check_ringing (self, session_id, error))
+    return FALSE;
+
+  self->ringing_handled = TRUE;
+  /* CALL_END follows and stops the ringing. */
+  return quartet_call_client_reject (self->client, self->ringing, NULL, error);
+}

@@ -1,0 +1,41 @@
+/* quartet-account-private.h: QuartetAccount's fields, for the files that make it up
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "quartet-account.h"
+
+G_BEGIN_DECLS
+
+struct _QuartetAccount
+{
+  GObject parent_instance;
+
+  GSettings *settings;
+  char *video_override;
+  char *audio_override;
+
+  QuartetXmppConnection *connection;
+  QuartetQuickbloxSession *quickblox; /* for a QuickBlox account, else NULL */
+  QuartetMedia *media;
+  QuartetCallClient *client;
+  gboolean signed_in;
+
+  QuartetCallSession *ringing;  /* the incoming call waiting for an answer */
+  char *ringing_name;
+  gboolean ringing_handled;     /* answered or declined: not a missed call */
+  QuartetCall *call;            /* the call on screen */
+  GHashTable *busy_session_ids; /* calls rejected as busy, told to the user once */
+};
+
+/* quartet-account-calls.c */
+void _quartet_account_watch_calls (QuartetAccount *self);
+void _quartet_account_set_call (QuartetAccount *self, QuartetCall *call);
+void _quartet_account_stop_ringing (QuartetAccount *self, gboolean missed);
+
+/* quartet-account-settings.c */
+void _quartet_account_watch_settings (QuartetAccount *self);
+void _quartet_account_apply_network_settings (QuartetAccount *self);
+
+G_END_DECLS
