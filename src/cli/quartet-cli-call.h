@@ -27,6 +27,7 @@ typedef struct
   gboolean reject;
   double duration;
   gboolean audio_only;
+  gboolean frame_latency;
 } QuartetCliCallOptions;
 
 void quartet_cli_call_options_clear (QuartetCliCallOptions *options);

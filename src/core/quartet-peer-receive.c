@@ -64,15 +64,23 @@ static GstFlowReturn
 on_new_sample_cb (GstAppSink *sink, gpointer user_data)
 {
   QuartetPeerReceive *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  g_autoptr (GstSample) pulled = gst_app_sink_pull_sample (sink);
+  gint64 now = g_get_monotonic_time ();
+  GstSample *sample;
   gboolean first;
 
-  if (sample == NULL)
+  if (pulled == NULL)
     return GST_FLOW_FLUSHING;
+
+  /* Its info says when it was decoded: the latency benchmark needs it, and
+   * appsink may share the sample it gives us, so it cannot be written to. */
+  sample = gst_sample_new (gst_sample_get_buffer (pulled), gst_sample_get_caps (pulled), NULL,
+                           gst_structure_new ("quartet-frame", "decoded-us", G_TYPE_INT64, now,
+                                              NULL));
 
   g_mutex_lock (&self->lock);
   first = self->video_frames == 0;
-  self->frame_times[self->video_frames % FRAME_TIMES] = g_get_monotonic_time ();
+  self->frame_times[self->video_frames % FRAME_TIMES] = now;
   self->video_frames++;
   g_clear_pointer (&self->last_sample, gst_sample_unref);
   self->last_sample = sample;
