@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Memory of a quartet-cli that stays signed in: idle, and after many calls.
+
+Starts a throwaway Prosody and `quartet-cli listen --auto-answer` as Bob,
+reads his peak RSS (VmHWM) once he is signed in and idle, then has a fresh
+quartet-cli Alice call him and hang up, again and again. His RSS is read a
+second after each call ended; the growth counts from cycle --skip (the first
+calls load plugins, make the DTLS certificate and fill allocator pools) to
+the last one.
+
+    bench/memory.py [--cli _build/src/cli/quartet-cli] [--cycles 100] [--skip 10]
+"""
+import argparse
+import sys
+import time
+
+from benchlib import DEFAULT_CLI, Cli, Server, machine, memory_kib, stop_all
+
+VIDEO = ["--video", "pattern:ball"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cli", default=DEFAULT_CLI)
+    parser.add_argument("--cycles", type=int, default=100)
+    parser.add_argument("--skip", type=int, default=10)
+    parser.add_argument("--duration", type=float, default=0.3,
+                        help="seconds each call stays connected")
+    args = parser.parse_args()
+
+    print(machine())
+    with Server(["alice", "bob"]) as server:
+        bob = Cli(args.cli, "listen", server, 1, VIDEO + ["--auto-answer"])
+        try:
+            bob.wait_for("roster")
+            time.sleep(3)
+            idle_rss, idle_peak = memory_kib(bob.pid)
+            print(f"signed in and idle: RSS {idle_rss / 1024:.1f} MiB, "
+                  f"peak {idle_peak / 1024:.1f} MiB (target <= 60)")
+
+            rss = {}
+            failed = 0
+            for cycle in range(1, args.cycles + 1):
+                alice = Cli(args.cli, "call", server, 0,
+                            VIDEO + ["--duration", str(args.duration), server.jid(1)])
+                try:
+                    if alice.wait(timeout=60) != 0:
+                        failed += 1
+                finally:
+                    alice.stop()
+                bob.wait_for("call-end", timeout=30)
+                time.sleep(1)  # the peer's teardown, then the allocator settles
+                rss[cycle] = memory_kib(bob.pid)[0]
+                if cycle % 10 == 0:
+                    print(f"  after call {cycle}: RSS {rss[cycle] / 1024:.1f} MiB", flush=True)
+            final_rss, peak = memory_kib(bob.pid)
+        finally:
+            stop_all([bob])
+
+    skip = min(args.skip, args.cycles)
+    growth = (rss[args.cycles] - rss[skip]) / 1024
+    print(f"{args.cycles} calls ({failed} did not end cleanly): RSS after call {skip} "
+          f"{rss[skip] / 1024:.1f} MiB, after call {args.cycles} {final_rss / 1024:.1f} MiB, "
+          f"peak {peak / 1024:.1f} MiB")
+    print(f"  growth from call {skip} to call {args.cycles}: {growth:.2f} MiB (target <= 2) "
+          f"({1024 * growth / max(1, args.cycles - skip):.0f} KiB per call)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
