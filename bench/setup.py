@@ -2,7 +2,7 @@
 """Call setup time through Prosody, against the in-process floor of the same run.
 
 Starts a throwaway Prosody and three auto-answering quartet-cli bots, then
-has a fresh quartet-cli caller place calls, one after the other:
+has a quartet-cli caller place calls, one after the other (`--repeat`):
 
   setup   2-party: from the moment the caller calls call() to its first
           decoded remote frame (its `received-video-track` event, whose t_ms
@@ -15,7 +15,7 @@ The floor is bench-setup-floor, run in the same script: the same engine,
 caps and encoder settings in one process, SDP and ICE handed over directly,
 media started at the start of each round as call() and accept() start it.
 The first call (and the floor's first round) loads plugins and makes the
-bots' DTLS certificates, and is not counted.
+processes' DTLS certificates, and is not counted.
 
     bench/setup.py [--cli _build/src/cli/quartet-cli] [--calls 10] [--skip-4]
 """
@@ -24,7 +24,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 from benchlib import BUILD, DEFAULT_CLI, Cli, Server, machine, median, stop_all
 
@@ -39,39 +38,34 @@ def floor(program, parties, rounds):
     return json.loads(out.strip().splitlines()[-1])
 
 
-def place_call(cli, server, bots, callees):
-    """One call; returns (caller's ms to its last first frame, ms to the last pair)."""
-    for bot in bots:
-        bot.drain()
-    caller = Cli(cli, "call", server, 0, VIDEO + ["--duration", "0.5"]
-                 + [server.jid(i) for i in callees])
-    try:
-        dialing = caller.wait_for("dialing")
-        session = dialing["session"]
-        start_mono = dialing["mono_ms"] - dialing["t_ms"]  # when call() was called
-        last_track = caller.wait_for("received-video-track", count=len(callees))
-        caller_ms = last_track["t_ms"]
-        # Every callee decodes everyone else.
-        last_mono = last_track["mono_ms"]
-        for i in callees:
-            event = bots[i - 1].wait_for("received-video-track", count=len(callees),
-                                         session=session)
-            last_mono = max(last_mono, event["mono_ms"])
-        if caller.wait(timeout=60) != 0:
-            raise RuntimeError("the call did not end cleanly")
-        for i in callees:
-            bots[i - 1].wait_for("call-end", session=session)
-        return caller_ms, last_mono - start_mono
-    finally:
-        caller.stop()
+def measure_call(caller, bots, callees):
+    """The caller's next call: (ms to its last first frame, ms to the last pair)."""
+    dialing = caller.wait_for("dialing")
+    session = dialing["session"]
+    start_mono = dialing["mono_ms"] - dialing["t_ms"]  # when call() was called
+    last_track = caller.wait_for("received-video-track", count=len(callees), session=session)
+    # Every callee decodes everyone else too.
+    last_mono = last_track["mono_ms"]
+    for i in callees:
+        event = bots[i - 1].wait_for("received-video-track", count=len(callees), session=session)
+        last_mono = max(last_mono, event["mono_ms"])
+    caller.wait_for("call-end", session=session)
+    for i in callees:
+        bots[i - 1].wait_for("call-end", session=session)
+    return last_track["t_ms"], last_mono - start_mono
 
 
 def run_calls(cli, server, bots, callees, calls):
-    place_call(cli, server, bots, callees)  # warm-up: the bots' first call
-    results = []
-    for _ in range(calls):
-        time.sleep(0.3)
-        results.append(place_call(cli, server, bots, callees))
+    """One signed-in caller places calls + 1 calls, one after the other, as an
+    app would; its first call (plugins, DTLS certificates) is not counted."""
+    caller = Cli(cli, "call", server, 0, VIDEO + ["--duration", "0.5", "--repeat", str(calls + 1)]
+                 + [server.jid(i) for i in callees])
+    try:
+        results = [measure_call(caller, bots, callees) for _ in range(calls + 1)][1:]
+        if caller.wait(timeout=60) != 0:
+            raise RuntimeError("a call did not go through")
+    finally:
+        caller.stop()
     return [r[0] for r in results], [r[1] for r in results]
 
 

@@ -30,6 +30,10 @@ struct _QuartetCliCall
   QuartetCallSession *ringing;  /* weak: the session auto-answer will accept */
   gboolean placed;              /* this is the `call` command */
   gboolean went_through;        /* someone accepted and connected */
+  char **users;                 /* whom `call` calls */
+  int calls_left;               /* --repeat: calls still to place after this one */
+  guint next_call_id;
+  int exit_code;                /* the worst of the calls so far */
 };
 
 static gboolean
@@ -78,6 +82,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "Hang up S seconds after the call connects (default: never for listen, 10 for call)",
       "S" },
     { "audio-only", 0, 0, G_OPTION_ARG_NONE, &options->audio_only, "call: an audio call", NULL },
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &options->repeat,
+      "call: place the call N times, one after the other, in this one process", "N" },
     { "frame-latency", 0, 0, G_OPTION_ARG_NONE, &options->frame_latency,
       "Print each received frame's capture-to-decode time (senders use --video pattern:clock)",
       NULL },
@@ -271,6 +277,26 @@ on_user_event_cb (QuartetCallClient *client,
                                  NULL);
 }
 
+static gboolean place_call (QuartetCliCall *self, GError **error);
+
+/* Time for the remote to take its side of the last call down. */
+#define NEXT_CALL_DELAY_MS 500
+
+static gboolean
+on_next_call_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->next_call_id = 0;
+  if (!place_call (self, &error))
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      self->done (1, self->user_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetCliCall *self)
 {
@@ -280,8 +306,16 @@ on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetC
   if (self->ringing == session)
     self->ringing = NULL;
 
-  if (self->placed)
-    self->done (self->went_through ? 0 : 1, self->user_data);
+  if (!self->placed)
+    return;
+
+  if (!self->went_through)
+    self->exit_code = 1;
+  self->went_through = FALSE;
+  if (self->calls_left > 0)
+    self->next_call_id = g_timeout_add (NEXT_CALL_DELAY_MS, on_next_call_cb, self);
+  else
+    self->done (self->exit_code, self->user_data);
 }
 
 static gboolean
@@ -370,26 +404,35 @@ quartet_cli_call_listen (QuartetCliCall *self, GError **error)
   return quartet_call_client_init (self->client, error);
 }
 
-gboolean
-quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
+static gboolean
+place_call (QuartetCliCall *self, GError **error)
 {
   QuartetCallSession *session;
 
-  if (!quartet_call_client_init (self->client, error))
-    return FALSE;
-
+  self->calls_left--;
   quartet_cli_output_set_call_start (self->output, g_get_monotonic_time ());
-  session = quartet_call_client_call (self->client, users,
+  session = quartet_call_client_call (self->client, (const char *const *)self->users,
                                       self->options->audio_only ? QUARTET_CALL_TYPE_AUDIO
                                                                 : QUARTET_CALL_TYPE_VIDEO,
                                       NULL, error);
   if (session == NULL)
     return FALSE;
 
-  self->placed = TRUE;
   self->ringing = session;
   quartet_cli_output_call_event (self->output, "dialing", session, NULL, NULL);
   return TRUE;
+}
+
+gboolean
+quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
+{
+  if (!quartet_call_client_init (self->client, error))
+    return FALSE;
+
+  self->placed = TRUE;
+  self->users = g_strdupv ((char **)users);
+  self->calls_left = MAX (self->options->repeat, 1);
+  return place_call (self, error);
 }
 
 /* Hangs up what is live (sending hangUp) before the program signs out. */
@@ -405,6 +448,8 @@ quartet_cli_call_free (QuartetCliCall *self)
 {
   g_clear_handle_id (&self->stats_id, g_source_remove);
   g_clear_handle_id (&self->latency_id, g_source_remove);
+  g_clear_handle_id (&self->next_call_id, g_source_remove);
+  g_clear_pointer (&self->users, g_strfreev);
   g_clear_handle_id (&self->hang_up_id, g_source_remove);
   g_clear_handle_id (&self->answer_id, g_source_remove);
   g_clear_pointer (&self->last_decoded, g_hash_table_unref);

@@ -28,6 +28,7 @@ typedef struct
   double duration;
   gboolean audio_only;
   gboolean frame_latency;
+  int repeat; /* call: place the call this many times, one after the other */
 } QuartetCliCallOptions;
 
 void quartet_cli_call_options_clear (QuartetCliCallOptions *options);
