@@ -61,10 +61,10 @@ def machine():
                     break
     except OSError:
         pass
-    try:
-        gst = subprocess.run(["gst-inspect-1.0", "--version"], capture_output=True, text=True,
-                             check=False).stdout.splitlines()[1].split()[-1]
-    except (OSError, IndexError):
+    try:  # the library quartet-cli links, also where gst-inspect-1.0 is not installed
+        gst = subprocess.run(["pkg-config", "--modversion", "gstreamer-1.0"], capture_output=True,
+                             text=True, check=False).stdout.strip() or "unknown"
+    except OSError:
         gst = "unknown"
     return (f"{os.cpu_count()} CPUs ({model}), Linux {platform.release()}, "
             f"GStreamer {gst}")
