@@ -58,10 +58,16 @@ def measure_call(caller, bots, callees):
 def run_calls(cli, server, bots, callees, calls):
     """One signed-in caller places calls + 1 calls, one after the other, as an
     app would; its first call (plugins, DTLS certificates) is not counted."""
-    caller = Cli(cli, "call", server, 0, VIDEO + ["--duration", "0.5", "--repeat", str(calls + 1)]
+    caller = Cli(cli, "call", server, 0, VIDEO + ["--duration", "30", "--repeat", str(calls + 1)]
                  + [server.jid(i) for i in callees])
     try:
-        results = [measure_call(caller, bots, callees) for _ in range(calls + 1)][1:]
+        results = []
+        for i in range(calls + 1):
+            results.append(measure_call(caller, bots, callees))
+            print(f"  {len(callees) + 1}-party call {i}: {results[-1][0]:.0f} ms to the caller's "
+                  f"last first frame, {results[-1][1]:.0f} ms to the last pair"
+                  + (" (warm-up, not counted)" if i == 0 else ""), file=sys.stderr, flush=True)
+        results = results[1:]
         if caller.wait(timeout=60) != 0:
             raise RuntimeError("a call did not go through")
     finally:
@@ -88,7 +94,11 @@ def main():
     floor4 = None if args.skip_4 else floor(args.floor, 4, args.calls)
 
     with Server(["alice", "bob", "carol", "dave"]) as server:
-        bots = [Cli(args.cli, "listen", server, i, VIDEO + ["--auto-answer"]) for i in (1, 2, 3)]
+        # The bots hang up: in a mesh the others stay in the call when the
+        # caller leaves, and would be busy for its next one. The caller's
+        # call ends when the last has gone.
+        bots = [Cli(args.cli, "listen", server, i, VIDEO + ["--auto-answer", "--duration", "2.5"])
+                for i in (1, 2, 3)]
         try:
             for bot in bots:
                 bot.wait_for("roster")
