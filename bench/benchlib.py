@@ -36,6 +36,8 @@ def memory_kib(pid):
             key, _, rest = line.partition(":")
             if key in ("VmRSS", "VmHWM"):
                 values[key] = int(rest.split()[0])
+    if len(values) < 2:
+        raise ProcessLookupError(f"process {pid} has exited")  # a zombie has no memory
     return values["VmRSS"], values["VmHWM"]
 
 

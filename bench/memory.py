@@ -14,9 +14,10 @@ import argparse
 import sys
 import time
 
-from benchlib import DEFAULT_CLI, Cli, Server, machine, memory_kib, stop_all
+from benchlib import DEFAULT_CLI, Cli, Server, cpu_seconds, machine, memory_kib, stop_all
 
 VIDEO = ["--video", "pattern:ball"]
+IDLE_SECONDS = 5
 
 
 def main():
@@ -34,10 +35,14 @@ def main():
         processes = []
         try:
             bob.wait_for("roster")
-            time.sleep(3)
+            time.sleep(1)
+            cpu = cpu_seconds(bob.pid)
+            time.sleep(IDLE_SECONDS)
+            idle_cpu = (cpu_seconds(bob.pid) - cpu) / IDLE_SECONDS
             idle_rss, idle_peak = memory_kib(bob.pid)
             print(f"signed in and idle: RSS {idle_rss / 1024:.1f} MiB, "
-                  f"peak {idle_peak / 1024:.1f} MiB (target <= 60)")
+                  f"peak {idle_peak / 1024:.1f} MiB (target <= 60); "
+                  f"CPU {100 * idle_cpu:.1f}% of a core")
 
             # One caller places every call (--repeat), as an app would.
             alice = Cli(args.cli, "call", server, 0,
