@@ -785,3 +785,18 @@ _quartet_media_get_keyframe_requests (QuartetMedia *self)
 {
   return g_atomic_int_get (&self->keyframe_requests);
 }
+
+/* Every call starts a score of GStreamer streaming threads, and glibc gives
+ * threads their own malloc arenas (up to 8 per core). Video frames (460 KB
+ * and more) are at first mmap()ed, but each free() of one raises glibc's
+ * mmap threshold, after which frames come from the arenas and stay cached
+ * there when freed: a process that places or takes calls grew by 3 to 6 MB
+ * a call, to well over 100 MB (bench/memory.py). A fixed threshold keeps
+ * every large block mmap()ed and given back when freed. */
+void
+quartet_media_tune_allocator (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+#endif
+}

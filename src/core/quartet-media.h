@@ -66,6 +66,11 @@ gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, 
  * format=RGB 320x240, for the self tile; NULL before the first one. */
 GstSample *quartet_media_get_local_frame (QuartetMedia *self);
 
+/* For programs, once at start-up, before threads: keeps the memory that
+ * video frames take from piling up in malloc's per-thread caches call after
+ * call (glibc; nothing elsewhere). */
+void quartet_media_tune_allocator (void);
+
 /* For a frame that came from a "pattern:clock" source, decoded into RGB
  * (quartet_peer_get_last_frame()): sets @monotonic_us to the
  * g_get_monotonic_time() at which the sender captured it, and returns
