@@ -25,9 +25,15 @@ struct _QuartetCliCall
   guint stats_id;
   guint hang_up_id;
   guint answer_id;
+  guint latency_id;
+  GHashTable *last_decoded; /* user id -> (gint64 *) decoded-us of the last frame read */
   QuartetCallSession *ringing;  /* weak: the session auto-answer will accept */
   gboolean placed;              /* this is the `call` command */
   gboolean went_through;        /* someone accepted and connected */
+  char **users;                 /* whom `call` calls */
+  int calls_left;               /* --repeat: calls still to place after this one */
+  guint next_call_id;
+  int exit_code;                /* the worst of the calls so far */
 };
 
 static gboolean
@@ -76,6 +82,11 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "Hang up S seconds after the call connects (default: never for listen, 10 for call)",
       "S" },
     { "audio-only", 0, 0, G_OPTION_ARG_NONE, &options->audio_only, "call: an audio call", NULL },
+    { "repeat", 0, 0, G_OPTION_ARG_INT, &options->repeat,
+      "call: place the call N times, one after the other, in this one process", "N" },
+    { "frame-latency", 0, 0, G_OPTION_ARG_NONE, &options->frame_latency,
+      "Print each received frame's capture-to-decode time (senders use --video pattern:clock)",
+      NULL },
     { NULL }
   };
   GOptionGroup *group = g_option_group_new ("call", "Call options:", "Show the call options",
@@ -158,6 +169,50 @@ on_stats_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* Polled, but without bias: the sample says when it was decoded, and a
+ * frame stays the last one for 33 ms at 30 fps, far longer than the period. */
+#define LATENCY_POLL_MS 3
+
+static gboolean
+on_latency_poll_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GPtrArray) users = NULL;
+
+  if (self->ringing == NULL)
+    return G_SOURCE_CONTINUE;
+
+  users = quartet_call_session_get_remote_users (self->ringing);
+  for (guint i = 0; i < users->len; i++)
+    {
+      const char *user_id = g_ptr_array_index (users, i);
+      QuartetPeer *peer = quartet_call_session_get_peer (self->ringing, user_id);
+      g_autoptr (GstSample) frame = peer != NULL ? quartet_peer_get_last_frame (peer) : NULL;
+      const GstStructure *info = frame != NULL ? gst_sample_get_info (frame) : NULL;
+      gint64 decoded_us, captured_us;
+      gint64 *last;
+
+      if (info == NULL || !gst_structure_get_int64 (info, "decoded-us", &decoded_us))
+        continue;
+
+      last = g_hash_table_lookup (self->last_decoded, user_id);
+      if (last == NULL)
+        {
+          last = g_new0 (gint64, 1);
+          g_hash_table_insert (self->last_decoded, g_strdup (user_id), last);
+        }
+      if (*last == decoded_us)
+        continue;
+      *last = decoded_us;
+
+      if (quartet_media_read_frame_clock (frame, &captured_us))
+        quartet_cli_output_frame_latency (self->output, self->ringing, user_id,
+                                          (decoded_us - captured_us) / 1000.0);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
 static gboolean
 on_hang_up_cb (gpointer user_data)
 {
@@ -222,6 +277,26 @@ on_user_event_cb (QuartetCallClient *client,
                                  NULL);
 }
 
+static gboolean place_call (QuartetCliCall *self, GError **error);
+
+/* Time for the remote to take its side of the last call down. */
+#define NEXT_CALL_DELAY_MS 500
+
+static gboolean
+on_next_call_cb (gpointer user_data)
+{
+  QuartetCliCall *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->next_call_id = 0;
+  if (!place_call (self, &error))
+    {
+      g_printerr ("quartet-cli: %s\n", error->message);
+      self->done (1, self->user_data);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetCliCall *self)
 {
@@ -231,8 +306,16 @@ on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetC
   if (self->ringing == session)
     self->ringing = NULL;
 
-  if (self->placed)
-    self->done (self->went_through ? 0 : 1, self->user_data);
+  if (!self->placed)
+    return;
+
+  if (!self->went_through)
+    self->exit_code = 1;
+  self->went_through = FALSE;
+  if (self->calls_left > 0)
+    self->next_call_id = g_timeout_add (NEXT_CALL_DELAY_MS, on_next_call_cb, self);
+  else
+    self->done (self->exit_code, self->user_data);
 }
 
 static gboolean
@@ -257,6 +340,7 @@ on_call_cb (QuartetCallClient *client,
 {
   g_autoptr (GError) error = NULL;
 
+  quartet_cli_output_set_call_start (self->output, g_get_monotonic_time ());
   quartet_cli_output_call_event (self->output, "call", session, user_id, user_info);
   self->ringing = session;
 
@@ -308,6 +392,9 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
 
   self->stats_id = g_timeout_add_seconds (1, on_stats_cb, self);
+  self->last_decoded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (options->frame_latency)
+    self->latency_id = g_timeout_add (LATENCY_POLL_MS, on_latency_poll_cb, self);
   return self;
 }
 
@@ -317,25 +404,35 @@ quartet_cli_call_listen (QuartetCliCall *self, GError **error)
   return quartet_call_client_init (self->client, error);
 }
 
-gboolean
-quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
+static gboolean
+place_call (QuartetCliCall *self, GError **error)
 {
   QuartetCallSession *session;
 
-  if (!quartet_call_client_init (self->client, error))
-    return FALSE;
-
-  session = quartet_call_client_call (self->client, users,
+  self->calls_left--;
+  quartet_cli_output_set_call_start (self->output, g_get_monotonic_time ());
+  session = quartet_call_client_call (self->client, (const char *const *)self->users,
                                       self->options->audio_only ? QUARTET_CALL_TYPE_AUDIO
                                                                 : QUARTET_CALL_TYPE_VIDEO,
                                       NULL, error);
   if (session == NULL)
     return FALSE;
 
-  self->placed = TRUE;
   self->ringing = session;
   quartet_cli_output_call_event (self->output, "dialing", session, NULL, NULL);
   return TRUE;
+}
+
+gboolean
+quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
+{
+  if (!quartet_call_client_init (self->client, error))
+    return FALSE;
+
+  self->placed = TRUE;
+  self->users = g_strdupv ((char **)users);
+  self->calls_left = MAX (self->options->repeat, 1);
+  return place_call (self, error);
 }
 
 /* Hangs up what is live (sending hangUp) before the program signs out. */
@@ -350,8 +447,12 @@ void
 quartet_cli_call_free (QuartetCliCall *self)
 {
   g_clear_handle_id (&self->stats_id, g_source_remove);
+  g_clear_handle_id (&self->latency_id, g_source_remove);
+  g_clear_handle_id (&self->next_call_id, g_source_remove);
+  g_clear_pointer (&self->users, g_strfreev);
   g_clear_handle_id (&self->hang_up_id, g_source_remove);
   g_clear_handle_id (&self->answer_id, g_source_remove);
+  g_clear_pointer (&self->last_decoded, g_hash_table_unref);
   if (self->client != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->client, self);

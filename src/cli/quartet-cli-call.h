@@ -27,6 +27,8 @@ typedef struct
   gboolean reject;
   double duration;
   gboolean audio_only;
+  gboolean frame_latency;
+  int repeat; /* call: place the call this many times, one after the other */
 } QuartetCliCallOptions;
 
 void quartet_cli_call_options_clear (QuartetCliCallOptions *options);

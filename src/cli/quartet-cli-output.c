@@ -15,6 +15,7 @@ struct _QuartetCliOutput
 {
   gboolean json;
   GList *watched_contacts;
+  gint64 call_start_us; /* monotonic; 0 before the first call */
 };
 
 QuartetCliOutput *
@@ -24,6 +25,16 @@ quartet_cli_output_new (gboolean json)
 
   self->json = json;
   return self;
+}
+
+/* Call events then carry "t_ms", the milliseconds since @monotonic_us
+ * (when call() was called, or the call came in), and every call event
+ * "mono_ms", the monotonic clock that all processes of a machine share:
+ * the benchmarks time call setup from them. */
+void
+quartet_cli_output_set_call_start (QuartetCliOutput *self, gint64 monotonic_us)
+{
+  self->call_start_us = monotonic_us;
 }
 
 /* Signing out marks every contact offline; that is not news to print. */
@@ -265,13 +276,22 @@ quartet_cli_output_reconnected (QuartetCliOutput *self, QuartetXmppConnection *c
 }
 
 static JsonBuilder *
-begin_call_event (const char *event, QuartetCallSession *session, const char *user_id)
+begin_call_event (QuartetCliOutput *self,
+                  const char *event, QuartetCallSession *session, const char *user_id)
 {
   JsonBuilder *builder = begin_event (event);
+  gint64 now = g_get_monotonic_time ();
 
   add_string_member (builder, "session", quartet_call_session_get_id (session));
   if (user_id != NULL)
     add_string_member (builder, "user", user_id);
+  if (self->call_start_us != 0)
+    {
+      json_builder_set_member_name (builder, "t_ms");
+      json_builder_add_double_value (builder, (now - self->call_start_us) / 1000.0);
+    }
+  json_builder_set_member_name (builder, "mono_ms");
+  json_builder_add_double_value (builder, now / 1000.0);
   return builder;
 }
 
@@ -291,7 +311,7 @@ quartet_cli_output_call_event (QuartetCliOutput *self,
       return;
     }
 
-  builder = begin_call_event (event, session, user_id);
+  builder = begin_call_event (self, event, session, user_id);
   if (user_info != NULL)
     {
       json_builder_set_member_name (builder, "userInfo");
@@ -333,7 +353,7 @@ quartet_cli_output_peer_state (QuartetCliOutput *self,
       return;
     }
 
-  builder = begin_call_event ("peer-connection-state-changed", session, user_id);
+  builder = begin_call_event (self, "peer-connection-state-changed", session, user_id);
   add_string_member (builder, "state", peer_state_to_string (state));
   print_event (builder);
 }
@@ -356,7 +376,7 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   if (!self->json)
     return;
 
-  builder = begin_call_event ("stats", session, user_id);
+  builder = begin_call_event (self, "stats", session, user_id);
   json_builder_set_member_name (builder, "video_frames");
   json_builder_add_int_value (builder, stats->video_frames);
   add_number_member (builder, "fps", stats->fps);
@@ -368,5 +388,24 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   for (guint i = 0; i < 3; i++)
     json_builder_add_int_value (builder, stats->average_rgb[i]);
   json_builder_end_array (builder);
+  print_event (builder);
+}
+
+void
+quartet_cli_output_frame_latency (QuartetCliOutput *self,
+                                  QuartetCallSession *session,
+                                  const char *user_id,
+                                  double latency_ms)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s: frame %.1f ms after capture\n", user_id, latency_ms);
+      return;
+    }
+
+  builder = begin_call_event (self, "frame-latency", session, user_id);
+  add_number_member (builder, "latency_ms", latency_ms);
   print_event (builder);
 }

@@ -13,6 +13,7 @@ typedef struct _QuartetCliOutput QuartetCliOutput;
 QuartetCliOutput *quartet_cli_output_new (gboolean json);
 void quartet_cli_output_free (QuartetCliOutput *self);
 void quartet_cli_output_stop_presence (QuartetCliOutput *self);
+void quartet_cli_output_set_call_start (QuartetCliOutput *self, gint64 monotonic_us);
 
 void quartet_cli_output_connected (QuartetCliOutput *self, QuartetXmppConnection *connection);
 void quartet_cli_output_roster (QuartetCliOutput *self, GListModel *roster);
@@ -40,5 +41,10 @@ void quartet_cli_output_stats (QuartetCliOutput *self,
                                QuartetCallSession *session,
                                const char *user_id,
                                const QuartetPeerStats *stats);
+/* --frame-latency: one received frame's capture-to-decode time. */
+void quartet_cli_output_frame_latency (QuartetCliOutput *self,
+                                       QuartetCallSession *session,
+                                       const char *user_id,
+                                       double latency_ms);
 
 G_END_DECLS

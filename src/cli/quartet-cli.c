@@ -685,6 +685,7 @@ main (int argc, char *argv[])
   Cli cli = { 0 };
   int exit_code;
 
+  quartet_media_tune_allocator ();
   setlocale (LC_ALL, "");
   /* stdout is for events (one JSON object a line with --json); every log
    * message, G_MESSAGES_DEBUG ones included, goes to stderr. */

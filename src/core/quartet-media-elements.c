@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <gst/video/video.h>
+
 typedef struct
 {
   const char *element;
@@ -259,4 +261,52 @@ _quartet_media_warm_up (void)
     }
 
   return thread;
+}
+
+/* (transfer full) (nullable): @sample converted (and scaled) to @format at
+ * @width x @height, its info kept; NULL if it is not raw video. Frames are
+ * converted when someone looks at them, not as they are decoded: a call
+ * decodes 90 frames a second, a headless client looks at one a second, and
+ * a window at most what it paints. */
+GstSample *
+_quartet_media_convert_sample (GstSample *sample, GstVideoFormat format, guint width, guint height)
+{
+  GstVideoConverter *converter;
+  g_autoptr (GstCaps) caps = NULL;
+  const GstStructure *info = gst_sample_get_info (sample);
+  GstVideoInfo in_info, out_info;
+  GstVideoFrame in_frame, out_frame;
+  GstBuffer *out;
+  GstSample *converted;
+
+  if (!gst_video_info_from_caps (&in_info, gst_sample_get_caps (sample)))
+    return NULL;
+
+  gst_video_info_set_format (&out_info, format, width, height);
+  out_info.fps_n = in_info.fps_n;
+  out_info.fps_d = in_info.fps_d;
+  out = gst_buffer_new_allocate (NULL, GST_VIDEO_INFO_SIZE (&out_info), NULL);
+
+  if (!gst_video_frame_map (&in_frame, &in_info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    {
+      gst_buffer_unref (out);
+      return NULL;
+    }
+  if (!gst_video_frame_map (&out_frame, &out_info, out, GST_MAP_WRITE))
+    {
+      gst_video_frame_unmap (&in_frame);
+      gst_buffer_unref (out);
+      return NULL;
+    }
+
+  converter = gst_video_converter_new (&in_info, &out_info, NULL);
+  gst_video_converter_frame (converter, &in_frame, &out_frame);
+  gst_video_converter_free (converter);
+  gst_video_frame_unmap (&out_frame);
+  gst_video_frame_unmap (&in_frame);
+
+  caps = gst_video_info_to_caps (&out_info);
+  converted = gst_sample_new (out, caps, NULL, info != NULL ? gst_structure_copy (info) : NULL);
+  gst_buffer_unref (out);
+  return converted;
 }

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <gst/video/video.h>
+
 #include "quartet-media.h"
 
 G_BEGIN_DECLS
@@ -48,6 +50,10 @@ GstElement *_quartet_media_make_capsfilter (const char *caps_string);
 GstElement *_quartet_media_make_leaky_queue (guint max_buffers);
 GstElement *_quartet_media_make_video_encoder (void);
 GThread *_quartet_media_warm_up (void);
+GstSample *_quartet_media_convert_sample (GstSample *sample,
+                                          GstVideoFormat format,
+                                          guint width,
+                                          guint height);
 
 /* quartet-media-video.c */
 GstElement *_quartet_media_make_video_source (const char *video, GError **error);

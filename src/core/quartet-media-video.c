@@ -13,6 +13,20 @@
 
 #include <string.h>
 
+#include <gst/video/video.h>
+
+/* "pattern:clock": the top CLOCK_ROWS rows of every frame carry the
+ * monotonic time it was captured, for the latency benchmark. Bit i of the
+ * time in microseconds is the i-th block of CLOCK_BLOCK x CLOCK_BLOCK
+ * pixels from the left, white for 1; the second row of blocks repeats the
+ * bits inverted, so a reader can tell a stamp from a picture. Blocks that
+ * big come through VP8 at our bit rate unharmed. */
+#define CLOCK_BLOCK 16
+#define CLOCK_BITS 40 /* 12 days of microseconds; readers compare modulo 2^40 */
+#define CLOCK_ROWS (2 * CLOCK_BLOCK)
+#define CLOCK_WHITE 235 /* limited-range luma */
+#define CLOCK_BLACK 16
+
 /* Does @device answer to @name: its display name, or one of the paths the
  * v4l2 and PipeWire providers publish? */
 static gboolean
@@ -62,9 +76,95 @@ make_camera (const char *name, GError **error)
   return element;
 }
 
+static void
+paint_block (GstVideoFrame *frame, guint column, guint row, gboolean white)
+{
+  guint8 *y = GST_VIDEO_FRAME_PLANE_DATA (frame, 0);
+  gsize stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+
+  for (guint line = row * CLOCK_BLOCK; line < (row + 1) * CLOCK_BLOCK; line++)
+    memset (y + line * stride + column * CLOCK_BLOCK, white ? CLOCK_WHITE : CLOCK_BLACK,
+            CLOCK_BLOCK);
+}
+
+/* On the source's streaming thread, as the frame leaves the (live) test
+ * source: that is when a camera would have captured it. */
+static GstPadProbeReturn
+on_clock_frame_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstBuffer *buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
+  guint64 now = (guint64)g_get_monotonic_time ();
+  GstVideoInfo video_info;
+  GstVideoFrame frame;
+
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  gst_video_info_set_format (&video_info, GST_VIDEO_FORMAT_I420, 640, 480);
+  if (!gst_video_frame_map (&frame, &video_info, buffer, GST_MAP_WRITE))
+    return GST_PAD_PROBE_OK;
+
+  for (guint bit = 0; bit < CLOCK_BITS; bit++)
+    {
+      gboolean one = (now >> bit) & 1;
+
+      paint_block (&frame, bit, 0, one);
+      paint_block (&frame, bit, 1, !one);
+    }
+  /* Grey chroma: the blocks are black and white whatever the pattern. */
+  for (guint plane = 1; plane < 3; plane++)
+    for (guint line = 0; line < CLOCK_ROWS / 2; line++)
+      memset ((guint8 *)GST_VIDEO_FRAME_PLANE_DATA (&frame, plane)
+                  + line * GST_VIDEO_FRAME_PLANE_STRIDE (&frame, plane),
+              128, GST_VIDEO_FRAME_COMP_WIDTH (&frame, plane));
+
+  gst_video_frame_unmap (&frame);
+  return GST_PAD_PROBE_OK;
+}
+
+gboolean
+quartet_media_read_frame_clock (GstSample *sample, gint64 *monotonic_us)
+{
+  GstVideoInfo info;
+  GstVideoFrame frame;
+  guint64 stamp = 0;
+  gboolean valid = TRUE;
+
+  g_return_val_if_fail (sample != NULL, FALSE);
+
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
+      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGB
+      || GST_VIDEO_INFO_WIDTH (&info) < CLOCK_BITS * CLOCK_BLOCK
+      || GST_VIDEO_INFO_HEIGHT (&info) < CLOCK_ROWS
+      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
+    return FALSE;
+
+  for (guint bit = 0; bit < CLOCK_BITS && valid; bit++)
+    {
+      const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
+      gsize stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
+      gsize x = (bit * CLOCK_BLOCK + CLOCK_BLOCK / 2) * 3 + 1; /* green */
+      gboolean one = data[(CLOCK_BLOCK / 2) * stride + x] > 128;
+      gboolean inverted = data[(CLOCK_BLOCK + CLOCK_BLOCK / 2) * stride + x] > 128;
+
+      valid = one != inverted;
+      stamp |= (guint64)one << bit;
+    }
+
+  gst_video_frame_unmap (&frame);
+  if (valid && monotonic_us != NULL)
+    {
+      guint64 mask = (G_GUINT64_CONSTANT (1) << CLOCK_BITS) - 1;
+      guint64 now = (guint64)g_get_monotonic_time ();
+
+      /* The latest time at or before now whose low bits are the stamp's. */
+      *monotonic_us = (gint64)(now - ((now - stamp) & mask));
+    }
+  return valid;
+}
+
 GstElement *
 _quartet_media_make_video_source (const char *video, GError **error)
 {
+  gboolean clock = g_str_equal (video, "pattern:clock");
   gboolean camera = g_str_equal (video, "camera") || g_str_has_prefix (video, "camera:");
   GstElement *chain[5];
   GstElement *bin;
@@ -74,6 +174,8 @@ _quartet_media_make_video_source (const char *video, GError **error)
   if (camera)
     chain[n++] = make_camera (video[strlen ("camera")] == ':' ? video + strlen ("camera:") : NULL,
                               error);
+  else if (clock)
+    chain[n++] = _quartet_media_make_test_pattern ("ball", error);
   else if (g_str_has_prefix (video, "pattern:"))
     chain[n++] = _quartet_media_make_test_pattern (video + strlen ("pattern:"), error);
   else
@@ -101,6 +203,8 @@ _quartet_media_make_video_source (const char *video, GError **error)
     gst_element_link (chain[i], chain[i + 1]);
 
   src = gst_element_get_static_pad (chain[n - 1], "src");
+  if (clock)
+    gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, on_clock_frame_cb, NULL, NULL);
   gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
   return bin;
 }

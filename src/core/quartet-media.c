@@ -7,7 +7,7 @@
  * the peer. Video is encoded once:
  *
  *   [source] ! videobalance ! tee ! videoconvert ! queue ! vp8enc ! tee
- *                              `-> queue ! videoscale ! videoconvert ! appsink (self view)
+ *                              `-> appsink (self view, scaled and converted when looked at)
  *
  * and each peer hangs `queue ! rtpvp8pay` off the tee, so the payload type
  * and RTP sequence numbers stay per peer while the encoder is shared. The
@@ -32,6 +32,9 @@
 #include "quartet-media-private.h"
 
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include <gst/app/app.h>
 #include <gst/video/video.h>
@@ -85,7 +88,9 @@ struct _QuartetMedia
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
 
   GMutex preview_lock; /* the preview sink's streaming thread writes preview_frame */
-  GstSample *preview_frame;
+  GstSample *preview_frame;  /* as captured */
+  GstSample *preview_rgb;    /* preview_rgb_of, scaled and converted, once asked for */
+  GstSample *preview_rgb_of; /* no reference: only compared with preview_frame */
 };
 
 G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
@@ -174,23 +179,21 @@ on_preview_sample_cb (GstAppSink *sink, gpointer user_data)
   g_mutex_lock (&self->preview_lock);
   g_clear_pointer (&self->preview_frame, gst_sample_unref);
   self->preview_frame = sample;
+  self->preview_rgb_of = NULL; /* stale: a new sample may get the old one's address */
   g_mutex_unlock (&self->preview_lock);
   return GST_FLOW_OK;
 }
 
-/* What the self tile shows: what the peers get (black when muted), at a
- * quarter of the pixels, converted on its own thread. */
+/* What the self tile shows: what the peers get (black when muted). The sink
+ * only keeps a reference to the last frame, on the capture's thread;
+ * quartet_media_get_local_frame() scales and converts what it shows. */
 static gboolean
 build_preview (QuartetMedia *self, GstElement *preview_tee, GError **error)
 {
   GstAppSinkCallbacks callbacks = { .new_sample = on_preview_sample_cb };
-  GstElement *chain[5];
+  GstElement *chain[1];
   gsize n = 0;
 
-  chain[n++] = _quartet_media_make_leaky_queue (1);
-  chain[n++] = gst_element_factory_make ("videoscale", NULL);
-  chain[n++] = gst_element_factory_make ("videoconvert", NULL);
-  chain[n++] = _quartet_media_make_capsfilter ("video/x-raw,format=RGB,width=320,height=240");
   chain[n++] = gst_element_factory_make_full ("appsink", "sync", FALSE, "async", FALSE,
                                               "max-buffers", 1, "drop", TRUE,
                                               "enable-last-sample", FALSE, NULL);
@@ -477,6 +480,7 @@ quartet_media_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capture, g_ptr_array_unref);
   g_clear_pointer (&self->preview_frame, gst_sample_unref);
+  g_clear_pointer (&self->preview_rgb, gst_sample_unref);
   g_mutex_clear (&self->preview_lock);
   g_free (self->video);
   g_free (self->audio);
@@ -689,14 +693,36 @@ quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **
 GstSample *
 quartet_media_get_local_frame (QuartetMedia *self)
 {
-  GstSample *sample;
+  g_autoptr (GstSample) captured = NULL;
+  GstSample *rgb = NULL;
 
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
 
   g_mutex_lock (&self->preview_lock);
-  sample = self->preview_frame != NULL ? gst_sample_ref (self->preview_frame) : NULL;
+  if (self->preview_frame != NULL && self->preview_frame == self->preview_rgb_of)
+    rgb = gst_sample_ref (self->preview_rgb);
+  else if (self->preview_frame != NULL)
+    captured = gst_sample_ref (self->preview_frame);
   g_mutex_unlock (&self->preview_lock);
-  return sample;
+
+  if (rgb != NULL || captured == NULL)
+    return rgb;
+
+  /* A quarter of the pixels: enough for the self tile. */
+  rgb = _quartet_media_convert_sample (captured, GST_VIDEO_FORMAT_RGB, 320, 240);
+  if (rgb == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->preview_lock);
+  if (self->preview_frame == captured)
+    {
+      g_clear_pointer (&self->preview_rgb, gst_sample_unref);
+      self->preview_rgb = gst_sample_ref (rgb);
+      self->preview_rgb_of = captured;
+    }
+  g_mutex_unlock (&self->preview_lock);
+
+  return rgb;
 }
 
 static GstPad *
@@ -758,4 +784,19 @@ guint
 _quartet_media_get_keyframe_requests (QuartetMedia *self)
 {
   return g_atomic_int_get (&self->keyframe_requests);
+}
+
+/* Every call starts a score of GStreamer streaming threads, and glibc gives
+ * threads their own malloc arenas (up to 8 per core). Video frames (460 KB
+ * and more) are at first mmap()ed, but each free() of one raises glibc's
+ * mmap threshold, after which frames come from the arenas and stay cached
+ * there when freed: a process that places or takes calls grew by 3 to 6 MB
+ * a call, to well over 100 MB (bench/memory.py). A fixed threshold keeps
+ * every large block mmap()ed and given back when freed. */
+void
+quartet_media_tune_allocator (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+#endif
 }

@@ -24,8 +24,9 @@ G_DECLARE_FINAL_TYPE (QuartetMedia, quartet_media, QUARTET, MEDIA, GObject)
 GQuark quartet_media_error_quark (void);
 
 /* @video: "pattern:N" (videotestsrc pattern N, a number or a name such as
- * "pattern:ball"), "camera" (the first one), "camera:NAME" (by display name
- * or device path) or "none".
+ * "pattern:ball"), "pattern:clock" (the ball with the capture time painted
+ * into every frame, see quartet_media_read_frame_clock()), "camera" (the
+ * first one), "camera:NAME" (by display name or device path) or "none".
  * @audio: "tone", "mic" or "none".
  *
  * Signal "error" (GstObject *source, GError *error): an element of the
@@ -64,5 +65,17 @@ gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, 
 /* (transfer full) (nullable): the last local preview frame, video/x-raw
  * format=RGB 320x240, for the self tile; NULL before the first one. */
 GstSample *quartet_media_get_local_frame (QuartetMedia *self);
+
+/* For programs, once at start-up, before threads: keeps the memory that
+ * video frames take from piling up in malloc's per-thread caches call after
+ * call (glibc; nothing elsewhere). */
+void quartet_media_tune_allocator (void);
+
+/* For a frame that came from a "pattern:clock" source, decoded into RGB
+ * (quartet_peer_get_last_frame()): sets @monotonic_us to the
+ * g_get_monotonic_time() at which the sender captured it, and returns
+ * TRUE; FALSE when the frame carries no such stamp. Sender and receiver
+ * must share the monotonic clock: the same machine. */
+gboolean quartet_media_read_frame_clock (GstSample *sample, gint64 *monotonic_us);
 
 G_END_DECLS

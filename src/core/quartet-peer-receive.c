@@ -4,7 +4,7 @@
  *
  * For each stream webrtcbin exposes (pad-added, on a streaming thread):
  *
- *   video: rtpvp8depay ! vp8dec ! videoconvert ! video/x-raw,format=RGB ! appsink
+ *   video: rtpvp8depay ! vp8dec ! appsink (I420, converted to RGB when looked at)
  *   audio: rtpopusdepay ! opusdec ! audioconvert ! audioresample ! queue -> the media's mixer
  *
  * The elements go into the peer's bin, next to its webrtcbin. The depayloader
@@ -37,7 +37,9 @@ struct _QuartetPeerReceive
   guint64 video_frames;
   guint64 audio_packets;
   gint64 frame_times[FRAME_TIMES]; /* monotonic µs of the latest frames, a ring */
-  GstSample *last_sample;
+  GstSample *last_sample; /* as decoded, I420 */
+  GstSample *last_rgb;    /* last_rgb_of converted, once asked for */
+  GstSample *last_rgb_of; /* no reference: only compared with last_sample */
   GPtrArray *playback_pads; /* the media mixer's pads we feed */
 };
 
@@ -64,18 +66,27 @@ static GstFlowReturn
 on_new_sample_cb (GstAppSink *sink, gpointer user_data)
 {
   QuartetPeerReceive *self = user_data;
-  GstSample *sample = gst_app_sink_pull_sample (sink);
+  g_autoptr (GstSample) pulled = gst_app_sink_pull_sample (sink);
+  gint64 now = g_get_monotonic_time ();
+  GstSample *sample;
   gboolean first;
 
-  if (sample == NULL)
+  if (pulled == NULL)
     return GST_FLOW_FLUSHING;
+
+  /* Its info says when it was decoded: the latency benchmark needs it, and
+   * appsink may share the sample it gives us, so it cannot be written to. */
+  sample = gst_sample_new (gst_sample_get_buffer (pulled), gst_sample_get_caps (pulled), NULL,
+                           gst_structure_new ("quartet-frame", "decoded-us", G_TYPE_INT64, now,
+                                              NULL));
 
   g_mutex_lock (&self->lock);
   first = self->video_frames == 0;
-  self->frame_times[self->video_frames % FRAME_TIMES] = g_get_monotonic_time ();
+  self->frame_times[self->video_frames % FRAME_TIMES] = now;
   self->video_frames++;
   g_clear_pointer (&self->last_sample, gst_sample_unref);
   self->last_sample = sample;
+  self->last_rgb_of = NULL; /* stale: a new sample may get the old one's address */
   g_mutex_unlock (&self->lock);
 
   if (first && self->first_frame != NULL)
@@ -152,8 +163,6 @@ add_video_branch (QuartetPeerReceive *self, GstPad *pad)
   chain[n++] = gst_element_factory_make_full ("rtpvp8depay", "wait-for-keyframe", TRUE,
                                               "request-keyframe", TRUE, NULL);
   chain[n++] = gst_element_factory_make ("vp8dec", NULL);
-  chain[n++] = gst_element_factory_make ("videoconvert", NULL);
-  chain[n++] = _quartet_media_make_capsfilter ("video/x-raw,format=RGB");
   /* Frames are shown as they are decoded: the jitter buffer already paced
    * them. async=FALSE: a sink added to a playing pipeline must not make it
    * wait for a preroll. */
@@ -300,26 +309,51 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
   for (guint i = 0; i < MIN (self->video_frames, FRAME_TIMES); i++)
     if (now - self->frame_times[i] <= G_USEC_PER_SEC)
       frames_in_last_second++;
-  if (self->last_sample != NULL)
-    sample = gst_sample_ref (self->last_sample);
   g_mutex_unlock (&self->lock);
+
+  sample = _quartet_peer_receive_get_last_frame (self);
 
   stats->fps = frames_in_last_second;
   if (sample != NULL)
     average_colour (sample, stats);
 }
 
+/* The last frame in RGB, converted at most once. */
 GstSample *
 _quartet_peer_receive_get_last_frame (QuartetPeerReceive *self)
 {
-  GstSample *sample = NULL;
+  g_autoptr (GstSample) decoded = NULL;
+  GstVideoInfo info;
+  GstSample *rgb = NULL;
 
   g_mutex_lock (&self->lock);
-  if (self->last_sample != NULL)
-    sample = gst_sample_ref (self->last_sample);
+  if (self->last_sample != NULL && self->last_sample == self->last_rgb_of)
+    rgb = gst_sample_ref (self->last_rgb);
+  else if (self->last_sample != NULL)
+    decoded = gst_sample_ref (self->last_sample);
   g_mutex_unlock (&self->lock);
 
-  return sample;
+  if (rgb != NULL || decoded == NULL)
+    return rgb;
+
+  /* Outside the lock: the streaming thread goes on meanwhile. */
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (decoded)))
+    return NULL;
+  rgb = _quartet_media_convert_sample (decoded, GST_VIDEO_FORMAT_RGB, GST_VIDEO_INFO_WIDTH (&info),
+                                       GST_VIDEO_INFO_HEIGHT (&info));
+  if (rgb == NULL)
+    return NULL;
+
+  g_mutex_lock (&self->lock);
+  if (self->last_sample == decoded)
+    {
+      g_clear_pointer (&self->last_rgb, gst_sample_unref);
+      self->last_rgb = gst_sample_ref (rgb);
+      self->last_rgb_of = decoded;
+    }
+  g_mutex_unlock (&self->lock);
+
+  return rgb;
 }
 
 /* Gives back the mixer pads; releasing one also unblocks a queue that was
@@ -343,6 +377,7 @@ void
 _quartet_peer_receive_free (QuartetPeerReceive *self)
 {
   g_clear_pointer (&self->last_sample, gst_sample_unref);
+  g_clear_pointer (&self->last_rgb, gst_sample_unref);
   g_clear_pointer (&self->playback_pads, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_free (self);

@@ -71,7 +71,8 @@ const char *quartet_peer_get_user_id (QuartetPeer *self);
 QuartetPeerState quartet_peer_get_state (QuartetPeer *self);
 void quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats);
 /* (transfer full) (nullable): the last decoded remote frame, video/x-raw
- * format=RGB, for a video tile. */
+ * format=RGB, for a video tile. Its info (gst_sample_get_info()) has
+ * "decoded-us" (gint64): the g_get_monotonic_time() when it was decoded. */
 GstSample *quartet_peer_get_last_frame (QuartetPeer *self);
 
 /* Offerer side: emits local-description ("offer", sdp) when ready. The

@@ -117,11 +117,19 @@ _quartet_signal_check_text (const char *field, const char *text, gsize max_bytes
       return FALSE;
     }
 
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+  /* Byte by byte, not character by character (this runs over every SDP):
+   * in valid UTF-8 a byte below 0x20 is that control character, and
+   * U+FFFE and U+FFFF are the only characters encoded EF BF BE and EF BF BF. */
+  for (const guchar *p = (const guchar *)text; *p != '\0'; p++)
     {
-      gunichar c = g_utf8_get_char (p);
+      gunichar c = 0;
 
-      if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0xFFFE || c == 0xFFFF)
+      if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        c = *p;
+      else if (*p == 0xEF && p[1] == 0xBF && (p[2] == 0xBE || p[2] == 0xBF))
+        c = p[2] == 0xBE ? 0xFFFE : 0xFFFF;
+
+      if (c != 0)
         {
           _quartet_signal_set_error (error, QUARTET_SIGNAL_ERROR_INVALID_FIELD, field,
                                      "contains the character U+%04X, which XML cannot carry", c);

@@ -24,6 +24,7 @@ typedef struct
   xmpp_ctx_t *ctx;
   xmpp_conn_t *conn;
   gpointer fd_tag;
+  GIOCondition events; /* what fd_tag watches now */
 } QuartetStropheSource;
 
 static gboolean
@@ -37,7 +38,14 @@ strophe_source_prepare (GSource *source, int *timeout)
   if (!xmpp_conn_is_connected (self->conn) || xmpp_conn_send_queue_len (self->conn) > 0)
     events |= G_IO_OUT;
 
-  g_source_modify_unix_fd (source, self->fd_tag, events);
+  /* Only on a change: g_source_modify_unix_fd() wakes the main context up,
+   * and doing that in every prepare made the loop spin (thousands of
+   * iterations a second, an eighth of a call's CPU, and a busy idle client). */
+  if (events != self->events)
+    {
+      g_source_modify_unix_fd (source, self->fd_tag, events);
+      self->events = events;
+    }
   *timeout = -1;
   return FALSE;
 }
@@ -85,7 +93,8 @@ quartet_strophe_source_new (xmpp_ctx_t *ctx, xmpp_conn_t *conn, int fd)
   self = (QuartetStropheSource *)source;
   self->ctx = ctx;
   self->conn = conn;
-  self->fd_tag = g_source_add_unix_fd (source, fd, G_IO_IN | G_IO_OUT | G_IO_ERR | G_IO_HUP);
+  self->events = G_IO_IN | G_IO_OUT | G_IO_ERR | G_IO_HUP;
+  self->fd_tag = g_source_add_unix_fd (source, fd, self->events);
   g_source_set_static_name (source, "[quartet] libstrophe");
 
   return source;

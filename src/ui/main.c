@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "quartet-application.h"
+#include "quartet-media.h"
 #include "quartet-upstream-criticals.h"
 
 int
@@ -24,6 +25,7 @@ main (int argc, char *argv[])
    * them in <build>/po/<lang>/LC_MESSAGES/quartet.mo instead: the tests
    * (and `meson devenv`) point QUARTET_LOCALEDIR at <build>/po, so that
    * `LANGUAGE=de` shows the German built from this tree. */
+  quartet_media_tune_allocator ();
   localedir = g_getenv ("QUARTET_LOCALEDIR");
   if (localedir == NULL || *localedir == '\0')
     localedir = LOCALEDIR;
