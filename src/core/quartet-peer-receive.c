@@ -22,6 +22,7 @@
 
 #define FRAME_TIMES 128 /* more than a second of frames at any rate we expect */
 #define COLOUR_STEP 4   /* the average colour samples every 4th pixel of every 4th row */
+#define VIDEO_LATENCY_MS 500 /* see let_video_wait_for_retransmissions() */
 
 struct _QuartetPeerReceive
 {
@@ -152,6 +153,65 @@ add_branch (QuartetPeerReceive *self, GstPad *pad, GstElement **chain, gsize n, 
   return gst_pad_link (pad, sink) == GST_PAD_LINK_OK;
 }
 
+static GstPad *
+resolve_ghost_pad (GstPad *pad)
+{
+  while (pad != NULL && GST_IS_GHOST_PAD (pad))
+    {
+      GstPad *target = gst_ghost_pad_get_target (GST_GHOST_PAD (pad));
+
+      gst_object_unref (pad);
+      pad = target;
+    }
+  return pad;
+}
+
+/* The rtpjitterbuffer that feeds @pad, a webrtcbin source pad: up the
+ * chain inside rtpbin (jitter buffer, payload demuxer, FEC decoders) from
+ * element to element by their "sink" pads. NULL if not found there. */
+static GstElement *
+find_jitter_buffer (GstPad *pad)
+{
+  GstPad *src = resolve_ghost_pad (gst_object_ref (pad));
+
+  for (guint hops = 0; src != NULL && hops < 8; hops++)
+    {
+      g_autoptr (GstElement) element = gst_pad_get_parent_element (src);
+      g_autoptr (GstPad) sink = NULL;
+
+      g_clear_object (&src);
+      if (element == NULL)
+        break;
+      if (g_str_equal (G_OBJECT_TYPE_NAME (element), "GstRtpJitterBuffer"))
+        return g_steal_pointer (&element);
+      sink = gst_element_get_static_pad (element, "sink");
+      if (sink != NULL)
+        src = resolve_ghost_pad (gst_pad_get_peer (sink));
+    }
+
+  g_clear_object (&src);
+  return NULL;
+}
+
+/* A lost video packet is asked for again (NACK) and comes a round trip
+ * later; a jitter buffer that gives it up sooner loses the frame, and the
+ * picture freezes until a keyframe. So video's buffers wait
+ * VIDEO_LATENCY_MS, room for a retry on a 200 ms round trip. That costs
+ * nothing while packets come in order (they are let through at once) and
+ * does not delay audio: video sinks do not sync, so the pipeline's latency
+ * ignores them. */
+static void
+let_video_wait_for_retransmissions (GstPad *pad)
+{
+  g_autoptr (GstElement) buffer = find_jitter_buffer (pad);
+
+  if (buffer != NULL)
+    g_object_set (buffer, "latency", VIDEO_LATENCY_MS, NULL);
+  else
+    g_info ("No jitter buffer found behind %s: lost video waits for a keyframe",
+            GST_PAD_NAME (pad));
+}
+
 static gboolean
 add_video_branch (QuartetPeerReceive *self, GstPad *pad)
 {
@@ -172,6 +232,7 @@ add_video_branch (QuartetPeerReceive *self, GstPad *pad)
   if (sink != NULL)
     gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
 
+  let_video_wait_for_retransmissions (pad);
   return add_branch (self, pad, chain, n, NULL);
 }
 

@@ -25,11 +25,11 @@
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
+/* Of the audio's jitter buffers, which delay playback by as much; video's
+ * wait longer (see quartet-peer-receive.c). */
 #define WEBRTC_LATENCY_MS 100
-/* See adapt_latency_to_rtt(). */
-#define MAX_LATENCY_MS 500
-#define LATENCY_STEP_MS 20
 #define STATS_INTERVAL_MS 1000
+#define RTCP_BITS_PER_SECOND 30000.0 /* see on_element_added_cb() */
 /* No RTP at all from the remote for this long: it is gone or cut off. */
 #define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
 
@@ -77,7 +77,6 @@ struct _QuartetPeer
 
   QuartetPeerState state;
   double rtt_ms;
-  guint latency_ms; /* of webrtcbin's jitter buffers */
 
   /* Media liveness, see check_media_flow(). */
   guint64 media_seen;
@@ -262,6 +261,26 @@ on_media_error_cb (QuartetMedia *media, GstObject *source, GError *error, Quarte
   set_state (self, QUARTET_PEER_STATE_FAILED);
 }
 
+/* The round trip in the report blocks a remote source sent us (NTP short
+ * format: 1/65536 s). webrtcbin 1.22 leaves round-trip-time of its
+ * remote-inbound-rtp stats at 0 when the report is about another of our
+ * SSRCs than the one it looks at (with BUNDLE, audio and video share a
+ * session), so we read the RTP source's own figure too. */
+static double
+report_block_rtt_ms (const GstStructure *inbound)
+{
+  const GValue *value = gst_structure_get_value (inbound, "gst-rtpsource-stats");
+  gboolean have_rb = FALSE;
+  guint round_trip = 0;
+
+  if (value == NULL || !GST_VALUE_HOLDS_STRUCTURE (value)
+      || !gst_structure_get (gst_value_get_structure (value), "have-rb", G_TYPE_BOOLEAN, &have_rb,
+                             "rb-round-trip", G_TYPE_UINT, &round_trip, NULL)
+      || !have_rb)
+    return 0;
+  return round_trip * 1000.0 / 65536.0;
+}
+
 static gboolean
 find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
 {
@@ -274,10 +293,13 @@ find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
     return TRUE;
 
   s = gst_value_get_structure (value);
-  if (gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL)
-      && type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
+  if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
+    return TRUE;
+  if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
       && gst_structure_get_double (s, "round-trip-time", &seconds))
     *rtt = MAX (*rtt, seconds * 1000.0);
+  else if (type == GST_WEBRTC_STATS_INBOUND_RTP)
+    *rtt = MAX (*rtt, report_block_rtt_ms (s));
 
   return TRUE;
 }
@@ -293,26 +315,6 @@ set_local_description (QuartetPeer *self, GstWebRTCSessionDescription *descripti
   /* Candidates come after this: webrtcbin gathers once the description is
    * set, and their calls queue behind us. */
   g_signal_emit (self, signals[SIGNAL_LOCAL_DESCRIPTION], 0, type, sdp);
-}
-
-/* The jitter buffers hold packets WEBRTC_LATENCY_MS, enough on a LAN. A
- * lost packet comes again (NACK) a round trip later: on a slow link a
- * buffer that does not wait that long turns every loss into a lost frame,
- * and the picture freezes until a keyframe, itself often hit by the next
- * loss. So the buffer grows with the round trip (and shrinks back), in
- * steps, since each change makes the pipeline recompute its latency. */
-static void
-adapt_latency_to_rtt (QuartetPeer *self)
-{
-  guint wanted = CLAMP ((guint)(self->rtt_ms * 1.5) + LATENCY_STEP_MS, WEBRTC_LATENCY_MS,
-                        MAX_LATENCY_MS);
-
-  if (wanted + LATENCY_STEP_MS > self->latency_ms && wanted < self->latency_ms + LATENCY_STEP_MS)
-    return;
-
-  g_debug ("%s: round trip %.0f ms, jitter buffers now %u ms", self->user_id, self->rtt_ms, wanted);
-  self->latency_ms = wanted;
-  g_object_set (self->webrtcbin, "latency", wanted, NULL);
 }
 
 static void
@@ -361,7 +363,6 @@ handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
 
           gst_structure_foreach (reply, find_rtt_cb, &rtt);
           self->rtt_ms = rtt;
-          adapt_latency_to_rtt (self);
         }
       break;
 
@@ -427,6 +428,23 @@ on_stats_timeout_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* RFC 4585 lets a receiver send feedback (a NACK, a PLI) early, but
+ * rtpsession sends at most one early RTCP packet per regular RTCP
+ * interval, and that interval follows the RTCP bandwidth, by default 5% of
+ * what the session sends. A test pattern at 60-100 kbit/s made it about a
+ * second: a NACK waited that long, its retransmission came after the jitter
+ * buffer had given the packet up, and the picture froze until a keyframe.
+ * A fixed budget of 30 kbit/s makes the interval some 50 ms whatever the
+ * video rate; feedback is only sent when there is something to say. */
+static void
+on_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "rtpsession"))
+    g_object_set (element, "rtcp-fraction", RTCP_BITS_PER_SECOND, NULL);
+}
+
 static void
 quartet_peer_constructed (GObject *object)
 {
@@ -438,11 +456,11 @@ quartet_peer_constructed (GObject *object)
   self->bin = gst_object_ref_sink (gst_bin_new (NULL));
   /* The media tells a peer's errors from the capture's by this. */
   g_object_set_data (G_OBJECT (self->bin), "quartet-peer", self);
-  self->latency_ms = WEBRTC_LATENCY_MS;
-  self->webrtcbin = gst_element_factory_make_full ("webrtcbin", "latency", self->latency_ms, NULL);
+  self->webrtcbin = gst_element_factory_make_full ("webrtcbin", "latency", WEBRTC_LATENCY_MS, NULL);
   g_assert (self->webrtcbin != NULL); /* quartet_media_start() checked for it */
   gst_object_ref (self->webrtcbin);
   gst_util_set_object_arg (G_OBJECT (self->webrtcbin), "bundle-policy", "max-bundle");
+  g_signal_connect (self->webrtcbin, "deep-element-added", G_CALLBACK (on_element_added_cb), NULL);
   _quartet_peer_configure_ice (self->webrtcbin, self->user_id,
                                (const char *const *)self->ice_servers, self->relay_only);
   gst_bin_add (GST_BIN (self->bin), self->webrtcbin);

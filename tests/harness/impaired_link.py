@@ -1,8 +1,9 @@
 """A bad network between UDP clients and one server, in user space.
 
 The kernels these tests run on have no sch_netem (`tc qdisc add ... netem`
-answers "Specified qdisc kind is unknown") and no dummy or veth links for a
-network namespace to use, so the impairment lives here instead: a UDP relay
+answers "Specified qdisc kind is unknown", as for every other queueing
+discipline; veth pairs and namespaces work, but nothing could delay or drop
+on them), so the impairment lives here instead: a UDP relay
 that each client talks to instead of the server (here: coturn, so every
 packet of a relay-only call crosses it), and that forwards each datagram
 after a delay, drops a share of them, or drops them all while the link is
