@@ -45,10 +45,12 @@ class CliProcess:
     Its stderr is read all along (a full pipe would stall it) and, with
     everything it printed, kept as a log of the suite once it has ended."""
 
-    def __init__(self, command, args):
+    def __init__(self, command, args, env=None):
+        """@env: variables to set for it, on top of ours."""
         self.process = subprocess.Popen([CLI, command, "--json"] + args,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                        text=True, preexec_fn=die_with_parent)
+                                        text=True, preexec_fn=die_with_parent,
+                                        env=dict(os.environ, **(env or {})))
         self.events = []
         self._lines = []
         self._stderr = []

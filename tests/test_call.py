@@ -29,17 +29,17 @@ class CallTestCase(CliTestCase):
         for process in self.processes:
             process.stop()
 
-    def bot(self, index, colour=BLUE, *extra):
+    def bot(self, index, colour=BLUE, *extra, env=None):
         bot = CliProcess("listen", self.account_args(index) + [
-            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra))
+            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra), env=env)
         self.processes.append(bot)
         bot.next_event("roster")
         return bot
 
-    def caller(self, users, colour=RED, *extra):
+    def caller(self, users, colour=RED, *extra, env=None):
         jids = [self.account(i)["jid"] for i in users]
         caller = CliProcess("call", self.account_args(0) + [
-            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra) + jids)
+            "--video", PATTERN[colour], "--no-voice-processing"] + list(extra) + jids, env=env)
         self.processes.append(caller)
         return caller
 

@@ -9,9 +9,6 @@ crosses the bad link (see that file for why it is not netem). The call must
 stay watchable (NACK and keyframe requests repair the loss) and come back
 by itself after the cut, in the same session: nobody calls again.
 """
-import base64
-import hashlib
-import hmac
 import os
 import statistics
 import time
@@ -27,14 +24,6 @@ CUT_SECONDS = 5
 MIN_FPS = 15
 WATCHED_SECONDS = 10
 DISCONNECT_TIMEOUT = 20  # longer than the cut: the call must wait for the link
-
-
-def turn_credentials(secret, user, lifetime=3600):
-    """The TURN REST scheme of coturn's use-auth-secret (what Prosody's
-    mod_turn_external hands out): the expiry in the name, an HMAC as the password."""
-    name = "%d:%s" % (time.time() + lifetime, user)
-    digest = hmac.new(secret.encode(), name.encode(), hashlib.sha1).digest()
-    return name, base64.b64encode(digest).decode()
 
 
 def video_stats(user):
@@ -65,7 +54,7 @@ class BadNetworkTest(RelayCallTestCase):
     def test_lossy_slow_link_then_a_cut(self):
         link = ImpairedLink((self.turn.host, self.turn.port), loss=LOSS, delay=DELAY)
         self.addCleanup(link.close)
-        name, password = turn_credentials(self.turn.secret, "bob")
+        name, password = self.turn.credentials("bob")
         timers = ["--disconnect-timeout", str(DISCONNECT_TIMEOUT)]
         bob = self.bot(1, BLUE, "--auto-answer", "--relay-only", *timers,
                        "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),

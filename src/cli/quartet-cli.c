@@ -690,6 +690,9 @@ main (int argc, char *argv[])
   /* stdout is for events (one JSON object a line with --json); every log
    * message, G_MESSAGES_DEBUG ones included, goes to stderr. */
   g_log_writer_default_set_use_stderr (TRUE);
+  /* Before anything logs: debug output of libnice and webrtcbin would
+   * otherwise show TURN passwords. */
+  quartet_log_init ();
   quartet_tolerate_upstream_criticals ();
   context = create_option_context (&cli);
 

@@ -5,6 +5,7 @@
 #define G_LOG_DOMAIN "quartet-peer"
 
 #include "quartet-peer-private.h"
+#include "quartet-log.h"
 
 #include <string.h>
 
@@ -64,6 +65,20 @@ disable_upnp (GstElement *webrtcbin)
     }
 }
 
+/* The password in "turn(s)://user:pass@host:port", hidden from the logs of
+ * libnice and webrtcbin, which print it at debug level. */
+static void
+hide_turn_password (const char *url)
+{
+  g_autofree char *user = NULL;
+  g_autofree char *password = NULL;
+
+  if (g_uri_split_with_user (url, G_URI_FLAGS_HAS_PASSWORD, NULL, &user, &password, NULL, NULL,
+                             NULL, NULL, NULL, NULL, NULL)
+      && password != NULL)
+    quartet_log_hide_secret (password);
+}
+
 /* @servers: "stun://host:port" (or "stun:host:port") and
  * "turn(s)://user:pass@host:port" URLs. A TURN URL holds credentials: it is
  * never logged. */
@@ -94,6 +109,7 @@ _quartet_peer_configure_ice (GstElement *webrtcbin,
         {
           gboolean added = FALSE;
 
+          hide_turn_password (url);
           g_signal_emit_by_name (webrtcbin, "add-turn-server", url, &added);
           if (!added)
             g_info ("%s: webrtcbin refused a TURN server", user_id);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "quartet-quickblox-account.h"
+#include "quartet-log.h"
 #include "quartet-quickblox-private.h"
 #include "quartet-quickblox-signature.h"
 
@@ -156,6 +157,7 @@ take_session (QuartetQuickbloxAccount *self, JsonObject *answer, SoupMessage *me
 
   clear_secret (&self->token);
   self->token = g_strdup (token);
+  quartet_log_hide_secret (token);
   g_clear_pointer (&self->expiry, g_date_time_unref);
   self->expiry = token_expiry (message);
 
@@ -338,6 +340,7 @@ quartet_quickblox_account_set_property (GObject *object,
       break;
     case PROP_AUTH_SECRET:
       self->auth_secret = g_value_dup_string (value);
+      quartet_log_hide_secret (self->auth_secret);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -562,6 +565,7 @@ quartet_quickblox_account_sign_in_async (QuartetQuickbloxAccount *self,
   quartet_quickblox_account_sign_out (self);
   self->login = g_strdup (login);
   self->password = g_strdup (password);
+  quartet_log_hide_secret (password);
   /* Without the caller's cancellable, a sign-out cancels the sign-in. */
   create_session_async (self, cancellable ? cancellable : self->cancellable, on_signed_in_cb,
                         g_steal_pointer (&task));

@@ -21,6 +21,7 @@
 
 #include "quartet-enums.h"
 #include "quartet-jid.h"
+#include "quartet-log.h"
 #include "quartet-roster.h"
 #include "quartet-xmpp-requests.h"
 #include "quartet-strophe-source.h"
@@ -735,6 +736,7 @@ quartet_xmpp_connection_set_property (GObject *object,
       break;
     case PROP_PASSWORD:
       self->password = g_value_dup_string (value);
+      quartet_log_hide_secret (self->password);
       break;
     case PROP_TLS_MODE:
       quartet_xmpp_connection_set_tls_mode (self, g_value_get_enum (value));
@@ -951,6 +953,7 @@ quartet_xmpp_connection_set_password (QuartetXmppConnection *self, const char *p
     memset (self->password, 0, strlen (self->password));
   g_free (self->password);
   self->password = g_strdup (password);
+  quartet_log_hide_secret (password);
 }
 
 /* A PEM file of extra certificate authorities to trust, beside the system's. */

@@ -9,6 +9,7 @@
 #include "quartet-contact.h"
 #include "quartet-enums.h"
 #include "quartet-jid.h"
+#include "quartet-log.h"
 #include "quartet-media.h"
 #include "quartet-peer.h"
 #include "quartet-quickblox-account.h"

@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "quartet-application.h"
+#include "quartet-log.h"
 #include "quartet-media.h"
 #include "quartet-upstream-criticals.h"
 
@@ -35,8 +36,9 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* GStreamer's own options are not offered: the app's are enough. */
-  gst_init (NULL, NULL);
+  /* Initializes GStreamer too (its own options are not offered: the app's
+   * are enough), and keeps passwords out of its and libnice's debug logs. */
+  quartet_log_init ();
   /* Only matters where criticals are fatal: under the tests. */
   quartet_tolerate_upstream_criticals ();
 

@@ -7,6 +7,9 @@ mod_turn_external hands them out through XEP-0215 with the same secret.
     with Coturn() as turn:
         Prosody(turn=turn.prosody_options())
 """
+import base64
+import hashlib
+import hmac
 import os
 import re
 import secrets
@@ -103,6 +106,17 @@ class Coturn:
 
     def allocations(self):
         return len(re.findall(r"ALLOCATE processed, success", self.log()))
+
+    def password_for(self, name):
+        """The password of the user @name under the TURN REST scheme: base64
+        of an HMAC-SHA1 of the name with the shared secret."""
+        digest = hmac.new(self.secret.encode(), name.encode(), hashlib.sha1).digest()
+        return base64.b64encode(digest).decode()
+
+    def credentials(self, user, lifetime=3600):
+        """What Prosody's mod_turn_external hands out: the expiry in the name."""
+        name = "%d:%s" % (time.time() + lifetime, user)
+        return name, self.password_for(name)
 
     def prosody_options(self):
         return {"host": self.host, "port": self.port, "secret": self.secret}
