@@ -584,6 +584,7 @@ quartet_call_client_init (QuartetCallClient *self, GError **error)
     }
 
   _quartet_call_client_start_receiving (self);
+  quartet_peer_prepare_dtls_certificate ();
   return TRUE;
 }
 

@@ -654,6 +654,31 @@ quartet_peer_init (QuartetPeer *self)
   self->marshal = quartet_marshal_new (G_OBJECT (self));
 }
 
+/* GStreamer's DTLS elements share one certificate per process, made by the
+ * first of them: an RSA key pair, 0.1-0.2 s of CPU on this machine (more on
+ * a slow one) that the first call paid between the answer and its media. */
+static gpointer
+make_dtls_certificate_thread (gpointer user_data)
+{
+  GstElement *decoder = gst_element_factory_make ("dtlsdec", NULL);
+
+  if (decoder != NULL)
+    gst_object_unref (gst_object_ref_sink (decoder));
+  return NULL;
+}
+
+void
+quartet_peer_prepare_dtls_certificate (void)
+{
+  static gsize started;
+
+  if (g_once_init_enter (&started))
+    {
+      g_thread_unref (g_thread_new ("quartet-dtls", make_dtls_certificate_thread, NULL));
+      g_once_init_leave (&started, 1);
+    }
+}
+
 QuartetPeer *
 quartet_peer_new (QuartetMedia *media,
                   const char *user_id,

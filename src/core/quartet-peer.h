@@ -92,4 +92,8 @@ void quartet_peer_add_remote_candidate (QuartetPeer *self,
  * CLOSED. Idempotent; dispose closes a peer that was not closed. */
 void quartet_peer_close (QuartetPeer *self);
 
+/* Makes the process's DTLS certificate on a worker thread, if no call made
+ * it yet: init() calls it, so that the first call does not wait. */
+void quartet_peer_prepare_dtls_certificate (void);
+
 G_END_DECLS
