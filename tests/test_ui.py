@@ -11,14 +11,19 @@ accessible names, against a real Prosody and real quartet-cli bots.
   and the call view closes;
 - a bot calls and the user declines; a bot calls and gives up (NOT_ANSWER /
   hang-up before an answer): the dialog goes and a missed call is told;
+- with a real keyring (gnome-keyring-daemon) and settings in a file: "Remember
+  me" keeps the password in the keyring and nowhere in the settings, and the
+  next start signs in by itself with it;
 - with LANGUAGE=de the sign-in page is German.
 
 The screenshot of the 4-party call is kept as quartet-call.png in the build
 dir (QUARTET_ARTIFACT_DIR), for the README.
 """
+import glob
 import json
 import os
 import queue
+import subprocess
 import sys
 import threading
 import time
@@ -196,11 +201,13 @@ class UiTestCase(CliTestCase):
         self.bots.append(caller)
         return caller
 
-    def start_app(self, password=None):
+    def start_app(self, password=None, env=None):
         args = ["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
                 "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
                 "--video", APP_VIDEO, "--audio", "tone"]
-        env = {"GSETTINGS_SCHEMA_DIR": SCHEMA_DIR} if SCHEMA_DIR else {}
+        env = dict(env or {})
+        if SCHEMA_DIR:
+            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
         self.session.start_app(APP, args, password=password, extra_env=env)
         try:
             self.app = driver.find_app(self.session.app.pid, timeout=TIMEOUT)
@@ -458,6 +465,42 @@ class IncomingCallTest(UiTestCase):
         driver.wait_gone(self.app, predicate=lambda n: "is calling you" in (n.name or ""),
                          timeout=TIMEOUT)
         self.wait("Missed call from Bob", "label")
+
+
+class RememberedSignInTest(UiTestCase):
+    def test_password_in_the_keyring_not_in_the_settings(self):
+        keyring = self.session.keyring_env
+        # Settings in a file, as on a desktop (dconf is a file too): what a
+        # user's backup or dotfiles repository would hold.
+        config = os.path.join(self.session.tmp, "remembered-config")
+        env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": config}
+        jid, password = self.account(0)["jid"], self.account(0)["password"]
+
+        self.start_app(password=password, env=env)
+        remember = self.wait(predicate=lambda n: (n.name or "").startswith("Remember me"),
+                             role="check box")[0]
+        driver.press(remember, self.session.env["DISPLAY"])
+        self.press("Sign in")
+        self.wait("Search contacts")
+
+        def in_keyring():
+            return subprocess.run(["secret-tool", "lookup", "jid", jid], env=keyring,
+                                  capture_output=True, text=True).stdout
+        self.wait_until(lambda: in_keyring() == password, "the password in the keyring")
+        self.quit_app()
+        self.session.stop_app()
+        settings = ""
+        for path in glob.glob(os.path.join(config, "glib-2.0", "settings", "*")):
+            with open(path) as f:
+                settings += f.read()
+        self.assertIn(jid, settings)
+        self.assertIn("remember=true", settings)
+        self.assertNotIn(password, settings)
+
+        # The next start needs no password: it comes from the keyring.
+        self.start_app(env=env)
+        self.wait("Search contacts")
+        self.assertNotIn(password, self.session.app_output())
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")

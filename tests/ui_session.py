@@ -19,6 +19,7 @@ import time
 import zlib
 
 from quartet_cli_test import die_with_parent
+from suite_logs import keep_log
 
 XVFB = shutil.which("Xvfb")
 IMPORT = "/usr/bin/import"
@@ -34,6 +35,10 @@ def missing_tools():
         return "at-spi-bus-launcher is not installed (Debian package at-spi2-core)"
     if not os.path.exists(IMPORT):
         return "ImageMagick's import is not installed (Debian package imagemagick)"
+    for tool, package in (("gnome-keyring-daemon", "gnome-keyring"),
+                          ("secret-tool", "libsecret-tools")):
+        if shutil.which(tool) is None:
+            return "%s is not installed (Debian package %s)" % (tool, package)
     try:
         import pyatspi  # noqa: F401
     except ImportError:
@@ -90,6 +95,7 @@ class UiSession:
         os.environ["DBUS_SESSION_BUS_ADDRESS"] = self.env["DBUS_SESSION_BUS_ADDRESS"]
         os.environ.pop("NO_AT_BRIDGE", None)
         self._wait_for_a11y_bus()
+        self.keyring_env = self._start_keyring()
 
     def _wait_for_a11y_bus(self):
         deadline = time.monotonic() + 10
@@ -101,6 +107,25 @@ class UiSession:
                 return
             time.sleep(0.1)
         raise RuntimeError("the AT-SPI bus did not start")
+
+    def _start_keyring(self):
+        """A gnome-keyring-daemon on this session's bus with an unlocked
+        login keyring, its files in our temp dir; it ends with the bus.
+        Started before any app: the first libsecret call would otherwise
+        have the bus start one whose keyring is locked (and would prompt).
+        Returns the environment that reaches it (for secret-tool)."""
+        runtime = os.path.join(self.tmp, "keyring-runtime")
+        os.makedirs(runtime, mode=0o700, exist_ok=True)
+        env = dict(self.env, XDG_DATA_HOME=os.path.join(self.tmp, "keyring-data"),
+                   XDG_RUNTIME_DIR=runtime)
+        # --unlock makes the login keyring (the default collection) from the
+        # password on stdin; --start then serves org.freedesktop.secrets.
+        subprocess.run(["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+                       input=b"quartet-test-keyring", env=env, capture_output=True,
+                       timeout=20, check=True)
+        subprocess.run(["gnome-keyring-daemon", "--start", "--components=secrets"], env=env,
+                       capture_output=True, timeout=20, check=True)
+        return env
 
     def start_app(self, binary, args, password=None, extra_env=None):
         env = dict(self.env)
@@ -134,6 +159,8 @@ class UiSession:
             except subprocess.TimeoutExpired:
                 self.app.kill()
                 self.app.wait()
+        # For tests/test_secrets.py, which greps it for passwords.
+        keep_log("quartet-app", self.app_output())
         self.app_log.close()
         return self.app.returncode
 
