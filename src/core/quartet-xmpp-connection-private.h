@@ -6,7 +6,10 @@
 
 #include <strophe.h>
 
+#include "quartet-roster.h"
+#include "quartet-xmpp-attempt.h"
 #include "quartet-xmpp-connection.h"
+#include "quartet-xmpp-requests.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +34,82 @@ void _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
 xmpp_stanza_t *_quartet_xmpp_connection_send_iq_finish (QuartetXmppConnection *self,
                                                         GAsyncResult *result,
                                                         GError **error);
+
+/* Below: only for the two halves of QuartetXmppConnection, the GObject and
+ * its state machine (quartet-xmpp-connection.c) and the libstrophe side
+ * (quartet-xmpp-strophe.c). Both use these fields; nothing else should. */
+struct _QuartetXmppConnection
+{
+  GObject parent_instance;
+
+  /* The account, set before connecting. */
+  char *jid;
+  char *password;
+  char *user_id;
+  char *server_host;
+  guint16 server_port;
+  QuartetXmppTlsMode tls_mode;
+  char *cafile;
+  char *trusted_fingerprint;
+  guint reconnect_delay_ms;
+  guint keepalive_interval_s;
+  guint login_timeout_s;
+
+  QuartetXmppState state;
+  QuartetRoster *roster;
+  xmpp_ctx_t *ctx;
+  xmpp_log_t logger;
+  xmpp_conn_t *conn;
+  GSource *source;
+  char *bound_jid;
+
+  GTask *connect_task;
+  GTask *disconnect_task;
+  GPtrArray *disconnect_waiters; /* later disconnect_async() calls while signing out */
+  QuartetXmppRequests *requests; /* IQs waiting for their answer */
+  GCancellable *attempt_cancellable;
+  guint login_tick_id;
+  gint64 login_deadline_us;
+  guint reconnect_id;
+  guint reconnect_attempt;
+  guint ping_id;
+  guint ping_timeout_id;
+  gint64 last_stanza_us; /* monotonic time of the last stanza the server sent */
+  gboolean disposing;
+
+  QuartetXmppAttempt attempt;
+};
+
+/* quartet-xmpp-connection.c: what the libstrophe callbacks report. */
+void _quartet_xmpp_connection_set_bound_jid (QuartetXmppConnection *self, const char *bound_jid);
+void _quartet_xmpp_connection_emit_signal_received (QuartetXmppConnection *self,
+                                                    const char *from,
+                                                    QuartetSignal *signal);
+void _quartet_xmpp_connection_emit_invalid_signal (QuartetXmppConnection *self,
+                                                   const char *from,
+                                                   const GError *error);
+/* Signed in and the roster is known: the connection is ready for calls. */
+void _quartet_xmpp_connection_finish_sign_in (QuartetXmppConnection *self);
+/* The attempt failed or the connection closed: reconnects, or ends for
+ * good. Takes @error (nullable). */
+void _quartet_xmpp_connection_handle_closed (QuartetXmppConnection *self, GError *error);
+/* The sign-in and keepalive timers. */
+void _quartet_xmpp_connection_stop_timers (QuartetXmppConnection *self);
+
+/* quartet-xmpp-strophe.c: what the GObject drives libstrophe with. */
+
+/* The xmpp_ctx_t and its log (and, for the first connection, libstrophe). */
+void _quartet_xmpp_connection_init_strophe (QuartetXmppConnection *self);
+/* Releases the xmpp_conn_t and frees the xmpp_ctx_t. */
+void _quartet_xmpp_connection_dispose_strophe (QuartetXmppConnection *self);
+/* Starts an attempt on a fresh xmpp_conn_t. It ends in
+ * _quartet_xmpp_connection_finish_sign_in() or, failed, in
+ * _quartet_xmpp_connection_handle_closed(). */
+void _quartet_xmpp_connection_open_strophe (QuartetXmppConnection *self,
+                                            const char *address,
+                                            guint16 port);
+/* Drops the xmpp_conn_t, if any (its handler ignores the disconnect that
+ * fires), and stops the timers. Never from inside xmpp_run_once(). */
+void _quartet_xmpp_connection_release_strophe (QuartetXmppConnection *self);
 
 G_END_DECLS
