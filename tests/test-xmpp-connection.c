@@ -198,6 +198,37 @@ test_ice_discovery_refused (Fixture *fixture, gconstpointer data)
   quartet_test_disconnect (fixture->alice);
 }
 
+/* A server that stalls with the connection open (here: stopped with
+ * SIGSTOP) answers nothing: the request fails by itself, and once the server
+ * is back the next one is answered (the late answer of the first, if any,
+ * finds nobody waiting). */
+static void
+test_unanswered_request_times_out (Fixture *fixture, gconstpointer data)
+{
+  AsyncResult outcome = { 0 };
+  gint64 start;
+
+  quartet_test_connect (fixture->alice);
+  _quartet_xmpp_connection_set_request_timeout (fixture->alice, 500);
+
+  quartet_test_server_command (fixture->server, "pause");
+  start = g_get_monotonic_time ();
+  quartet_xmpp_connection_discover_ice_servers_async (fixture->alice, on_ice_servers_cb, &outcome);
+  quartet_test_wait_for (&outcome.done, 10, "the request to time out");
+  g_assert_error (outcome.error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_TIMED_OUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 500 * 1000);
+  g_clear_error (&outcome.error);
+
+  quartet_test_server_command (fixture->server, "resume");
+  _quartet_xmpp_connection_set_request_timeout (fixture->alice, 10 * 1000);
+  outcome = (AsyncResult){ 0 };
+  quartet_xmpp_connection_discover_ice_servers_async (fixture->alice, on_ice_servers_cb, &outcome);
+  quartet_test_wait_for (&outcome.done, 10, "the discovery to be answered");
+  g_assert_error (outcome.error, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_REFUSED);
+  g_clear_error (&outcome.error);
+  quartet_test_disconnect (fixture->alice);
+}
+
 static void
 test_quickblox_jid_user_id (Fixture *fixture, gconstpointer data)
 {
@@ -579,6 +610,7 @@ main (int argc, char *argv[])
   ADD ("quickblox-jid-user-id", test_quickblox_jid_user_id);
   ADD ("add-contact", test_add_contact);
   ADD ("ice-discovery-refused", test_ice_discovery_refused);
+  ADD ("unanswered-request-times-out", test_unanswered_request_times_out);
   ADD ("presence-follows-contacts", test_presence_follows_contacts);
   ADD ("call-signal-exchange", test_call_signal_exchange);
   ADD ("large-signal-is-not-stalled", test_large_signal_is_not_stalled);

@@ -27,6 +27,8 @@ void _quartet_xmpp_connection_receive_message (QuartetXmppConnection *self, xmpp
 xmpp_ctx_t *_quartet_xmpp_connection_get_strophe_context (QuartetXmppConnection *self);
 /* Dropped when not signed in. */
 void _quartet_xmpp_connection_send_stanza (QuartetXmppConnection *self, xmpp_stanza_t *stanza);
+/* For the tests: how long an IQ request waits for its answer (30 s). */
+void _quartet_xmpp_connection_set_request_timeout (QuartetXmppConnection *self, guint timeout_ms);
 void _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
                                              xmpp_stanza_t *iq,
                                              GAsyncReadyCallback callback,

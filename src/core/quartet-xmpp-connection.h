@@ -23,6 +23,7 @@ typedef enum
   QUARTET_XMPP_ERROR_CONNECTION_LOST, /* an established connection dropped */
   QUARTET_XMPP_ERROR_NOT_CONNECTED,   /* an operation needs a signed-in connection */
   QUARTET_XMPP_ERROR_REFUSED,         /* the server answered a request with an error */
+  QUARTET_XMPP_ERROR_TIMED_OUT,       /* the server did not answer a request in time */
 } QuartetXmppError;
 
 typedef enum

@@ -4,7 +4,9 @@
  *
  * libstrophe matches an answer to its request by id and calls a handler;
  * this turns that into GTasks, and fails the ones whose answer can no
- * longer come because the connection closed.
+ * longer come because the connection closed, or that a server took too long
+ * to answer (a server that stalls with the connection open would otherwise
+ * leave, say, a call waiting for its TURN credentials for ever).
  */
 #define G_LOG_DOMAIN "quartet-xmpp"
 
@@ -13,15 +15,40 @@
 
 #define XMLNS_STANZAS "urn:ietf:params:xml:ns:xmpp-stanzas"
 
+#define DEFAULT_TIMEOUT_MS (30 * 1000)
+
 struct _QuartetXmppRequests
 {
-  GHashTable *pending; /* id -> GTask */
+  GHashTable *pending; /* id -> Pending */
+  guint timeout_ms;
 };
+
+typedef struct
+{
+  QuartetXmppRequests *requests;
+  xmpp_conn_t *conn; /* the attempt's; it outlives us: fail_all() runs first */
+  char *id;
+  GTask *task;
+  GSource *timeout;
+} Pending;
+
+static void
+pending_free (gpointer data)
+{
+  Pending *pending = data;
+
+  if (pending->timeout != NULL)
+    g_source_destroy (pending->timeout);
+  g_clear_pointer (&pending->timeout, g_source_unref);
+  g_clear_object (&pending->task);
+  g_free (pending->id);
+  g_free (pending);
+}
 
 static GHashTable *
 new_pending_table (void)
 {
-  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, pending_free);
 }
 
 QuartetXmppRequests *
@@ -30,7 +57,29 @@ quartet_xmpp_requests_new (void)
   QuartetXmppRequests *self = g_new0 (QuartetXmppRequests, 1);
 
   self->pending = new_pending_table ();
+  self->timeout_ms = DEFAULT_TIMEOUT_MS;
   return self;
+}
+
+/* For the tests: the default is 30 s. */
+void
+quartet_xmpp_requests_set_timeout (QuartetXmppRequests *self, guint timeout_ms)
+{
+  self->timeout_ms = timeout_ms;
+}
+
+/* (transfer full): the request of @id, no longer pending; NULL if none. */
+static GTask *
+take_task (QuartetXmppRequests *self, const char *id)
+{
+  Pending *pending = id != NULL ? g_hash_table_lookup (self->pending, id) : NULL;
+  GTask *task;
+
+  if (pending == NULL)
+    return NULL;
+  task = g_steal_pointer (&pending->task);
+  g_hash_table_remove (self->pending, id);
+  return task;
 }
 
 void
@@ -64,14 +113,10 @@ static int
 on_answer_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
 {
   QuartetXmppRequests *self = userdata;
-  const char *id = xmpp_stanza_get_id (stanza);
-  gpointer key = NULL, task_pointer = NULL;
-  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) task = take_task (self, xmpp_stanza_get_id (stanza));
 
-  if (id == NULL || !g_hash_table_steal_extended (self->pending, id, &key, &task_pointer))
+  if (task == NULL)
     return 0;
-  g_free (key);
-  task = task_pointer;
 
   if (g_strcmp0 (xmpp_stanza_get_type (stanza), "result") == 0)
     g_task_return_pointer (task, xmpp_stanza_copy (stanza), free_stanza);
@@ -81,18 +126,44 @@ on_answer_cb (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *userdata)
   return 0;
 }
 
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  Pending *pending = user_data;
+  QuartetXmppRequests *self = pending->requests;
+  g_autofree char *id = g_strdup (pending->id);
+  g_autoptr (GTask) task = NULL;
+
+  /* A late answer finds no handler. */
+  xmpp_id_handler_delete (pending->conn, on_answer_cb, id);
+  g_clear_pointer (&pending->timeout, g_source_unref);
+  task = take_task (self, id);
+  g_task_return_new_error (task, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_TIMED_OUT,
+                           "The server did not answer in time");
+  return G_SOURCE_REMOVE;
+}
+
+/* Sends @iq with a fresh id; @task (transfer full) returns its answer. */
 void
 quartet_xmpp_requests_send (QuartetXmppRequests *self,
                             xmpp_conn_t *conn,
                             xmpp_stanza_t *iq,
                             GTask *task)
 {
-  char *id = g_strdup_printf ("q-%08x%08x", g_random_int (), g_random_int ());
+  Pending *pending = g_new0 (Pending, 1);
 
-  xmpp_stanza_set_id (iq, id);
-  xmpp_id_handler_add (conn, on_answer_cb, id, self);
+  pending->requests = self;
+  pending->conn = conn;
+  pending->id = g_strdup_printf ("q-%08x%08x", g_random_int (), g_random_int ());
+  pending->task = task;
+  pending->timeout = g_timeout_source_new (self->timeout_ms);
+  g_source_set_callback (pending->timeout, on_timeout_cb, pending, NULL);
+  g_source_attach (pending->timeout, g_main_context_get_thread_default ());
+
+  xmpp_stanza_set_id (iq, pending->id);
+  xmpp_id_handler_add (conn, on_answer_cb, pending->id, self);
   xmpp_send (conn, iq);
-  g_hash_table_insert (self->pending, id, task);
+  g_hash_table_insert (self->pending, pending->id, pending);
 }
 
 void
@@ -100,11 +171,12 @@ quartet_xmpp_requests_fail_all (QuartetXmppRequests *self)
 {
   g_autoptr (GHashTable) pending = g_steal_pointer (&self->pending);
   GHashTableIter iter;
-  GTask *task;
+  Pending *request;
 
   self->pending = new_pending_table ();
   g_hash_table_iter_init (&iter, pending);
-  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&task))
-    g_task_return_new_error (task, QUARTET_XMPP_ERROR, QUARTET_XMPP_ERROR_CONNECTION_LOST,
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&request))
+    g_task_return_new_error (request->task, QUARTET_XMPP_ERROR,
+                             QUARTET_XMPP_ERROR_CONNECTION_LOST,
                              "The connection to the server was lost before it answered");
 }

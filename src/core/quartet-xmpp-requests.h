@@ -23,5 +23,6 @@ void quartet_xmpp_requests_send (QuartetXmppRequests *self,
                                  GTask *task);
 /* The connection closed: every request fails with CONNECTION_LOST. */
 void quartet_xmpp_requests_fail_all (QuartetXmppRequests *self);
+void quartet_xmpp_requests_set_timeout (QuartetXmppRequests *self, guint timeout_ms);
 
 G_END_DECLS

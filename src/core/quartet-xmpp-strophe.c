@@ -447,6 +447,12 @@ _quartet_xmpp_connection_send_iq_async (QuartetXmppConnection *self,
   quartet_xmpp_requests_send (self->requests, self->conn, iq, g_steal_pointer (&task));
 }
 
+void
+_quartet_xmpp_connection_set_request_timeout (QuartetXmppConnection *self, guint timeout_ms)
+{
+  quartet_xmpp_requests_set_timeout (self->requests, timeout_ms);
+}
+
 /* (transfer full): the <iq type="result">; free with xmpp_stanza_release(). */
 xmpp_stanza_t *
 _quartet_xmpp_connection_send_iq_finish (QuartetXmppConnection *self,

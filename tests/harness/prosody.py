@@ -326,6 +326,13 @@ VirtualHost {q(self.domain)}
         self.stop()
         self.start()
 
+    def pause(self):
+        """SIGSTOP: connections stay open and nothing is answered."""
+        os.killpg(self._proc.pid, signal.SIGSTOP)
+
+    def resume(self):
+        os.killpg(self._proc.pid, signal.SIGCONT)
+
     def close(self):
         """Stop the server and remove the temp dir (kept if QUARTET_KEEP_HARNESS=1)."""
         self.stop()
@@ -394,7 +401,8 @@ def main(argv=None):
             while True:
                 signal.pause()
         actions = {"stop": (srv.stop, "stopped"), "start": (srv.start, "started"),
-                   "restart": (srv.restart, "restarted"), "kill": (srv.kill, "killed")}
+                   "restart": (srv.restart, "restarted"), "kill": (srv.kill, "killed"),
+                   "pause": (srv.pause, "paused"), "resume": (srv.resume, "resumed")}
         for line in sys.stdin:  # EOF (e.g. the parent test died) ends the loop
             cmd = line.strip()
             if not cmd:
