@@ -35,6 +35,8 @@ quartet_account_describe_error (const GError *error)
       case QUARTET_XMPP_ERROR_STREAM:
       case QUARTET_XMPP_ERROR_CONNECTION_LOST:
         return g_strdup (_("The server closed the connection. Try again in a moment."));
+      case QUARTET_XMPP_ERROR_TIMED_OUT:
+        return g_strdup (_("The server did not answer in time. Try again in a moment."));
       default:
         break;
       }
