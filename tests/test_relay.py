@@ -7,6 +7,8 @@ checks: a call that connects went through the relay.
 """
 import os
 import re
+import shutil
+import tempfile
 import unittest
 import urllib.parse
 
@@ -67,15 +69,22 @@ class RelayTest(RelayCallTestCase):
     def test_debug_logs_hide_turn_passwords(self):
         # libnice prints "user/pass : NAME -- PASSWORD" for every relay server
         # and webrtcbin the whole turn:// URL, at debug level: what a user
-        # turns on for a bug report. The engine's log filter replaces them.
+        # turns on for a bug report. The engine's log filter replaces them,
+        # on stderr (Bob) and in $GST_DEBUG_FILE (Alice's GStreamer log).
         debug = {"G_MESSAGES_DEBUG": "all", "GST_DEBUG": "webrtcbin:7,webrtcnice:7"}
+        gst_file = os.path.join(tempfile.mkdtemp(prefix="quartet-gst-debug-"), "alice.log")
+        self.addCleanup(shutil.rmtree, os.path.dirname(gst_file))
         bob = self.bot(1, BLUE, "--auto-answer", "--relay-only", env=debug)
-        alice = self.caller([1], RED, "--duration", "3", "--relay-only", env=debug)
+        alice = self.caller([1], RED, "--duration", "3", "--relay-only",
+                            env=dict(debug, GST_DEBUG_FILE=gst_file))
         self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text()[-3000:])
         bob.next_event("call-end")
         bob_out, bob_err = bob.stop()[1:]
+        with open(gst_file) as f:
+            alice_gst = f.read()
 
-        for text in (alice.stderr_text(), bob_out + bob_err):
+        self.assertIn("Adding turn server: turn://", alice_gst)
+        for text in (alice.stderr_text() + alice_gst, bob_out + bob_err):
             relays = re.findall(r"with user/pass : (\S+) -- (\S+)", text)
             self.assertTrue(relays, "libnice printed no relay server: nothing was filtered")
             self.assertIn("Adding turn server: turn://", text)

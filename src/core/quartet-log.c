@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gst/gst.h>
 
@@ -112,20 +113,42 @@ write_redacted_gst_log_cb (GstDebugCategory *category,
                            GstDebugMessage *message,
                            gpointer user_data)
 {
+  FILE *out = user_data;
   g_autofree char *redacted_message = quartet_log_redact (gst_debug_message_get (message));
   g_autofree char *text = NULL;
   g_autofree char *redacted = NULL;
 
   if (redacted_message == NULL)
     {
-      gst_debug_log_default (category, level, file, function, line, object, message, NULL);
+      gst_debug_log_default (category, level, file, function, line, object, message, out);
       return;
     }
 
   /* The default function's line, without its colours. */
   text = gst_debug_log_get_line (category, level, file, function, line, object, message);
   redacted = quartet_log_redact (text);
-  fputs (redacted != NULL ? redacted : text, stderr);
+  fputs (redacted != NULL ? redacted : text, out != NULL ? out : stderr);
+}
+
+/* Where GStreamer's default log function writes: $GST_DEBUG_FILE ("-" is
+ * stdout, "%p" the process id), which gst_init() has just created; else
+ * stderr (NULL). */
+static FILE *
+open_gst_debug_file (void)
+{
+  const char *name = g_getenv ("GST_DEBUG_FILE");
+  g_autofree char *pid = NULL;
+  g_autoptr (GString) path = NULL;
+
+  if (name == NULL || *name == '\0')
+    return NULL;
+  if (g_str_equal (name, "-"))
+    return stdout;
+
+  pid = g_strdup_printf ("%d", (int)getpid ());
+  path = g_string_new (name);
+  g_string_replace (path, "%p", pid, 0);
+  return fopen (path->str, "a");
 }
 
 /* Call once, first thing in main(), before any thread logs: both log
@@ -138,6 +161,6 @@ quartet_log_init (void)
 
   if (!gst_is_initialized ())
     gst_init (NULL, NULL);
-  gst_debug_add_log_function (write_redacted_gst_log_cb, NULL, NULL);
+  gst_debug_add_log_function (write_redacted_gst_log_cb, open_gst_debug_file (), NULL);
   gst_debug_remove_log_function (gst_debug_log_default);
 }
