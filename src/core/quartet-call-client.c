@@ -700,5 +700,6 @@ quartet_call_client_release (QuartetCallClient *self)
     g_signal_handlers_disconnect_by_data (self->connection, self);
   if (self->media != NULL)
     quartet_media_stop (self->media);
+  quartet_peer_wait_for_dtls_certificate ();
   self->initialized = FALSE;
 }

@@ -667,16 +667,32 @@ make_dtls_certificate_thread (gpointer user_data)
   return NULL;
 }
 
+static GMutex certificate_lock;
+static gboolean certificate_started;
+static GThread *certificate_thread; /* until joined */
+
 void
 quartet_peer_prepare_dtls_certificate (void)
 {
-  static gsize started;
+  g_mutex_lock (&certificate_lock);
+  if (!certificate_started)
+    certificate_thread = g_thread_new ("quartet-dtls", make_dtls_certificate_thread, NULL);
+  certificate_started = TRUE;
+  g_mutex_unlock (&certificate_lock);
+}
 
-  if (g_once_init_enter (&started))
-    {
-      g_thread_unref (g_thread_new ("quartet-dtls", make_dtls_certificate_thread, NULL));
-      g_once_init_leave (&started, 1);
-    }
+/* OpenSSL frees its state at exit(): a process that ended while the thread
+ * still made the key crashed (seen with `listen --count 1`). */
+void
+quartet_peer_wait_for_dtls_certificate (void)
+{
+  GThread *thread;
+
+  g_mutex_lock (&certificate_lock);
+  thread = g_steal_pointer (&certificate_thread);
+  g_mutex_unlock (&certificate_lock);
+  if (thread != NULL)
+    g_thread_join (thread);
 }
 
 QuartetPeer *

@@ -95,5 +95,7 @@ void quartet_peer_close (QuartetPeer *self);
 /* Makes the process's DTLS certificate on a worker thread, if no call made
  * it yet: init() calls it, so that the first call does not wait. */
 void quartet_peer_prepare_dtls_certificate (void);
+/* Waits until that thread is done; release() calls it. */
+void quartet_peer_wait_for_dtls_certificate (void);
 
 G_END_DECLS
