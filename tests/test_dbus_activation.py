@@ -58,7 +58,7 @@ class DBusActivationTest(unittest.TestCase):
 </busconfig>
 """ % (self.tmp, services))
         # The activated app inherits the bus's environment.
-        self.env = dict(os.environ, GSK_RENDERER="cairo", GTK_A11Y="none",
+        self.env = dict(os.environ, GSK_RENDERER="cairo", GDK_DEBUG="gl-disable", GTK_A11Y="none",
                         QUARTET_AUDIO_SINK="fake", GSETTINGS_BACKEND="memory")
         self.bus = subprocess.Popen(["dbus-daemon", "--config-file=" + config, "--nofork",
                                      "--print-address=1"], stdout=subprocess.PIPE,

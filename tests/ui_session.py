@@ -82,6 +82,9 @@ class UiSession:
         self.env.update({
             "GTK_A11Y": "atspi",
             "GSK_RENDERER": "cairo",
+            # GDK would still load Mesa's EGL to probe it, which leaks (see
+            # the ui-files test in tests/meson.build).
+            "GDK_DEBUG": "gl-disable",
             "GDK_BACKEND": "x11",
             "LIBGL_ALWAYS_SOFTWARE": "1",
             "GSETTINGS_BACKEND": "memory",
