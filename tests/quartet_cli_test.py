@@ -20,6 +20,17 @@ from suite_logs import keep_log  # noqa: E402
 
 CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
 
+
+def with_test_support(env=None):
+    """The environment for a Quartet program under test: @env (default: ours)
+    with tests/support's module preloaded, which keeps GStreamer's own
+    criticals from being fatal under G_DEBUG=fatal-criticals."""
+    env = dict(os.environ if env is None else env)
+    preload = os.environ.get("QUARTET_TEST_PRELOAD")
+    if preload:
+        env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), preload]))
+    return env
+
 # Looked up once here: the child may only call it (a lookup after fork, with
 # other threads running, could wait forever on a lock the fork copied held).
 try:
@@ -50,7 +61,7 @@ class CliProcess:
         self.process = subprocess.Popen([CLI, command, "--json"] + args,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True, preexec_fn=die_with_parent,
-                                        env=dict(os.environ, **(env or {})))
+                                        env=with_test_support(dict(os.environ, **(env or {}))))
         self.events = []
         self._lines = []
         self._stderr = []
@@ -172,7 +183,7 @@ class CliTestCase(unittest.TestCase):
 
     def run_cli(self, *args):
         result = subprocess.run([CLI] + list(args), capture_output=True, text=True,
-                                timeout=TIMEOUT)
+                                timeout=TIMEOUT, env=with_test_support())
         self.logs.append(result.stdout + result.stderr)
         keep_log("quartet-cli-" + (args[0] if args else "usage"), result.stdout + "--- stderr ---\n" + result.stderr)
         return result

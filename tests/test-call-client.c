@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "quartet-test"
 
 #include "quartet-test-server.h"
+#include "quartet-upstream-criticals.h"
 
 #define ALICE 0
 #define BOB 1

@@ -15,7 +15,7 @@ import tempfile
 import time
 import unittest
 
-from quartet_cli_test import (CLI, TIMEOUT, CliProcess, EXIT_OK, EXIT_FAILED, EXIT_USAGE,
+from quartet_cli_test import (CLI, with_test_support, TIMEOUT, CliProcess, EXIT_OK, EXIT_FAILED, EXIT_USAGE,
                               EXIT_UNREACHABLE, EXIT_AUTHENTICATION, EXIT_CERTIFICATE)
 from prosody import Prosody
 from quickblox import QuickbloxStandIn, TOKEN_LIFETIME
@@ -91,7 +91,7 @@ class QuickbloxTest(unittest.TestCase):
 
     def run_cli(self, *args, env=None):
         result = subprocess.run([CLI] + list(args), capture_output=True, text=True,
-                                timeout=TIMEOUT, env=env)
+                                timeout=TIMEOUT, env=with_test_support(env))
         self.output.append(result.stdout + result.stderr)
         return result
 

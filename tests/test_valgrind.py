@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import unittest
 
-from quartet_cli_test import CLI
+from quartet_cli_test import CLI, with_test_support
 from test_call import BLUE, PATTERN, RED, CallTestCase
 
 SUPPRESSIONS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "valgrind.supp")
@@ -32,7 +32,7 @@ class ValgrindTest(CallTestCase):
                    CLI, "call", "--json", *self.account_args(0),
                    "--video", PATTERN[RED], "--no-voice-processing", "--duration", "3",
                    "--disconnect-timeout", "60", "--login-timeout", "120", *options, *jids]
-        env = dict(os.environ, G_SLICE="always-malloc", GST_REGISTRY_UPDATE="no")
+        env = with_test_support(dict(os.environ, G_SLICE="always-malloc", GST_REGISTRY_UPDATE="no"))
         result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=env)
         summary = [line for line in result.stderr.splitlines()
                    if "definitely lost" in line or "ERROR SUMMARY" in line]

@@ -18,7 +18,7 @@ import tempfile
 import time
 import zlib
 
-from quartet_cli_test import die_with_parent
+from quartet_cli_test import die_with_parent, with_test_support
 from suite_logs import keep_log
 
 XVFB = shutil.which("Xvfb")
@@ -140,7 +140,7 @@ class UiSession:
         env["G_DEBUG"] = "fatal-criticals"
         self.runs = getattr(self, "runs", 0) + 1
         self.app_log = open(os.path.join(self.tmp, "quartet-%d.log" % self.runs), "w")
-        self.app = subprocess.Popen([binary] + args, env=env, stdout=self.app_log,
+        self.app = subprocess.Popen([binary] + args, env=with_test_support(env), stdout=self.app_log,
                                     stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         return self.app
 

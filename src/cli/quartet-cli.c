@@ -693,7 +693,6 @@ main (int argc, char *argv[])
   /* Before anything logs: debug output of libnice and webrtcbin would
    * otherwise show TURN passwords. */
   quartet_log_init ();
-  quartet_tolerate_upstream_criticals ();
   context = create_option_context (&cli);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

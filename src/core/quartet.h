@@ -15,5 +15,4 @@
 #include "quartet-quickblox-account.h"
 #include "quartet-quickblox-directory.h"
 #include "quartet-signal.h"
-#include "quartet-upstream-criticals.h"
 #include "quartet-xmpp-connection.h"

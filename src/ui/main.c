@@ -13,7 +13,6 @@
 #include "quartet-application.h"
 #include "quartet-log.h"
 #include "quartet-media.h"
-#include "quartet-upstream-criticals.h"
 
 int
 main (int argc, char *argv[])
@@ -39,8 +38,6 @@ main (int argc, char *argv[])
   /* Initializes GStreamer too (its own options are not offered: the app's
    * are enough), and keeps passwords out of its and libnice's debug logs. */
   quartet_log_init ();
-  /* Only matters where criticals are fatal: under the tests. */
-  quartet_tolerate_upstream_criticals ();
 
   app = quartet_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);

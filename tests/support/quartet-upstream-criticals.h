@@ -1,6 +1,8 @@
 /* quartet-upstream-criticals.h: criticals of our dependencies that are not fatal
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Test support: see quartet-upstream-criticals.c.
  */
 #pragma once
 
