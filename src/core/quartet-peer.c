@@ -72,6 +72,10 @@ struct _QuartetPeer
   QuartetPeerSend *send;
   QuartetPeerReceive *receive;
   GSource *stats_source;
+  /* Ours until handled: webrtcbin 1.22 drops the operations still queued
+   * when it stops without replying to their promises, and a promise freed
+   * unanswered is a warning. shut_down() interrupts these first. */
+  GPtrArray *pending_promises;
   gboolean negotiating;
   int closed; /* atomic: read on streaming threads */
 
@@ -136,8 +140,10 @@ static void
 on_promise_main (GObject *object, gpointer user_data)
 {
   PromiseData *data = user_data;
+  QuartetPeer *self = QUARTET_PEER (object);
 
-  handle_promise (QUARTET_PEER (object), data->op, data->promise);
+  g_ptr_array_remove_fast (self->pending_promises, data->promise);
+  handle_promise (self, data->op, data->promise);
 }
 
 /* On a webrtcbin thread. */
@@ -161,10 +167,13 @@ static GstPromise *
 new_promise (QuartetPeer *self, PromiseOp op)
 {
   PromiseData *data = g_new0 (PromiseData, 1);
+  GstPromise *promise;
 
   data->marshal = quartet_marshal_ref (self->marshal);
   data->op = op;
-  return gst_promise_new_with_change_func (on_promise_changed_cb, data, promise_data_free);
+  promise = gst_promise_new_with_change_func (on_promise_changed_cb, data, promise_data_free);
+  g_ptr_array_add (self->pending_promises, gst_promise_ref (promise));
+  return promise;
 }
 
 static void
@@ -505,8 +514,11 @@ shut_down (QuartetPeer *self)
   _quartet_peer_send_stop (self->send);
 
   _quartet_peer_release_ice (self->webrtcbin);
+  for (guint i = 0; i < self->pending_promises->len; i++)
+    gst_promise_interrupt (g_ptr_array_index (self->pending_promises, i));
   /* This waits for webrtcbin's threads: after it, none of our callbacks run. */
   gst_element_set_state (self->webrtcbin, GST_STATE_NULL);
+  g_ptr_array_set_size (self->pending_promises, 0);
   g_signal_handlers_disconnect_by_data (self->webrtcbin, self);
   g_signal_handlers_disconnect_by_data (self->media, self);
 
@@ -600,6 +612,7 @@ quartet_peer_finalize (GObject *object)
 
   quartet_marshal_forget (self->marshal);
   quartet_marshal_unref (self->marshal);
+  g_ptr_array_unref (self->pending_promises);
   g_strfreev (self->ice_servers);
   g_free (self->user_id);
 
@@ -652,6 +665,7 @@ static void
 quartet_peer_init (QuartetPeer *self)
 {
   self->marshal = quartet_marshal_new (G_OBJECT (self));
+  self->pending_promises = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_promise_unref);
 }
 
 /* GStreamer's DTLS elements share one certificate per process, made by the
