@@ -10,6 +10,14 @@
  * intersection of the offer's caps and the transceiver's, payload type
  * included, and sends what its sink pad gets without rewriting it.
  *
+ * Each branch sends with an SSRC we choose and put in its caps, so that the
+ * SDP announces what is sent. Left to itself, webrtcbin 1.22 takes the SSRC
+ * from the caps its sink pad has seen, and an answer made before the first
+ * caps arrived announced no SSRC for a stream, or (with retransmission on)
+ * only the RTX SSRC it made up for an "SSRC 0": a browser then treats the
+ * real stream as unsignalled and never shows it. Both sink pads carry one
+ * msid, so a browser puts the audio and the video in one MediaStream.
+ *
  * A gate on each branch drops everything until the connection is up: until
  * then webrtcbin blocks its sink pads, and frames stuck there would reach
  * the remote late and out of order. When the gate opens it asks the
@@ -49,6 +57,7 @@ struct _QuartetPeerSend
   QuartetMedia *media;   /* the peer holds a reference */
   gboolean with_video;
   gboolean linked;
+  char *stream_id; /* the msid of both our tracks */
   Branch branches[2]; /* audio, video */
 };
 
@@ -64,27 +73,31 @@ _quartet_peer_send_new (GstBin *bin,
   self->webrtcbin = webrtcbin;
   self->media = media;
   self->with_video = with_video;
+  self->stream_id = g_uuid_string_random ();
   return self;
 }
 
 /* What we put in the SDP. An offer asks for keyframes by PLI or FIR and
  * for retransmissions; an answer takes those from the offer (webrtcbin
- * keeps the fields only the offer has), so it names only the codec. */
+ * keeps the fields only the offer has), so it names only the codec. @ssrc
+ * is what we send with, 0 for a stream we only receive. */
 static GstCaps *
-make_rtp_caps (GstWebRTCKind kind, int pt, gboolean offer)
+make_rtp_caps (GstWebRTCKind kind, int pt, guint32 ssrc, gboolean offer)
 {
   GstCaps *caps;
 
   if (kind == GST_WEBRTC_KIND_AUDIO)
-    return gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
+    caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "audio",
                                 "encoding-name", G_TYPE_STRING, "OPUS", "payload", G_TYPE_INT, pt,
                                 "clock-rate", G_TYPE_INT, 48000, "encoding-params", G_TYPE_STRING,
                                 "2", NULL);
-
-  caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video", "encoding-name",
-                              G_TYPE_STRING, "VP8", "payload", G_TYPE_INT, pt, "clock-rate",
-                              G_TYPE_INT, 90000, NULL);
-  if (offer)
+  else
+    caps = gst_caps_new_simple ("application/x-rtp", "media", G_TYPE_STRING, "video",
+                                "encoding-name", G_TYPE_STRING, "VP8", "payload", G_TYPE_INT, pt,
+                                "clock-rate", G_TYPE_INT, 90000, NULL);
+  if (ssrc != 0)
+    gst_caps_set_simple (caps, "ssrc", G_TYPE_UINT, ssrc, NULL);
+  if (kind == GST_WEBRTC_KIND_VIDEO && offer)
     gst_caps_set_simple (caps, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
                          G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE, NULL);
   return caps;
@@ -130,8 +143,9 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
   Branch *branch = &self->branches[video ? 1 : 0];
   g_autoptr (GstPad) tee_pad = video ? _quartet_media_request_video_pad (self->media)
                                      : _quartet_media_request_audio_pad (self->media);
-  g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, FALSE);
-  g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, offer);
+  guint32 ssrc = g_random_int_range (1, G_MAXINT32);
+  g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, ssrc, FALSE);
+  g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, ssrc, offer);
   g_autoptr (GstPad) queue_sink = NULL;
   g_autoptr (GstPad) webrtc_sink = NULL;
   g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
@@ -142,7 +156,9 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
 
   if (tee_pad == NULL)
     {
-      add_transceiver (self, GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, preferences);
+      g_autoptr (GstCaps) receive_only = make_rtp_caps (kind, pt, 0, offer);
+
+      add_transceiver (self, GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, receive_only);
       return;
     }
 
@@ -157,7 +173,7 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
    * a slow peer stall the shared tee. */
 
   chain[n] = gst_element_factory_make_full (video ? "rtpvp8pay" : "rtpopuspay", "pt", pt, "mtu",
-                                            RTP_MTU, NULL);
+                                            RTP_MTU, "ssrc", ssrc, NULL);
   if (video)
     gst_util_set_object_arg (G_OBJECT (chain[n]), "picture-id-mode", "15-bit");
   n++;
@@ -171,6 +187,7 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
   template
       = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self->webrtcbin), "sink_%u");
   webrtc_sink = gst_element_request_pad (self->webrtcbin, template, NULL, caps);
+  g_object_set (webrtc_sink, "msid", self->stream_id, NULL);
   g_object_get (webrtc_sink, "transceiver", &transceiver, NULL);
   g_object_set (transceiver, "direction", GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDRECV,
                 "codec-preferences", preferences, NULL);
@@ -260,7 +277,7 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
       else if (g_strcmp0 (kind, "video") == 0 && !video_done
                && (pt = find_payload_type (media, "VP8")) >= 0)
         {
-          g_autoptr (GstCaps) caps = make_rtp_caps (GST_WEBRTC_KIND_VIDEO, pt, FALSE);
+          g_autoptr (GstCaps) caps = make_rtp_caps (GST_WEBRTC_KIND_VIDEO, pt, 0, FALSE);
 
           /* An audio-only peer declines the video the offer brings. */
           if (self->with_video)
@@ -335,5 +352,6 @@ _quartet_peer_send_free (QuartetPeerSend *self)
       g_clear_object (&self->branches[i].tee_pad);
       g_clear_object (&self->branches[i].key_pad);
     }
+  g_free (self->stream_id);
   g_free (self);
 }
