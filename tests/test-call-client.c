@@ -228,6 +228,145 @@ test_signal_from_outsider_is_dropped (Fixture *fixture, gconstpointer data)
   event_clear (&bob_hang_up);
 }
 
+static const char *
+peer_state_name (QuartetPeerState state)
+{
+  static const char *const names[] = { "new", "connected", "failed", "disconnected", "closed" };
+
+  g_assert_cmpuint (state, <, G_N_ELEMENTS (names));
+  return names[state];
+}
+
+static void
+on_peer_state_recorded_cb (QuartetCallClient *client,
+                           QuartetCallSession *session,
+                           const char *user_id,
+                           QuartetPeerState state,
+                           GPtrArray *log)
+{
+  g_ptr_array_add (log, g_strdup_printf ("%s %s", peer_state_name (state), user_id));
+}
+
+static void
+on_user_event_recorded_cb (QuartetCallClient *client,
+                           QuartetCallSession *session,
+                           const char *user_id,
+                           GVariant *user_info,
+                           GPtrArray *log)
+{
+  GSignalInvocationHint *hint = g_signal_get_invocation_hint (client);
+  const char *note = NULL;
+
+  if (user_info != NULL)
+    g_variant_lookup (user_info, "note", "&s", &note);
+  g_ptr_array_add (log, g_strdup_printf ("%s %s %s", g_signal_name (hint->signal_id), user_id,
+                                         note ? note : "-"));
+}
+
+static void
+on_call_end_recorded_cb (QuartetCallClient *client, QuartetCallSession *session, GPtrArray *log)
+{
+  g_ptr_array_add (log, g_strdup ("call-end"));
+}
+
+static void
+record_events (QuartetCallClient *client, GPtrArray *log)
+{
+  g_signal_connect (client, "peer-connection-state-changed",
+                    G_CALLBACK (on_peer_state_recorded_cb), log);
+  g_signal_connect (client, "accept", G_CALLBACK (on_user_event_recorded_cb), log);
+  g_signal_connect (client, "hang-up", G_CALLBACK (on_user_event_recorded_cb), log);
+  g_signal_connect (client, "call-end", G_CALLBACK (on_call_end_recorded_cb), log);
+}
+
+static gboolean
+log_contains (GPtrArray *log, const char *entry)
+{
+  return g_ptr_array_find_with_equal_func (log, entry, g_str_equal, NULL);
+}
+
+static void
+wait_for_entry (GPtrArray *log, const char *entry)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!log_contains (log, entry) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!log_contains (log, entry))
+    g_error ("no \"%s\" within 30 s", entry);
+}
+
+/* The SDK's contract: accept()'s and hangUp()'s userInfo reach the other
+ * side, a session is found by its id, and each peer connection is NEW
+ * first and CLOSED once at its end, after the event that ended it. */
+static void
+test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
+{
+  const char *bob[] = { "bob@localhost", NULL };
+  g_autoptr (GPtrArray) alice_log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) bob_log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  Event bob_call = { 0 };
+  QuartetCallSession *alice_session;
+  g_autofree char *alice_session_id = NULL;
+  const char *const alice_expected[] = { "new bob@localhost", "accept bob@localhost answered",
+                                         "hang-up bob@localhost bye", "closed bob@localhost",
+                                         "call-end" };
+  const char *const bob_expected[] = { "new alice@localhost", "closed alice@localhost", "call-end" };
+  guint next = 0;
+
+  g_assert_true (quartet_call_client_init (fixture->clients[ALICE], NULL));
+  g_assert_true (quartet_call_client_init (fixture->clients[BOB], NULL));
+  g_signal_connect (fixture->clients[BOB], "call", G_CALLBACK (on_user_info_event_cb), &bob_call);
+  record_events (fixture->clients[ALICE], alice_log);
+  record_events (fixture->clients[BOB], bob_log);
+
+  alice_session = quartet_call_client_call (fixture->clients[ALICE], bob, QUARTET_CALL_TYPE_VIDEO,
+                                            NULL, &error);
+  g_assert_no_error (error);
+  alice_session_id = g_strdup (quartet_call_session_get_id (alice_session));
+  g_assert_true (quartet_call_client_get_session (fixture->clients[ALICE], alice_session_id)
+                 == alice_session);
+  quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
+  g_assert_true (quartet_call_client_get_session (fixture->clients[BOB],
+                                                  quartet_call_session_get_id (bob_call.session))
+                 == bob_call.session);
+  g_assert_null (quartet_call_client_get_session (fixture->clients[BOB], "no-such-session"));
+
+  g_assert_true (quartet_call_client_accept (fixture->clients[BOB], bob_call.session,
+                                             g_variant_new_parsed ("{'note': <'answered'>}"),
+                                             &error));
+  g_assert_no_error (error);
+  wait_for_entry (alice_log, "accept bob@localhost answered");
+
+  g_assert_true (quartet_call_client_hang_up (fixture->clients[BOB], bob_call.session,
+                                              g_variant_new_parsed ("{'note': <'bye'>}"), &error));
+  g_assert_no_error (error);
+  wait_for_entry (alice_log, "call-end");
+  wait_for_entry (bob_log, "call-end");
+
+  /* CONNECTED may or may not come between: the order of the rest is fixed. */
+  for (guint i = 0; i < alice_log->len && next < G_N_ELEMENTS (alice_expected); i++)
+    if (g_str_equal (g_ptr_array_index (alice_log, i), alice_expected[next]))
+      next++;
+  g_assert_cmpuint (next, ==, G_N_ELEMENTS (alice_expected));
+  next = 0;
+  for (guint i = 0; i < bob_log->len && next < G_N_ELEMENTS (bob_expected); i++)
+    if (g_str_equal (g_ptr_array_index (bob_log, i), bob_expected[next]))
+      next++;
+  g_assert_cmpuint (next, ==, G_N_ELEMENTS (bob_expected));
+  for (guint i = 0; i < alice_log->len; i++)
+    g_assert_false (g_str_has_prefix (g_ptr_array_index (alice_log, i), "closed")
+                    && i + 2 != alice_log->len); /* one CLOSED, just before call-end */
+  /* Ended sessions are let go. */
+  g_assert_null (quartet_call_client_get_session (fixture->clients[ALICE], alice_session_id));
+
+  g_signal_handlers_disconnect_by_data (fixture->clients[ALICE], alice_log);
+  g_signal_handlers_disconnect_by_data (fixture->clients[BOB], bob_log);
+  g_signal_handlers_disconnect_by_data (fixture->clients[BOB], &bob_call);
+  event_clear (&bob_call);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -244,6 +383,7 @@ main (int argc, char *argv[])
   ADD ("opponent-bounds", test_opponent_bounds);
   ADD ("second-call-is-rejected-busy", test_second_call_is_rejected_busy);
   ADD ("signal-from-outsider-is-dropped", test_signal_from_outsider_is_dropped);
+  ADD ("user-info-and-peer-states", test_user_info_and_peer_states);
 #undef ADD
 
   result = g_test_run ();

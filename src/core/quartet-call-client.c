@@ -683,6 +683,17 @@ quartet_call_client_hang_up (QuartetCallClient *self,
   return TRUE;
 }
 
+/* (transfer none) (nullable): the live session with the id the events
+ * carry, as the SDK's sessions are looked up by id. */
+QuartetCallSession *
+quartet_call_client_get_session (QuartetCallClient *self, const char *session_id)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_CLIENT (self), NULL);
+  g_return_val_if_fail (session_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->sessions, session_id);
+}
+
 /* Ends every live session (sending hangUp), stops listening for signals
  * and frees every pipeline. Calls after it fail as before init(). */
 void

@@ -47,6 +47,8 @@ gboolean quartet_call_client_hang_up (QuartetCallClient *self,
                                       QuartetCallSession *session,
                                       GVariant *user_info,
                                       GError **error);
+QuartetCallSession *quartet_call_client_get_session (QuartetCallClient *self,
+                                                     const char *session_id);
 void quartet_call_client_release (QuartetCallClient *self);
 
 G_END_DECLS

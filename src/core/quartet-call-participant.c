@@ -87,6 +87,18 @@ quartet_participant_free (QuartetParticipant *self)
   g_free (self);
 }
 
+/* As the SDKs do, every peer connection that was made ends with one CLOSED,
+ * whatever ended it, after the event that says why. */
+void
+quartet_participant_report_closed (QuartetParticipant *self)
+{
+  if (!self->had_peer || self->closed_reported)
+    return;
+
+  self->closed_reported = TRUE;
+  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+}
+
 /* webrtcbin names candidates by m-line index only; signals also carry the
  * m-line's a=mid, which we read from our own description. */
 static char *
@@ -141,7 +153,7 @@ on_disconnect_timeout_cb (gpointer user_data)
   g_info ("%s stayed disconnected for %u ms; closing", self->user_id,
           self->disconnect_timeout_ms);
   quartet_participant_leave (self);
-  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+  quartet_participant_report_closed (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -152,7 +164,7 @@ fail (QuartetParticipant *self)
 {
   quartet_participant_leave (self);
   self->events->state (self, QUARTET_PEER_STATE_FAILED, self->user_data);
-  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+  quartet_participant_report_closed (self);
 }
 
 static gboolean
@@ -206,10 +218,12 @@ attach_peer (QuartetParticipant *self, QuartetPeer *peer)
   g_assert (self->peer == NULL);
 
   self->peer = peer;
+  self->had_peer = TRUE;
   g_signal_connect (peer, "local-description", G_CALLBACK (on_local_description_cb), self);
   g_signal_connect (peer, "local-candidate", G_CALLBACK (on_local_candidate_cb), self);
   g_signal_connect (peer, "notify::state", G_CALLBACK (on_peer_state_notify_cb), self);
   g_signal_connect (peer, "first-video-frame", G_CALLBACK (on_first_video_frame_cb), self);
+  self->events->state (self, QUARTET_PEER_STATE_NEW, self->user_data);
 }
 
 static void

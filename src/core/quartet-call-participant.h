@@ -47,6 +47,8 @@ struct _QuartetParticipant
   guint answer_timeout_id;
   guint disconnect_id;
   guint connect_id; /* from the remote description until CONNECTED */
+  gboolean had_peer;
+  gboolean closed_reported;
 };
 
 QuartetParticipant *quartet_participant_new (const char *user_id,
@@ -67,5 +69,6 @@ void quartet_participant_add_remote_candidate (QuartetParticipant *self,
                                                guint sdp_mline_index,
                                                const char *candidate);
 void quartet_participant_leave (QuartetParticipant *self);
+void quartet_participant_report_closed (QuartetParticipant *self);
 
 G_END_DECLS

@@ -133,11 +133,15 @@ end_session (QuartetCallSession *self)
     return;
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  set_state (self, QUARTET_CALL_SESSION_STATE_ENDED);
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
     quartet_participant_leave (participant);
+  /* A second walk: the handlers of CLOSED may look the participants up. */
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    quartet_participant_report_closed (participant);
 
-  set_state (self, QUARTET_CALL_SESSION_STATE_ENDED);
   g_signal_emit (self, signals[CALL_END], 0);
 }
 
@@ -152,11 +156,13 @@ static void
 on_participant_not_answered_cb (QuartetParticipant *participant, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
 
   g_debug ("session %s: %s did not answer", self->id, participant->user_id);
   send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
   quartet_participant_leave (participant);
   g_signal_emit (self, signals[NOT_ANSWER], 0, participant->user_id);
+  quartet_participant_report_closed (participant);
   end_if_nobody_left (self);
 }
 
@@ -177,7 +183,11 @@ static void
 on_participant_answer_cb (QuartetParticipant *participant, const char *sdp, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
-  g_autoptr (QuartetSignal) accept = new_signal (self, QUARTET_SIGNAL_TYPE_ACCEPT, NULL);
+  /* accept()'s userInfo goes to the caller; the mesh's other members get
+   * none, as from the QuickBlox SDKs. */
+  gboolean to_initiator = g_strcmp0 (participant->user_id, self->initiator) == 0;
+  g_autoptr (QuartetSignal) accept
+      = new_signal (self, QUARTET_SIGNAL_TYPE_ACCEPT, to_initiator ? self->user_info : NULL);
 
   accept->sdp = g_strdup (sdp);
   send_to (self, participant, accept);
@@ -287,6 +297,7 @@ answer (QuartetCallSession *self, QuartetParticipant *participant)
       g_info ("session %s: cannot answer %s: %s", self->id, participant->user_id, error->message);
       send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
       quartet_participant_leave (participant);
+      quartet_participant_report_closed (participant);
       end_if_nobody_left (self);
     }
 }
@@ -360,6 +371,7 @@ handle_leaving (QuartetCallSession *self,
 
   quartet_participant_leave (participant);
   g_signal_emit (self, signals[event], 0, participant->user_id, signal->user_info);
+  quartet_participant_report_closed (participant);
 
   /* While ringing, the call is the initiator's: if they leave, it is over. */
   if (self->state == QUARTET_CALL_SESSION_STATE_RINGING
@@ -447,6 +459,8 @@ _quartet_call_session_start (QuartetCallSession *self)
 gboolean
 _quartet_call_session_accept (QuartetCallSession *self, GVariant *user_info, GError **error)
 {
+  /* A failed answer may end the session before the mesh is joined. */
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   QuartetParticipant *initiator;
 
   if (self->state != QUARTET_CALL_SESSION_STATE_RINGING)
