@@ -10,7 +10,7 @@ var qt = window.qt = {
   sessions: {},     // sessionID -> the SDK's WebRTCSession
   pcs: {},          // sessionID -> {userId -> RTCPeerConnection}, kept after the SDK drops them
   remote: {},       // userId -> {stream, video, frames, audio: {...}}
-  lastIncoming: null,
+  current: null,    // the session qtAccept/qtReject/qtHangUp act on by default
   errors: []
 };
 
@@ -95,6 +95,25 @@ function showRemote(userId, stream) {
   watchAudio(entry);
 }
 
+var canvas = null;
+
+/* The picture's mean colour, [r, g, b] 0-255 (null before the first frame). */
+function averageRgb(video) {
+  if (!video.videoWidth) return null;
+  canvas = canvas || document.createElement('canvas');
+  canvas.width = 32;
+  canvas.height = 24;
+  var context = canvas.getContext('2d', { willReadFrequently: true });
+  context.drawImage(video, 0, 0, canvas.width, canvas.height);
+  var pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+  var sum = [0, 0, 0];
+  for (var i = 0; i < pixels.length; i += 4) {
+    sum[0] += pixels[i]; sum[1] += pixels[i + 1]; sum[2] += pixels[i + 2];
+  }
+  var n = pixels.length / 4;
+  return sum.map(function (v) { return Math.round(v / n); });
+}
+
 /* What each remote user's tile shows and what is heard from them, now. */
 window.qtMeasure = function () {
   var result = {};
@@ -112,6 +131,7 @@ window.qtMeasure = function () {
       videoHeight: video.videoHeight,
       framesRendered: entry.frames,
       totalVideoFrames: quality.totalVideoFrames || 0,
+      averageRgb: averageRgb(video),
       audio: plain(entry.audio),
       playError: entry.playError || null
     };
@@ -171,7 +191,7 @@ window.qtInit = function (cfg) {
 
   var w = QB.webrtc;
   w.onCallListener = function (session, userInfo) {
-    qt.lastIncoming = session;
+    if (!qt.current || qt.current.state === 5 /* CLOSED */ || !qt.sessions[qt.current.ID]) qt.current = session;
     record('onCallListener', session, { userId: session.initiatorID, userInfo: userInfo,
                                         callType: session.callType,
                                         opponentsIDs: session.opponentsIDs });
@@ -234,14 +254,15 @@ function withMedia(session, callType) {
 }
 
 function findSession(sessionID) {
-  var session = sessionID ? qt.sessions[sessionID] : qt.lastIncoming;
-  if (!session) throw new Error('no session ' + (sessionID || '(incoming)'));
+  var session = sessionID ? qt.sessions[sessionID] : qt.current;
+  if (!session) throw new Error('no session ' + (sessionID || '(current)'));
   return session;
 }
 
 /* Calls @opponentIds (numbers); @type 1 video, 2 audio. Returns the session id. */
 window.qtCall = async function (opponentIds, type, userInfo) {
   var session = QB.webrtc.createNewSession(opponentIds, type || 1);
+  qt.current = session;
   remember(session);
   await withMedia(session, type || 1);
   session.call(userInfo || {});
