@@ -1,0 +1,598 @@
+#!/usr/bin/python3
+"""Interop with the real QuickBlox JavaScript SDK (npm quickblox 2.23.0) in
+headless Chromium: a small web app of ours (tests/interop/) on the SDK's
+browser bundle signs in to the same Prosody as quartet-cli, over Prosody's
+XMPP websocket, and the two call each other. Each test asserts what each user
+would see and hear: on the web side the remote <video> renders frames and the
+remote audio is not silence; on Quartet's side the `stats` events show fluent
+video of the right colour and audio packets.
+
+Needs Chromium, node, and what ./tools/install-interop puts in tests/interop
+(playwright-core, the SDK bundle); skips itself without them.
+
+Users (QuickBlox ids, app 97): Quartet A 4242 and B 4343, the web app 4444,
+or 4141 where it must have the smallest id of a mesh.
+"""
+import functools
+import http.server
+import json
+import os
+import queue
+import re
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from quartet_cli_test import CliProcess, EXIT_OK, EXIT_FAILED, die_with_parent
+from prosody import Prosody
+from suite_logs import keep_log
+
+os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+INTEROP = os.path.join(HERE, "interop")
+SDK = os.path.join(INTEROP, "vendor", "quickblox.min.js")
+PLAYWRIGHT = os.path.join(INTEROP, "node_modules", "playwright-core", "package.json")
+CHROMIUM = os.environ.get("QUARTET_CHROMIUM") or shutil.which("chromium")
+NODE = shutil.which("node")
+
+APP_ID = "97"
+A, B, JS, JS_SMALL = 4242, 4343, 4444, 4141
+RED, GREEN, BLUE = 0, 1, 2
+# Quartet sends red (pattern 4) as A and blue (pattern 6) as B.
+PATTERN = {A: "pattern:4", B: "pattern:6"}
+COLOUR = {A: RED, B: BLUE}
+# Chrome's fake camera (--use-fake-device-for-media-stream): a green-ish
+# frame with a moving pie and a frame counter.
+JS_COLOUR = GREEN
+TIMEOUT = 30
+
+
+def _missing():
+    for what, present in (("chromium", CHROMIUM), ("node", NODE),
+                          ("playwright-core (./tools/install-interop)", os.path.exists(PLAYWRIGHT)),
+                          ("the QuickBlox JS SDK (./tools/install-interop)", os.path.exists(SDK))):
+        if not present:
+            return what
+    return None
+
+
+def dominant(rgb):
+    return max(range(3), key=lambda i: rgb[i])
+
+
+class PageServer:
+    """The web app on loopback: index.html and app.js from tests/interop, the
+    SDK bundle from tests/interop/vendor; nothing else."""
+    FILES = {"/": ("index.html", "text/html"), "/index.html": ("index.html", "text/html"),
+             "/app.js": ("app.js", "text/javascript"),
+             "/quickblox.min.js": (os.path.join("vendor", "quickblox.min.js"), "text/javascript")}
+
+    def __init__(self):
+        files = self.FILES
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                entry = files.get(self.path.split("?")[0])
+                if entry is None:
+                    self.send_error(404)
+                    return
+                with open(os.path.join(INTEROP, entry[0]), "rb") as f:
+                    data = f.read()
+                self.send_response(200)
+                self.send_header("Content-Type", entry[1] + "; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d/" % self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class Page:
+    """One headless Chromium page of the web app, driven through
+    tests/interop/driver.js: evaluate() runs a JS expression there."""
+
+    def __init__(self, url, log_path):
+        self.log_path = log_path
+        self.process = subprocess.Popen(
+            [NODE, os.path.join(INTEROP, "driver.js"), url, CHROMIUM, log_path],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            cwd=INTEROP, preexec_fn=die_with_parent)
+        self._answers = queue.Queue()
+        self._stderr = []
+        threading.Thread(target=self._read, daemon=True).start()
+        threading.Thread(target=lambda: self._stderr.extend(self.process.stderr),
+                         daemon=True).start()
+        self._next_id = 0
+        ready = self._get(TIMEOUT)
+        if not ready.get("ready"):
+            raise AssertionError("driver did not start: %s %s" % (ready, self.stderr()))
+
+    def _read(self):
+        for line in self.process.stdout:
+            try:
+                self._answers.put(json.loads(line))
+            except ValueError:
+                self._answers.put({"error": "driver printed %r" % line})
+        self._answers.put(None)
+
+    def _get(self, timeout):
+        try:
+            answer = self._answers.get(timeout=timeout)
+        except queue.Empty:
+            raise AssertionError("no answer from the browser within %d s" % timeout)
+        if answer is None:
+            raise AssertionError("the browser driver exited (%s): %s" % (
+                self.process.wait(), self.stderr()))
+        return answer
+
+    def stderr(self):
+        return "".join(self._stderr)[-3000:]
+
+    def evaluate(self, expr, timeout=TIMEOUT):
+        self._next_id += 1
+        self.process.stdin.write(json.dumps({"id": self._next_id, "expr": expr}) + "\n")
+        self.process.stdin.flush()
+        while True:
+            answer = self._get(timeout)
+            if answer.get("id") == self._next_id:
+                break
+        if "error" in answer:
+            raise AssertionError("in the page: %s: %s" % (expr[:200], answer["error"]))
+        return answer["result"]
+
+    def call_js(self, function, *args, timeout=TIMEOUT):
+        return self.evaluate("%s(%s)" % (function, ", ".join(json.dumps(a) for a in args)),
+                             timeout)
+
+    def events(self, name=None):
+        events = self.evaluate("qtEvents()")
+        return [e for e in events if name is None or e["name"] == name]
+
+    def wait_event(self, name, predicate=lambda e: True, timeout=TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [e for e in self.events(name) if predicate(e)]
+            if found:
+                return found[0]
+            time.sleep(0.2)
+        raise AssertionError("no %s within %d s; the page's events: %s" % (
+            name, timeout, [(e["name"], e.get("userId"), e.get("state")) for e in self.events()]))
+
+    def close(self):
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        try:
+            with open(self.log_path, errors="replace") as f:
+                keep_log("interop-chromium", f.read())
+        except OSError:
+            pass
+
+
+def sdp_lines(sdp, pattern=r"^(m=|a=mid|a=msid|a=ssrc|a=extmap|a=sendrecv|a=sendonly|a=recvonly|a=inactive|a=group)"):
+    """The lines of @sdp that say which media goes where."""
+    return [line for line in (sdp or "").splitlines() if re.match(pattern, line)]
+
+
+def sdp_ssrcs(sdp):
+    """{mid or kind: set of SSRCs announced with a=ssrc} per m-section."""
+    sections, kind = {}, None
+    for line in (sdp or "").splitlines():
+        if line.startswith("m="):
+            kind = line[2:].split()[0]
+            sections.setdefault(kind, set())
+        elif line.startswith("a=ssrc:") and kind:
+            sections[kind].add(int(line[len("a=ssrc:"):].split()[0]))
+    return sections
+
+
+@unittest.skipIf(_missing(), "interop needs %s" % _missing())
+class InteropTestCase(unittest.TestCase):
+    users = [A, B, JS, JS_SMALL]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.chat = Prosody(users=["%d-%s" % (u, APP_ID) for u in cls.users], roster=True)
+        cls.chat.start()
+        cls.web = PageServer()
+        cls.tmp = tempfile.TemporaryDirectory(prefix="quartet-interop-test-")
+        cls.passwords = {int(a["username"].split("-")[0]): a["password"] for a in cls.chat.accounts}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.web.close()
+        cls.chat.close()
+        cls.tmp.cleanup()
+
+    def setUp(self):
+        self.processes = []
+        self.pages = []
+        self.problems = []
+
+    def tearDown(self):
+        for process in self.processes:
+            process.stop()
+        for page in self.pages:
+            page.close()
+
+    # -- the two kinds of client ----------------------------------------------
+    def quartet_args(self, user):
+        path = os.path.join(self.tmp.name, "password-%d" % user)
+        with open(path, "w") as f:
+            f.write(self.passwords[user] + "\n")
+        return ["--jid", "%d@%s" % (user, self.chat.domain), "--app-id", APP_ID,
+                "--password-file", path,
+                "--server", "%s:%d" % (self.chat.host, self.chat.c2s_port),
+                "--cafile", self.chat.cafile,
+                "--video", PATTERN[user], "--no-voice-processing"]
+
+    def quartet_listen(self, user, *extra):
+        bot = CliProcess("listen", self.quartet_args(user) + list(extra))
+        self.processes.append(bot)
+        bot.next_event("roster")
+        return bot
+
+    def quartet_call(self, user, callees, *extra):
+        caller = CliProcess("call", self.quartet_args(user) + list(extra) +
+                            [str(c) for c in callees])
+        self.processes.append(caller)
+        return caller
+
+    def web_user(self, user=JS, **webrtc):
+        """A signed-in page of the web app as QuickBlox user @user; @webrtc
+        overrides the SDK's config.webrtc (answerTimeInterval, ...)."""
+        log = os.path.join(self.tmp.name, "chromium-%s.log" % self.id().split(".")[-1])
+        page = Page(self.web.url, log)
+        self.pages.append(page)
+        page.call_js("qtInit", {
+            "appId": int(APP_ID), "authKey": "interop-key", "authSecret": "interop-secret",
+            "api": "127.0.0.1", "chat": self.chat.domain,
+            "websocket": "ws://%s:%d/xmpp-websocket" % (self.chat.host, self.chat.http_port),
+            "userId": user, "password": self.passwords[user], "webrtc": webrtc})
+        return page
+
+    # -- what each user sees and hears ----------------------------------------
+    def evidence(self, page):
+        """The SDP and inbound RTP of each of the page's peer connections, as
+        text for a failure message (and kept in the suite's logs)."""
+        text = []
+        for key, peer in sorted(page.evaluate("qtPeers()").items()):
+            text.append("== peer connection %s (%s, ICE %s)" % (
+                key, peer["signalingState"], peer["iceConnectionState"]))
+            text.append("-- local (Chrome's) SDP:\n  " + "\n  ".join(sdp_lines(peer["localSdp"])))
+            text.append("-- remote (the other side's) SDP:\n  " +
+                        "\n  ".join(sdp_lines(peer["remoteSdp"])))
+            text.append("-- receivers: %s" % peer["receivers"])
+            text.append("-- inbound-rtp: %s" % [
+                {k: v for k, v in s.items() if v is not None} for s in peer["inbound"]])
+        text.append("-- tiles: %s" % json.dumps(page.evaluate("qtMeasure()")))
+        keep_log("interop-evidence", "\n".join(text))
+        return "\n".join(text)
+
+    def check_web_sees_and_hears(self, page, user, colour, seconds=4):
+        """Whether @user's tile on the page renders fluent video of @colour,
+        and what is heard from @user is not silence. What is wrong is noted
+        in self.problems (the test goes on, to check the other side too) and
+        failed at the end by assert_no_problems()."""
+        key = str(user)
+        deadline = time.monotonic() + TIMEOUT
+        while key not in page.evaluate("qtMeasure()") and time.monotonic() < deadline:
+            time.sleep(0.25)
+        time.sleep(1)
+        first = page.evaluate("qtMeasure()").get(key)
+        time.sleep(seconds)
+        last = page.evaluate("qtMeasure()").get(key)
+        if last is None:
+            self.problems.append("the web app got no remote stream from %d" % user)
+            return None
+        rendered = last["framesRendered"] - first["framesRendered"]
+        checks = [
+            (last["videoWidth"] > 0, "%d's tile shows no picture (readyState %d, videoWidth %d)" % (
+                user, last["readyState"], last["videoWidth"])),
+            (rendered > 15 * seconds, "%d's tile rendered %d frames in %d s" % (
+                user, rendered, seconds)),
+            (last["averageRgb"] is not None and dominant(last["averageRgb"]) == colour,
+             "%d's tile shows %s" % (user, last["averageRgb"])),
+            (len(last["audioTracks"]) == 1, "the SDK's remote stream from %d has %d audio tracks" % (
+                user, len(last["audioTracks"]))),
+            (last["audio"] is not None and last["audio"]["loud"] > 0,
+             "nothing heard from %d: %s" % (user, last["audio"])),
+        ]
+        self.problems += [why for ok, why in checks if not ok]
+        return last
+
+    def assert_no_problems(self, page):
+        if self.problems:
+            self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), self.evidence(page)))
+
+    def assert_quartet_sees_and_hears(self, process, user, colour):
+        stats = [e for e in process.events_named("stats") if e["user"] == str(user)]
+        fluent = [s for s in stats if s["fps"] > 15]
+        self.assertGreaterEqual(len(fluent), 2, "not > 15 fps from %d: %s" % (
+            user, [s["fps"] for s in stats]))
+        self.assertEqual(dominant(fluent[-1]["average_rgb"]), colour,
+                         "wrong picture from %d: %s" % (user, fluent[-1]["average_rgb"]))
+        self.assertGreater(stats[-1]["audio_packets"], stats[0]["audio_packets"],
+                           "no audio from %d: %s" % (user, [s["audio_packets"] for s in stats]))
+
+    def wait_quartet_stats(self, process, user, count=3):
+        process.next_matching(
+            lambda e: e["event"] == "stats" and e["user"] == str(user) and e["fps"] > 15
+            and len([s for s in process.events_named("stats") if s["user"] == str(user)
+                     and s["fps"] > 15]) >= count,
+            "%d fluent stats from %d" % (count, user), timeout=TIMEOUT)
+
+    def connected(self, page, user):
+        return page.wait_event("onSessionConnectionStateChangedListener",
+                               lambda e: e["userId"] == user and e["state"] == "CONNECTED")
+
+
+class TwoPartyTest(InteropTestCase):
+    def test_web_calls_quartet(self):
+        """Issue 14: the web app calls Quartet, which answers."""
+        bot = self.quartet_listen(A, "--auto-answer")
+        page = self.web_user()
+        page.call_js("qtCall", [A], 1, {"name": "Web"})
+        accept = page.wait_event("onAcceptCallListener")
+        self.assertEqual(accept["userId"], A)
+        self.connected(page, A)
+        call = bot.next_event("call")
+        self.assertEqual(call["user"], str(JS))
+        self.assertEqual(call["userInfo"]["name"], "Web")
+        self.wait_quartet_stats(bot, JS)
+
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        evidence = self.evidence(page)
+        page.call_js("qtHangUp", {"reason": "done"})
+        hang_up = bot.next_event("hang-up")
+        bot.next_event("call-end")
+        self.assertEqual(hang_up["user"], str(JS))
+        self.assertEqual(hang_up.get("userInfo"), {"reason": "done"})
+        self.assert_quartet_sees_and_hears(bot, JS, JS_COLOUR)
+        if self.problems:
+            self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), evidence))
+
+    def test_quartet_calls_web(self):
+        page = self.web_user()
+        caller = self.quartet_call(A, [JS], "--duration", "8")
+        call = page.wait_event("onCallListener")
+        self.assertEqual(call["userId"], A)
+        self.assertEqual(call["callType"], 1)
+        self.assertEqual(call["opponentsIDs"], [JS])
+        page.call_js("qtAccept", {"name": "Web"})
+        self.connected(page, A)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        evidence = self.evidence(page)
+
+        self.assertEqual(caller.read_all(), EXIT_OK, caller.stderr_text())
+        accept = caller.events_named("accept")[0]
+        self.assertEqual(accept["user"], str(JS))
+        self.assertEqual(accept.get("userInfo"), {"name": "Web"})
+        self.assert_quartet_sees_and_hears(caller, JS, JS_COLOUR)
+        # Quartet hung up after --duration: the web app hears it, and its session ends.
+        stop = page.wait_event("onStopCallListener")
+        self.assertEqual(stop["userId"], A)
+        page.wait_event("onSessionCloseListener")
+        if self.problems:
+            self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), evidence))
+
+    def test_audio_only_web_calls_quartet(self):
+        bot = self.quartet_listen(A, "--auto-answer")
+        page = self.web_user()
+        page.call_js("qtCall", [A], 2, {})
+        self.connected(page, A)
+        call = bot.next_event("call")
+        time.sleep(3)
+        measure = page.evaluate("qtMeasure()").get(str(A))
+        if measure is None:
+            self.problems.append("the web app got no remote stream from %d" % A)
+        else:
+            if len(measure["audioTracks"]) != 1:
+                self.problems.append("the SDK's remote stream from %d has %d audio tracks" % (
+                    A, len(measure["audioTracks"])))
+            if not measure["audio"] or measure["audio"]["loud"] == 0:
+                self.problems.append("nothing heard from %d: %s" % (A, measure["audio"]))
+        evidence = self.evidence(page)
+        page.call_js("qtHangUp", {})
+        bot.next_event("call-end")
+        self.assertEqual(call["user"], str(JS))
+        stats = [e for e in bot.events_named("stats") if e["user"] == str(JS)]
+        self.assertGreater(stats[-1]["audio_packets"], 0)
+        self.assertEqual(stats[-1]["video_frames"], 0)
+        if self.problems:
+            self.fail("what the web app's user hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), evidence))
+
+
+class RejectHangUpTest(InteropTestCase):
+    def test_web_rejects_with_user_info(self):
+        page = self.web_user()
+        caller = self.quartet_call(A, [JS], "--answer-timeout", "20")
+        page.wait_event("onCallListener")
+        page.call_js("qtReject", {"reason": "declined", "note": "in a meeting"})
+        self.assertEqual(caller.read_all(), EXIT_FAILED, caller.stderr_text())
+        reject = caller.events_named("reject")[0]
+        self.assertEqual(reject["user"], str(JS))
+        self.assertEqual(reject.get("userInfo"), {"reason": "declined", "note": "in a meeting"})
+        self.assertEqual(len(caller.events_named("call-end")), 1)
+        page.wait_event("onSessionCloseListener")
+
+    def test_quartet_rejects(self):
+        self.quartet_listen(A, "--reject")
+        page = self.web_user()
+        page.call_js("qtCall", [A], 1, {})
+        reject = page.wait_event("onRejectCallListener")
+        self.assertEqual(reject["userId"], A)
+        page.wait_event("onSessionCloseListener")
+        self.assertEqual(page.events("onAcceptCallListener"), [])
+
+    def test_web_hangs_up_with_user_info(self):
+        page = self.web_user()
+        caller = self.quartet_call(A, [JS], "--duration", "60")
+        page.wait_event("onCallListener")
+        page.call_js("qtAccept", {})
+        self.connected(page, A)
+        caller.next_event("accept")
+        page.call_js("qtHangUp", {"reason": "bye", "rating": "5"})
+        self.assertEqual(caller.read_all(), EXIT_OK, caller.stderr_text())
+        hang_up = caller.events_named("hang-up")[0]
+        self.assertEqual(hang_up["user"], str(JS))
+        self.assertEqual(hang_up.get("userInfo"), {"reason": "bye", "rating": "5"})
+        self.assertEqual(len(caller.events_named("call-end")), 1)
+        page.wait_event("onSessionCloseListener")
+
+    def test_quartet_hangs_up_before_answer(self):
+        """Quartet gives up dialing (hang-up before any answer): the SDK hears
+        hangUp from the initiator and closes the ringing session."""
+        page = self.web_user()
+        caller = self.quartet_call(A, [JS], "--answer-timeout", "3", "--dialing-interval", "1")
+        page.wait_event("onCallListener")
+        self.assertEqual(caller.read_all(), EXIT_FAILED, caller.stderr_text())
+        self.assertEqual(caller.events_named("not-answer")[0]["user"], str(JS))
+        # Quartet's not-answer ends the call with a hangUp to the callee.
+        stop = page.wait_event("onStopCallListener", timeout=10)
+        self.assertEqual(stop["userId"], A)
+        page.wait_event("onSessionCloseListener")
+        self.assertEqual(len(page.events("onCallListener")), 1)
+
+
+class NotAnsweredTest(InteropTestCase):
+    def test_quartet_does_not_answer_web(self):
+        bot = self.quartet_listen(A, "--answer-timeout", "4")
+        page = self.web_user(answerTimeInterval=8, dialingTimeInterval=2)
+        page.call_js("qtCall", [A], 1, {})
+        not_answer = page.wait_event("onUserNotAnswerListener", timeout=20)
+        self.assertEqual(not_answer["userId"], A)
+        page.wait_event("onSessionCloseListener")
+        bot.next_event("call-end")
+        # The call re-sent every 2 s rang once.
+        self.assertEqual(len(bot.events_named("call")), 1)
+
+    def test_web_does_not_answer_quartet(self):
+        page = self.web_user(answerTimeInterval=6)
+        caller = self.quartet_call(A, [JS], "--answer-timeout", "4", "--dialing-interval", "1")
+        self.assertEqual(caller.read_all(), EXIT_FAILED, caller.stderr_text())
+        self.assertEqual(caller.events_named("not-answer")[0]["user"], str(JS))
+        page.wait_event("onSessionCloseListener", timeout=15)
+        self.assertEqual(len(page.events("onCallListener")), 1)
+
+
+class BusyTest(InteropTestCase):
+    def test_web_busy(self):
+        """The web app in a call with A: B's call is rejected by the SDK (autoReject)."""
+        page = self.web_user()
+        caller_a = self.quartet_call(A, [JS], "--duration", "60")
+        page.wait_event("onCallListener")
+        page.call_js("qtAccept", {})
+        self.connected(page, A)
+        caller_b = self.quartet_call(B, [JS], "--answer-timeout", "20")
+        self.assertEqual(caller_b.read_all(), EXIT_FAILED, caller_b.stderr_text())
+        reject = caller_b.events_named("reject")[0]
+        self.assertEqual(reject["user"], str(JS))
+        invalid = page.wait_event("onInvalidEventsListener")
+        self.assertEqual(invalid["event"], "onCall")
+        self.assertEqual(invalid["userId"], B)
+        # A's call goes on.
+        self.assertEqual(len(page.events("onCallListener")), 1)
+        self.assertEqual(page.events("onSessionCloseListener"), [])
+        page.call_js("qtHangUp", {})
+        self.assertEqual(caller_a.read_all(), EXIT_OK, caller_a.stderr_text())
+
+    def test_quartet_busy(self):
+        """B in a call with A: the web app's call to B is rejected as busy."""
+        bot_b = self.quartet_listen(B, "--auto-answer")
+        caller_a = self.quartet_call(A, [B], "--duration", "60")
+        caller_a.next_event("accept")
+        page = self.web_user()
+        page.call_js("qtCall", [B], 1, {})
+        reject = page.wait_event("onRejectCallListener")
+        self.assertEqual(reject["userId"], B)
+        self.assertEqual(reject["userInfo"], {"reason": "busy"})
+        page.wait_event("onSessionCloseListener")
+        # B rang once, for A's call only.
+        self.assertEqual(bot_b.next_event("call")["user"], str(A))
+        code, _, err = bot_b.stop()
+        self.assertEqual(code, EXIT_OK, err)
+        self.assertEqual(len(bot_b.events_named("call")), 1)
+
+
+class MeshTest(InteropTestCase):
+    def test_quartet_initiates_mesh(self):
+        """A calls the web app (the smallest id) and B: B offers to the web
+        app, which answers; every offer the SDK sees comes from Quartet."""
+        bot_b = self.quartet_listen(B, "--auto-answer")
+        page = self.web_user(JS_SMALL)
+        caller = self.quartet_call(A, [JS_SMALL, B], "--duration", "14")
+        call = page.wait_event("onCallListener")
+        self.assertEqual(sorted(call["opponentsIDs"]), sorted([JS_SMALL, B]))
+        page.call_js("qtAccept", {})
+        self.connected(page, A)
+        self.connected(page, B)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        self.check_web_sees_and_hears(page, B, COLOUR[B])
+        evidence = self.evidence(page)
+        self.assertEqual(caller.read_all(), EXIT_OK, caller.stderr_text())
+        self.assert_quartet_sees_and_hears(caller, JS_SMALL, JS_COLOUR)
+        self.assert_quartet_sees_and_hears(caller, B, COLOUR[B])
+        code, _, err = bot_b.stop()
+        self.assertEqual(code, EXIT_OK, err)
+        self.assert_quartet_sees_and_hears(bot_b, JS_SMALL, JS_COLOUR)
+        self.assert_quartet_sees_and_hears(bot_b, A, COLOUR[A])
+        if self.problems:
+            self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), evidence))
+
+    def test_web_initiates_mesh(self):
+        """The web app calls A and B, both Quartet, who answer it (issue 14's
+        direction) and connect to each other."""
+        bot_a = self.quartet_listen(A, "--auto-answer")
+        bot_b = self.quartet_listen(B, "--auto-answer")
+        page = self.web_user(JS)
+        page.call_js("qtCall", [A, B], 1, {})
+        self.connected(page, A)
+        self.connected(page, B)
+        for bot in (bot_a, bot_b):
+            self.wait_quartet_stats(bot, JS)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        self.check_web_sees_and_hears(page, B, COLOUR[B])
+        evidence = self.evidence(page)
+        page.call_js("qtHangUp", {})
+        for bot, other in ((bot_a, B), (bot_b, A)):
+            bot.next_event("hang-up")
+            code, _, err = bot.stop()
+            self.assertEqual(code, EXIT_OK, err)
+            self.assert_quartet_sees_and_hears(bot, JS, JS_COLOUR)
+            self.assert_quartet_sees_and_hears(bot, other, COLOUR[other])
+        if self.problems:
+            self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
+                "\n  ".join(self.problems), evidence))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
