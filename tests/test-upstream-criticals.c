@@ -30,7 +30,6 @@ test_our_hash_table_walk_stays_fatal (void)
 {
   if (g_test_subprocess ())
     {
-      quartet_tolerate_upstream_criticals ();
       walk_and_insert ();
       return;
     }
@@ -44,7 +43,6 @@ test_srtpdec_chain_is_not_fatal (void)
 {
   if (g_test_subprocess ())
     {
-      quartet_tolerate_upstream_criticals ();
       g_log ("GStreamer", G_LOG_LEVEL_CRITICAL,
              "gst_pad_create_stream_id_internal: assertion 'parent->numsinkpads <= 1' failed");
       g_log ("GStreamer", G_LOG_LEVEL_CRITICAL,
@@ -65,7 +63,6 @@ test_srtpdec_follow_up_alone_stays_fatal (void)
 {
   if (g_test_subprocess ())
     {
-      quartet_tolerate_upstream_criticals ();
       g_log ("GStreamer", G_LOG_LEVEL_CRITICAL,
              "gst_pad_push_event: assertion 'GST_IS_EVENT (event)' failed");
       return;
@@ -79,7 +76,6 @@ test_other_criticals_stay_fatal (void)
 {
   if (g_test_subprocess ())
     {
-      quartet_tolerate_upstream_criticals ();
       g_critical ("a critical of ours");
       return;
     }
@@ -94,6 +90,9 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   /* Fatal as under the suite, also when run by hand. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  /* Where the test programs install it: before g_test_run(), which resets
+   * the fatal handler for every test case. */
+  quartet_tolerate_upstream_criticals ();
 
   g_test_add_func ("/upstream-criticals/our-hash-table-walk-stays-fatal",
                    test_our_hash_table_walk_stays_fatal);

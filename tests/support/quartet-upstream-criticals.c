@@ -119,20 +119,6 @@ is_tolerated (const char *domain, const char *message)
   return FALSE;
 }
 
-/* Runs first: a tolerated critical is logged as a plain one (a GLib test
- * program's handler would otherwise print "Bail out!", which fails the
- * test in TAP). */
-static void
-log_handler_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
-{
-  gboolean tolerated = (level & G_LOG_FLAG_FATAL) != 0 && is_tolerated (domain, message);
-
-  g_private_set (&message_tolerated, GINT_TO_POINTER (tolerated));
-  if (tolerated)
-    level &= ~G_LOG_FLAG_FATAL;
-  default_log_handler (domain, level, message, data);
-}
-
 static gboolean
 is_fatal_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
 {
@@ -140,6 +126,25 @@ is_fatal_cb (const char *domain, GLogLevelFlags level, const char *message, gpoi
 
   g_private_set (&message_tolerated, GINT_TO_POINTER (FALSE));
   return !tolerated;
+}
+
+/* g_logv() calls this first, then the fatal handler. A tolerated critical
+ * is logged as a plain one (a GLib test program's handler would otherwise
+ * print "Bail out!", which fails the test in TAP), and the fatal handler is
+ * installed again: GLib's test runner resets it at the start of every test
+ * case, so one installed in main() is gone by the time a test runs. */
+static void
+log_handler_cb (const char *domain, GLogLevelFlags level, const char *message, gpointer data)
+{
+  gboolean tolerated = (level & G_LOG_FLAG_FATAL) != 0 && is_tolerated (domain, message);
+
+  g_private_set (&message_tolerated, GINT_TO_POINTER (tolerated));
+  if (tolerated)
+    {
+      level &= ~G_LOG_FLAG_FATAL;
+      g_test_log_set_fatal_handler (is_fatal_cb, NULL);
+    }
+  default_log_handler (domain, level, message, data);
 }
 
 void
