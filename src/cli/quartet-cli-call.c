@@ -108,6 +108,7 @@ quartet_cli_call_options_clear (QuartetCliCallOptions *options)
   if (options->turn_password != NULL)
     memset (options->turn_password, 0, strlen (options->turn_password));
   g_clear_pointer (&options->turn_password, g_free);
+  g_clear_pointer (&options->user_info, g_variant_unref);
 }
 
 static char **
@@ -221,7 +222,8 @@ on_hang_up_cb (gpointer user_data)
 
   self->hang_up_id = 0;
   if (self->ringing != NULL
-      && !quartet_call_client_hang_up (self->client, self->ringing, NULL, &error))
+      && !quartet_call_client_hang_up (self->client, self->ringing, self->options->user_info,
+                                       &error))
     g_printerr ("quartet-cli: %s\n", error->message);
   return G_SOURCE_REMOVE;
 }
@@ -326,7 +328,8 @@ on_answer_cb (gpointer user_data)
 
   self->answer_id = 0;
   if (self->ringing != NULL
-      && !quartet_call_client_accept (self->client, self->ringing, NULL, &error))
+      && !quartet_call_client_accept (self->client, self->ringing, self->options->user_info,
+                                      &error))
     g_printerr ("quartet-cli: %s\n", error->message);
   return G_SOURCE_REMOVE;
 }
@@ -346,7 +349,7 @@ on_call_cb (QuartetCallClient *client,
 
   if (self->options->reject)
     {
-      if (!quartet_call_client_reject (client, session, NULL, &error))
+      if (!quartet_call_client_reject (client, session, self->options->user_info, &error))
         g_printerr ("quartet-cli: %s\n", error->message);
     }
   else if (self->options->auto_answer_ms >= 0)
@@ -414,7 +417,7 @@ place_call (QuartetCliCall *self, GError **error)
   session = quartet_call_client_call (self->client, (const char *const *)self->users,
                                       self->options->audio_only ? QUARTET_CALL_TYPE_AUDIO
                                                                 : QUARTET_CALL_TYPE_VIDEO,
-                                      NULL, error);
+                                      self->options->user_info, error);
   if (session == NULL)
     return FALSE;
 

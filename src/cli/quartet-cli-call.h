@@ -29,6 +29,7 @@ typedef struct
   gboolean audio_only;
   gboolean frame_latency;
   int repeat; /* call: place the call this many times, one after the other */
+  GVariant *user_info; /* --user-info, set by quartet-cli.c: for call, accept, reject, hangUp */
 } QuartetCliCallOptions;
 
 void quartet_cli_call_options_clear (QuartetCliCallOptions *options);

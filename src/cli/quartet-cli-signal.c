@@ -19,7 +19,6 @@ quartet_cli_signal_options_clear (QuartetCliSignalOptions *options)
   g_clear_pointer (&options->opponents, g_strfreev);
   g_clear_pointer (&options->sdp_file, g_free);
   g_clear_pointer (&options->caller_id, g_free);
-  g_clear_pointer (&options->user_info, g_strfreev);
 }
 
 GOptionGroup *
@@ -38,8 +37,6 @@ quartet_cli_signal_option_group (QuartetCliSignalOptions *options)
             "FILE" },
           { "caller-id", 0, 0, G_OPTION_ARG_STRING, &options->caller_id,
             "The initiator's user id (default: ours)", "ID" },
-          { "user-info", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->user_info,
-            "A userInfo field (repeat for each)", "KEY=VALUE" },
           { NULL } };
   GOptionGroup *group = g_option_group_new (
       "signal", "send-signal options:", "Show the options of send-signal", options, NULL);
@@ -67,11 +64,13 @@ parse_call_type (const char *text, QuartetCallType *call_type, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_user_info (char **pairs, QuartetSignal *signal, GError **error)
+/* --user-info KEY=VALUE...: a userInfo map of strings, NULL for none. */
+gboolean
+quartet_cli_parse_user_info (char **pairs, GVariant **user_info, GError **error)
 {
   g_auto (GVariantBuilder) builder = G_VARIANT_BUILDER_INIT (G_VARIANT_TYPE_VARDICT);
 
+  *user_info = NULL;
   if (pairs == NULL)
     return TRUE;
 
@@ -90,13 +89,14 @@ parse_user_info (char **pairs, QuartetSignal *signal, GError **error)
       g_variant_builder_add (&builder, "{sv}", key, g_variant_new_string (equals + 1));
     }
 
-  signal->user_info = g_variant_ref_sink (g_variant_builder_end (&builder));
+  *user_info = g_variant_ref_sink (g_variant_builder_end (&builder));
   return TRUE;
 }
 
 QuartetSignal *
 quartet_cli_signal_build (const QuartetCliSignalOptions *options,
                           const char *own_user_id,
+                          GVariant *user_info,
                           GError **error)
 {
   g_autoptr (QuartetSignal) signal = NULL;
@@ -122,8 +122,9 @@ quartet_cli_signal_build (const QuartetCliSignalOptions *options,
       && !g_file_get_contents (options->sdp_file, &signal->sdp, NULL, error))
     return NULL;
 
-  if (!parse_user_info (options->user_info, signal, error)
-      || !quartet_signal_validate (signal, error))
+  if (user_info != NULL)
+    signal->user_info = g_variant_ref (user_info);
+  if (!quartet_signal_validate (signal, error))
     return NULL;
 
   return g_steal_pointer (&signal);

@@ -55,6 +55,9 @@ typedef struct
   /* send-signal */
   QuartetCliSignalOptions signal_options;
 
+  /* send-signal, listen and call */
+  char **user_info;
+
   const char *command;
   QuartetCliOutput *output;
   QuartetQuickbloxAccount *account;
@@ -88,6 +91,7 @@ cli_clear (Cli *cli)
   g_clear_pointer (&cli->call, quartet_cli_call_free);
   g_clear_pointer (&cli->discovered_ice_servers, g_strfreev);
   quartet_cli_call_options_clear (&cli->call_options);
+  g_strfreev (cli->user_info);
   quartet_cli_quickblox_options_clear (&cli->quickblox);
   g_strfreev (cli->users);
   g_clear_object (&cli->connection);
@@ -247,7 +251,8 @@ send_signal_and_quit (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (QuartetSignal) signal = quartet_cli_signal_build (
-    &cli->signal_options, quartet_xmpp_connection_get_user_id (cli->connection), &error);
+    &cli->signal_options, quartet_xmpp_connection_get_user_id (cli->connection),
+    cli->call_options.user_info, &error);
 
   if (signal == NULL
       || !quartet_xmpp_connection_send_signal (cli->connection, cli->signal_options.to, signal,
@@ -636,6 +641,9 @@ create_option_context (Cli *cli)
       "listen: also print every call signal as it arrives", NULL },
     { "timeout", 't', 0, G_OPTION_ARG_INT, &cli->timeout,
       "listen: give up after SECONDS (exit code 1)", "SECONDS" },
+    { "user-info", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->user_info,
+      "A userInfo field (repeat for each): of send-signal's signal, of call's call and hang-up, "
+      "of listen's accept, reject and hang-up", "KEY=VALUE" },
     { NULL }
   };
   GOptionContext *context = g_option_context_new ("COMMAND");
@@ -695,7 +703,8 @@ main (int argc, char *argv[])
   quartet_log_init ();
   context = create_option_context (&cli);
 
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!g_option_context_parse (context, &argc, &argv, &error)
+      || !quartet_cli_parse_user_info (cli.user_info, &cli.call_options.user_info, &error))
     {
       g_printerr ("quartet-cli: %s\n", error->message);
       cli_clear (&cli);
