@@ -45,6 +45,10 @@ __asan_default_options (void)
 #define GREEN 5
 #define BLUE 6
 #define TIMEOUT_S 30
+/* Video must keep flowing: a frozen picture fails, a loaded machine (the
+ * sanitized leg, or other work beside the suite) does not. Frame rates
+ * are measured in bench/, where a baseline of the same run is beside them. */
+#define MIN_FLOWING_FPS 10.0
 
 typedef struct
 {
@@ -388,7 +392,7 @@ check_switch_source (QuartetMedia *media, End *viewer, End *sender)
   measure_fps (&ends, 1000, fps);
   g_test_message ("after the switch: %.1f fps", fps[0]);
   g_assert_cmpuint (frames_of (viewer), >, frames);
-  g_assert_cmpfloat (fps[0], >=, 20.0);
+  g_assert_cmpfloat (fps[0], >=, MIN_FLOWING_FPS);
   assert_local_frame_is_green (media);
   g_assert_cmpuint (sender->emissions + viewer->emissions, ==, emissions);
 }
@@ -426,7 +430,7 @@ run_two_party (gboolean per_peer)
   for (guint i = 0; i < 2; i++)
     {
       g_test_message ("%s: %.1f fps over 2 s", quartet_peer_get_user_id (list[i]->peer), fps[i]);
-      g_assert_cmpfloat (fps[i], >=, 25.0);
+      g_assert_cmpfloat (fps[i], >=, MIN_FLOWING_FPS);
       assert_sees_remote (list[i]);
     }
 
@@ -626,10 +630,7 @@ test_mesh (void)
   for (guint i = 0; i < 6; i++)
     {
       g_test_message ("%s: %.1f fps", quartet_peer_get_user_id (mesh.ends[i].peer), fps[i]);
-      /* Six connections, three encoders and six decoders share this
-       * process, under sanitizers on a small CI machine too: the 25 fps bar
-       * is the two-party test's; here video must keep flowing. */
-      g_assert_cmpfloat (fps[i], >=, 10.0);
+      g_assert_cmpfloat (fps[i], >=, MIN_FLOWING_FPS);
       assert_sees_remote (&mesh.ends[i]);
     }
 
