@@ -367,6 +367,46 @@ test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
   event_clear (&bob_call);
 }
 
+/* Bob's phone answers with an SDP the codec takes but no WebRTC stack can
+ * use: Alice's peer for him fails and the call ends, instead of waiting for
+ * ever with dialing stopped. */
+static void
+test_unusable_answer_fails_the_peer (Fixture *fixture, gconstpointer data)
+{
+  const char *bob[] = { "bob@localhost", NULL };
+  g_autoptr (GPtrArray) alice_log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (QuartetSignal) accept = NULL;
+  g_autoptr (GError) error = NULL;
+  Event bob_call = { 0 };
+
+  g_assert_true (quartet_call_client_init (fixture->clients[ALICE], NULL));
+  g_assert_true (quartet_call_client_init (fixture->clients[BOB], NULL));
+  g_signal_connect (fixture->clients[BOB], "call", G_CALLBACK (on_user_info_event_cb), &bob_call);
+  record_events (fixture->clients[ALICE], alice_log);
+
+  g_assert_nonnull (quartet_call_client_call (fixture->clients[ALICE], bob,
+                                              QUARTET_CALL_TYPE_VIDEO, NULL, &error));
+  quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
+
+  accept = quartet_signal_new (QUARTET_SIGNAL_TYPE_ACCEPT,
+                               quartet_call_session_get_id (bob_call.session));
+  accept->call_type = QUARTET_CALL_TYPE_VIDEO;
+  accept->caller_id = g_strdup ("alice@localhost");
+  quartet_signal_add_opponent (accept, "bob@localhost");
+  accept->sdp = g_strdup ("v=0\r\ns=no media at all\r\n");
+  g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[BOB],
+                                                      "alice@localhost", accept, &error));
+
+  wait_for_entry (alice_log, "call-end");
+  g_assert_true (log_contains (alice_log, "failed bob@localhost"));
+  g_assert_true (log_contains (alice_log, "closed bob@localhost"));
+  g_assert_false (log_contains (alice_log, "accept bob@localhost -"));
+
+  g_signal_handlers_disconnect_by_data (fixture->clients[ALICE], alice_log);
+  g_signal_handlers_disconnect_by_data (fixture->clients[BOB], &bob_call);
+  event_clear (&bob_call);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -384,6 +424,7 @@ main (int argc, char *argv[])
   ADD ("second-call-is-rejected-busy", test_second_call_is_rejected_busy);
   ADD ("signal-from-outsider-is-dropped", test_signal_from_outsider_is_dropped);
   ADD ("user-info-and-peer-states", test_user_info_and_peer_states);
+  ADD ("unusable-answer-fails-the-peer", test_unusable_answer_fails_the_peer);
 #undef ADD
 
   result = g_test_run ();

@@ -303,7 +303,9 @@ quartet_participant_start_dialing (QuartetParticipant *self,
 }
 
 /* Their `accept` to our offer. FALSE without an error when there was
- * nothing to accept (a duplicate, or an accept we did not ask for). */
+ * nothing to accept (a duplicate, or an accept we did not ask for). An
+ * answer that cannot be used fails this peer: dialing has stopped, and
+ * nothing else would ever end it. */
 gboolean
 quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GError **error)
 {
@@ -312,7 +314,10 @@ quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GErr
 
   stop_dialing (self);
   if (!quartet_peer_set_remote_answer (self->peer, sdp, error))
-    return FALSE;
+    {
+      fail (self);
+      return FALSE;
+    }
 
   flush_pending_candidates (self);
   return TRUE;

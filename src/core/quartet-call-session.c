@@ -344,6 +344,8 @@ handle_call (QuartetCallSession *self, QuartetParticipant *participant, const Qu
 static void
 handle_accept (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
 {
+  /* A bad answer fails the peer, which may end the session. */
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   g_autoptr (GError) error = NULL;
 
   if (!quartet_participant_take_answer (participant, signal->sdp, &error))
