@@ -144,7 +144,7 @@ run_round (guint parties, double *caller_ms, double *last_pair_ms)
         g_error ("%s", error->message);
     }
 
-  /* The caller offers to everyone; in the mesh, as PROTOCOL.md has it, the
+  /* The caller offers to everyone; in the mesh, as docs/protocol.md has it, the
    * larger user id offers to the smaller. Pair by pair, i < j. */
   for (guint i = 0; i < parties; i++)
     for (guint j = i + 1; j < parties; j++)

@@ -1,4 +1,4 @@
-/* test-signal.c: the QuickBlox call signal codec against PROTOCOL.md
+/* test-signal.c: the QuickBlox call signal codec against docs/protocol.md
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -298,7 +298,7 @@ test_stanza_envelope (void)
   g_assert_cmpstr (xmpp_stanza_get_id (given), ==, "abc");
 }
 
-/* Exactly the shape of the example in PROTOCOL.md, layout whitespace too. */
+/* Exactly the shape of the example in docs/protocol.md, layout whitespace too. */
 static void
 test_parse_protocol_example (void)
 {
@@ -840,7 +840,7 @@ test_not_a_signal (void)
   g_assert_nonnull (signal);
 }
 
-/* What the JS SDK sends that PROTOCOL.md does not describe must not hurt. */
+/* What the JS SDK sends that docs/protocol.md does not describe must not hurt. */
 static void
 test_js_sdk_tolerance (void)
 {

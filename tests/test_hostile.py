@@ -41,7 +41,7 @@ def signal(to, kind, session, caller, opponents, body=""):
                "".join("<opponentID>%s</opponentID>" % o for o in opponents), body))
 
 
-# call and accept carry an SDP (PROTOCOL.md); Bob never gets to use these.
+# call and accept carry an SDP (docs/protocol.md); Bob never gets to use these.
 SDP = ("<sdp>v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
        "m=video 9 UDP/TLS/RTP/SAVPF 96\r\nc=IN IP4 0.0.0.0\r\na=mid:0\r\n"
        "a=rtpmap:96 VP8/90000\r\n</sdp>")

@@ -110,7 +110,7 @@ replay_early_signals (QuartetCallClient *self, QuartetCallSession *session)
 G_DEFINE_QUARK (quartet-call-error-quark, quartet_call_error)
 
 /* G_DEFINE_TYPE would name the instance initializer quartet_call_client_init,
- * which is the SDK's init() here (DESIGN.md), so the type is registered by hand. */
+ * which is the SDK's init() here (docs/architecture.md), so the type is registered by hand. */
 static gpointer quartet_call_client_parent_class;
 static void quartet_call_client_class_init (QuartetCallClientClass *klass);
 static void quartet_call_client_instance_init (GTypeInstance *instance, gpointer klass);
@@ -258,7 +258,7 @@ adopt_session (QuartetCallClient *self, QuartetCallSession *session)
   g_signal_connect (session, "call-end", G_CALLBACK (on_session_call_end_cb), self);
 }
 
-/* PROTOCOL.md: a new session while one is live is answered with `reject`,
+/* docs/protocol.md, Busy: a new session while one is live is answered with `reject`,
  * echoing the call's fields as the SDKs do. */
 static void
 reject_as_busy (QuartetCallClient *self, const char *from, const QuartetSignal *call)
@@ -499,7 +499,7 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   object_class->dispose = quartet_call_client_dispose;
   object_class->finalize = quartet_call_client_finalize;
 
-  /* The SDK's timers (PROTOCOL.md), in milliseconds; tests shorten them. */
+  /* The SDK's timers (docs/protocol.md), in milliseconds; tests shorten them. */
   properties[PROP_DIALING_INTERVAL]
     = g_param_spec_uint ("dialing-interval", NULL, NULL, 10, G_MAXUINT, 5000,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);

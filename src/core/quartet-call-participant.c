@@ -193,8 +193,9 @@ on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_dat
   if (state == QUARTET_PEER_STATE_CONNECTED)
     g_clear_handle_id (&self->connect_id, g_source_remove);
 
-  /* PROTOCOL.md disconnectTimeInterval: a peer may come back from
-   * DISCONNECTED by itself (ICE recovers); after the timeout it is closed. */
+  /* The disconnect timeout (docs/protocol.md, Peer connection states): a
+   * peer may come back from DISCONNECTED by itself (ICE recovers); after
+   * the timeout it is closed. */
   if (state == QUARTET_PEER_STATE_DISCONNECTED && self->disconnect_id == 0)
     self->disconnect_id = g_timeout_add (self->disconnect_timeout_ms, on_disconnect_timeout_cb,
                                          self);

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The call flow of PROTOCOL.md. Each remote user is a QuartetParticipant
+ * The call flow of docs/protocol.md. Each remote user is a QuartetParticipant
  * (their peer connection, timers and what arrived before we could use it);
  * the session decides who offers to whom (the initiator to everyone, then
  * the mesh rule: the larger id offers to the smaller), relays signals
@@ -302,7 +302,7 @@ answer (QuartetCallSession *self, QuartetParticipant *participant)
     }
 }
 
-/* The mesh rule (PROTOCOL.md): once in the call, offer to every other
+/* The mesh rule (docs/protocol.md): once in the call, offer to every other
  * invited user whose id is smaller than ours, and answer those who already
  * offered to us. */
 static void
@@ -403,7 +403,7 @@ _quartet_call_session_handle_signal (QuartetCallSession *self,
   if (self->state == QUARTET_CALL_SESSION_STATE_ENDED)
     return;
 
-  /* PROTOCOL.md: a sender outside the session is dropped, and logged once. */
+  /* docs/protocol.md: a sender outside the session is dropped, logged once. */
   if (!quartet_call_session_is_participant (self, from_user)
       || g_str_equal (from_user, self->own_user_id))
     {

@@ -22,7 +22,7 @@ typedef enum
   QUARTET_CALL_SESSION_STATE_ENDED,     /* CALL_END was emitted */
 } QuartetCallSessionState;
 
-/* The timers of PROTOCOL.md, in milliseconds. */
+/* The timers of docs/protocol.md (Call flow), in milliseconds. */
 typedef struct
 {
   guint dialing_interval_ms;    /* re-send `call` until answered (5 s) */

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * PROTOCOL.md: a QuickBlox account's JID is `{userId}-{appId}@{chatDomain}`
+ * docs/protocol.md: a QuickBlox account's JID is `{userId}-{appId}@{chatDomain}`
  * and its user id is the digits before the first '-'. Any other account's
  * user id is its bare JID, so Quartet also works on a plain XMPP server.
  */
@@ -132,7 +132,7 @@ is_numeric_id (const char *id)
 
 /* Where to send signals for @user_id: a bare JID is its own address; a
  * numeric QuickBlox id lives in our application on our chat domain
- * (`{id}-{appId}@{domain}`, PROTOCOL.md). NULL if @own_jid cannot tell. */
+ * (`{id}-{appId}@{domain}`, docs/protocol.md). NULL if @own_jid cannot tell. */
 char *
 quartet_jid_for_user_id (const char *user_id, const char *own_jid)
 {

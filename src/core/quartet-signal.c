@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The wire format is PROTOCOL.md. What the QuickBlox JavaScript SDK really
+ * The wire format is docs/protocol.md. What the QuickBlox JavaScript SDK really
  * does (quickblox-javascript-sdk, src/modules/webrtc/, read at bd392461) and
  * how this codec deals with it:
  *
@@ -21,7 +21,8 @@
  * - update: the JS app's own fields are sent at the top of extraParams, and
  *   the SDK's ICE-restart uses <reason>reconnect</reason> and a nested
  *   <sessionDescription> (offerId, sdp, type). Both are unknown fields here and
- *   ignored; receivers read update data from userInfo, as PROTOCOL.md says.
+ *   ignored, and the call session ignores update altogether (docs/protocol.md,
+ *   "The update signal and reconnection").
  * - iceCandidate children are candidate, sdpMid, sdpMLineIndex, exactly the
  *   names of RTCIceCandidateInit. Firefox marks the end of candidates with an
  *   empty candidate string, which the SDK forwards: we drop such entries

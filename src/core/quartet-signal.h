@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 /* libstrophe has no autoptr support of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmpp_stanza_t, xmpp_stanza_release)
 
-/* Bounds of PROTOCOL.md: anything beyond them is an error for that stanza. */
+/* Bounds of docs/protocol.md: anything beyond them is an error for that stanza. */
 #define QUARTET_SIGNAL_MAX_SDP_BYTES (64 * 1024)
 #define QUARTET_SIGNAL_MAX_OPPONENTS 3
 #define QUARTET_SIGNAL_MAX_CANDIDATES 64

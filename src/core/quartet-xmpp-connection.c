@@ -607,7 +607,7 @@ quartet_xmpp_connection_get_jid (QuartetXmppConnection *self)
   return self->jid;
 }
 
-/* The id the call protocol knows this account by (PROTOCOL.md, Identities). */
+/* The id the call protocol knows this account by (docs/protocol.md, Identities). */
 const char *
 quartet_xmpp_connection_get_user_id (QuartetXmppConnection *self)
 {
@@ -759,7 +759,7 @@ quartet_xmpp_connection_disconnect_finish (QuartetXmppConnection *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Queues @signal for @to (a bare JID, as PROTOCOL.md asks). Fails without
+/* Queues @signal for @to (a bare JID, as docs/protocol.md asks). Fails without
  * sending anything when the signal is invalid or we are not signed in. */
 gboolean
 quartet_xmpp_connection_send_signal (QuartetXmppConnection *self,
