@@ -187,6 +187,18 @@ test_second_call_is_rejected_busy (Fixture *fixture, gconstpointer data)
   event_clear (&carol_reject);
 }
 
+/* A hand-made signal of Alice's video call to Bob, in @session. */
+static QuartetSignal *
+signal_in_alice_call (QuartetSignalType type, QuartetCallSession *session)
+{
+  QuartetSignal *signal = quartet_signal_new (type, quartet_call_session_get_id (session));
+
+  signal->call_type = QUARTET_CALL_TYPE_VIDEO;
+  signal->caller_id = g_strdup ("alice@localhost");
+  quartet_signal_add_opponent (signal, "bob@localhost");
+  return signal;
+}
+
 /* Carol, who is not in Alice and Bob's session, sends a hangUp for it:
  * it is dropped and the call rings on. */
 static void
@@ -208,11 +220,7 @@ test_signal_from_outsider_is_dropped (Fixture *fixture, gconstpointer data)
                                               QUARTET_CALL_TYPE_VIDEO, NULL, &error));
   quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
 
-  forged = quartet_signal_new (QUARTET_SIGNAL_TYPE_HANG_UP,
-                               quartet_call_session_get_id (bob_call.session));
-  forged->call_type = QUARTET_CALL_TYPE_VIDEO;
-  forged->caller_id = g_strdup ("alice@localhost");
-  quartet_signal_add_opponent (forged, "bob@localhost");
+  forged = signal_in_alice_call (QUARTET_SIGNAL_TYPE_HANG_UP, bob_call.session);
   g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[CAROL], "bob@localhost",
                                                       forged, &error));
 
@@ -388,11 +396,7 @@ test_unusable_answer_fails_the_peer (Fixture *fixture, gconstpointer data)
                                               QUARTET_CALL_TYPE_VIDEO, NULL, &error));
   quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
 
-  accept = quartet_signal_new (QUARTET_SIGNAL_TYPE_ACCEPT,
-                               quartet_call_session_get_id (bob_call.session));
-  accept->call_type = QUARTET_CALL_TYPE_VIDEO;
-  accept->caller_id = g_strdup ("alice@localhost");
-  quartet_signal_add_opponent (accept, "bob@localhost");
+  accept = signal_in_alice_call (QUARTET_SIGNAL_TYPE_ACCEPT, bob_call.session);
   accept->sdp = g_strdup ("v=0\r\ns=no media at all\r\n");
   g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[BOB],
                                                       "alice@localhost", accept, &error));
