@@ -501,13 +501,16 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
 
   /* The SDK's timers (docs/protocol.md), in milliseconds; tests shorten them. */
   properties[PROP_DIALING_INTERVAL]
-    = g_param_spec_uint ("dialing-interval", NULL, NULL, 10, G_MAXUINT, 5000,
+    = g_param_spec_uint ("dialing-interval", NULL, NULL, 10, G_MAXUINT,
+                         QUARTET_CALL_DIALING_INTERVAL_MS,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_ANSWER_TIMEOUT]
-    = g_param_spec_uint ("answer-timeout", NULL, NULL, 10, G_MAXUINT, 60000,
+    = g_param_spec_uint ("answer-timeout", NULL, NULL, 10, G_MAXUINT,
+                         QUARTET_CALL_ANSWER_TIMEOUT_MS,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   properties[PROP_DISCONNECT_TIMEOUT]
-    = g_param_spec_uint ("disconnect-timeout", NULL, NULL, 10, G_MAXUINT, 30000,
+    = g_param_spec_uint ("disconnect-timeout", NULL, NULL, 10, G_MAXUINT,
+                         QUARTET_CALL_DISCONNECT_TIMEOUT_MS,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /* "stun://host:port" and "turn://user:password@host:port" URLs. */
   properties[PROP_ICE_SERVERS] = g_param_spec_boxed ("ice-servers", NULL, NULL, G_TYPE_STRV,
@@ -543,9 +546,9 @@ quartet_call_client_instance_init (GTypeInstance *instance, gpointer klass)
 {
   QuartetCallClient *self = QUARTET_CALL_CLIENT (instance);
 
-  self->settings.dialing_interval_ms = 5000;
-  self->settings.answer_timeout_ms = 60000;
-  self->settings.disconnect_timeout_ms = 30000;
+  self->settings.dialing_interval_ms = QUARTET_CALL_DIALING_INTERVAL_MS;
+  self->settings.answer_timeout_ms = QUARTET_CALL_ANSWER_TIMEOUT_MS;
+  self->settings.disconnect_timeout_ms = QUARTET_CALL_DISCONNECT_TIMEOUT_MS;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->ended_session_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->new_calls = quartet_rate_limiter_new (NEW_CALLS_BURST, NEW_CALL_REFILL_US);

@@ -22,12 +22,17 @@ typedef enum
   QUARTET_CALL_SESSION_STATE_ENDED,     /* CALL_END was emitted */
 } QuartetCallSessionState;
 
-/* The timers of docs/protocol.md (Call flow), in milliseconds. */
+/* The timers of docs/protocol.md (Call flow), in milliseconds: the SDKs'
+ * defaults, which QuartetCallClient's properties start from. */
+#define QUARTET_CALL_DIALING_INTERVAL_MS 5000
+#define QUARTET_CALL_ANSWER_TIMEOUT_MS 60000
+#define QUARTET_CALL_DISCONNECT_TIMEOUT_MS 30000
+
 typedef struct
 {
-  guint dialing_interval_ms;    /* re-send `call` until answered (5 s) */
-  guint answer_timeout_ms;      /* NOT_ANSWER after this long (60 s) */
-  guint disconnect_timeout_ms;  /* DISCONNECTED this long -> CLOSED (30 s) */
+  guint dialing_interval_ms;    /* re-send `call` until answered */
+  guint answer_timeout_ms;      /* NOT_ANSWER after this long */
+  guint disconnect_timeout_ms;  /* DISCONNECTED this long -> CLOSED */
   const char *const *ice_servers;
   gboolean relay_only;
 } QuartetCallSettings;

@@ -13,6 +13,8 @@
 
 G_BEGIN_DECLS
 
+#define XMLNS_ROSTER "jabber:iq:roster"
+
 /* Sends one stanza as is, without validation: for tests that play a
  * hostile or broken peer. */
 gboolean _quartet_xmpp_connection_send_raw (QuartetXmppConnection *self,

@@ -12,7 +12,6 @@
 #include "quartet-xmpp-connection.h"
 #include "quartet-xmpp-connection-private.h"
 
-#define XMLNS_ROSTER "jabber:iq:roster"
 #define XMLNS_EXTDISCO "urn:xmpp:extdisco:2"
 
 static xmpp_stanza_t *

@@ -26,7 +26,6 @@
 #include "quartet-xmpp-attempt.h"
 
 #define LOGIN_TICK_MS 500
-#define XMLNS_ROSTER "jabber:iq:roster"
 
 /* libstrophe's sockopt and certificate callbacks get no user data, and the
  * certificate does not even know its xmpp_conn_t (0.12 leaves it NULL). Each
