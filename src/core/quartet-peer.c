@@ -9,14 +9,14 @@
  *
  * webrtcbin calls us back from its own threads (promises, ICE candidates,
  * state notifications, new pads). What the user sees is carried to the
- * peer's main context through a QuartetMarshal, which holds no reference
+ * peer's main context through a QuartetMainQueue, which holds no reference
  * to us and drops everything once the peer is closed.
  */
 #define G_LOG_DOMAIN "quartet-peer"
 
 #include "quartet-peer.h"
 #include "quartet-peer-private.h"
-#include "quartet-marshal.h"
+#include "quartet-main-queue.h"
 #include "quartet-enums.h"
 
 #include <string.h>
@@ -45,7 +45,7 @@ typedef enum
 
 typedef struct
 {
-  QuartetMarshal *marshal;
+  QuartetMainQueue *main_queue;
   PromiseOp op;
   GstPromise *promise; /* once replied */
 } PromiseData;
@@ -66,7 +66,7 @@ struct _QuartetPeer
   char **ice_servers;
   gboolean relay_only;
 
-  QuartetMarshal *marshal;
+  QuartetMainQueue *main_queue;
   GstElement *bin;
   GstElement *webrtcbin;
   QuartetPeerSend *send;
@@ -132,7 +132,7 @@ promise_data_free (gpointer user_data)
   PromiseData *data = user_data;
 
   g_clear_pointer (&data->promise, gst_promise_unref);
-  quartet_marshal_unref (data->marshal);
+  quartet_main_queue_unref (data->main_queue);
   g_free (data);
 }
 
@@ -157,10 +157,10 @@ on_promise_changed_cb (GstPromise *promise, gpointer user_data)
     return;
 
   reply = g_new0 (PromiseData, 1);
-  reply->marshal = quartet_marshal_ref (data->marshal);
+  reply->main_queue = quartet_main_queue_ref (data->main_queue);
   reply->op = data->op;
   reply->promise = gst_promise_ref (promise);
-  quartet_marshal_call (data->marshal, on_promise_main, reply, promise_data_free);
+  quartet_main_queue_call (data->main_queue, on_promise_main, reply, promise_data_free);
 }
 
 static GstPromise *
@@ -169,7 +169,7 @@ new_promise (QuartetPeer *self, PromiseOp op)
   PromiseData *data = g_new0 (PromiseData, 1);
   GstPromise *promise;
 
-  data->marshal = quartet_marshal_ref (self->marshal);
+  data->main_queue = quartet_main_queue_ref (self->main_queue);
   data->op = op;
   promise = gst_promise_new_with_change_func (on_promise_changed_cb, data, promise_data_free);
   g_ptr_array_add (self->pending_promises, gst_promise_ref (promise));
@@ -201,7 +201,7 @@ on_ice_candidate_cb (GstElement *webrtcbin, guint mline, char *text, QuartetPeer
 
   candidate->mline = mline;
   candidate->candidate = g_strdup (text);
-  quartet_marshal_call (self->marshal, on_candidate_main, candidate, candidate_free);
+  quartet_main_queue_call (self->main_queue, on_candidate_main, candidate, candidate_free);
 }
 
 static void
@@ -236,7 +236,7 @@ on_state_main (GObject *object, gpointer user_data)
 static void
 on_webrtc_state_cb (GObject *webrtcbin, GParamSpec *pspec, QuartetPeer *self)
 {
-  quartet_marshal_call (self->marshal, on_state_main, NULL, NULL);
+  quartet_main_queue_call (self->main_queue, on_state_main, NULL, NULL);
 }
 
 static void
@@ -250,7 +250,7 @@ on_first_frame (gpointer user_data)
 {
   QuartetPeer *self = user_data;
 
-  quartet_marshal_call (self->marshal, on_first_frame_main, NULL, NULL);
+  quartet_main_queue_call (self->main_queue, on_first_frame_main, NULL, NULL);
 }
 
 static void
@@ -491,7 +491,7 @@ quartet_peer_constructed (GObject *object)
 
   self->stats_source = g_timeout_source_new (STATS_INTERVAL_MS);
   g_source_set_callback (self->stats_source, on_stats_timeout_cb, self, NULL);
-  g_source_attach (self->stats_source, quartet_marshal_get_context (self->marshal));
+  g_source_attach (self->stats_source, quartet_main_queue_get_context (self->main_queue));
 }
 
 /* Everything close() does but the notification; also for dispose. */
@@ -504,7 +504,7 @@ shut_down (QuartetPeer *self)
     return;
 
   g_atomic_int_set (&self->closed, TRUE);
-  quartet_marshal_forget (self->marshal);
+  quartet_main_queue_forget (self->main_queue);
 
   if (self->stats_source != NULL)
     g_source_destroy (self->stats_source);
@@ -610,8 +610,8 @@ quartet_peer_finalize (GObject *object)
 {
   QuartetPeer *self = QUARTET_PEER (object);
 
-  quartet_marshal_forget (self->marshal);
-  quartet_marshal_unref (self->marshal);
+  quartet_main_queue_forget (self->main_queue);
+  quartet_main_queue_unref (self->main_queue);
   g_ptr_array_unref (self->pending_promises);
   g_strfreev (self->ice_servers);
   g_free (self->user_id);
@@ -664,7 +664,7 @@ quartet_peer_class_init (QuartetPeerClass *klass)
 static void
 quartet_peer_init (QuartetPeer *self)
 {
-  self->marshal = quartet_marshal_new (G_OBJECT (self));
+  self->main_queue = quartet_main_queue_new (G_OBJECT (self));
   self->pending_promises = g_ptr_array_new_with_free_func ((GDestroyNotify)gst_promise_unref);
 }
 

@@ -22,7 +22,7 @@
 
 #include "quartet-jid.h"
 #include "quartet-roster.h"
-#include "quartet-strophe-source.h"
+#include "quartet-xmpp-source.h"
 #include "quartet-xmpp-attempt.h"
 
 #define LOGIN_TICK_MS 500
@@ -103,7 +103,7 @@ on_strophe_socket_cb (xmpp_conn_t *conn, void *sock)
 
   /* Called once per address tried; the last socket is the live one. */
   stop_watching_socket (self);
-  self->source = quartet_strophe_source_new (self->ctx, conn, *(int *)sock);
+  self->source = quartet_xmpp_source_new (self->ctx, conn, *(int *)sock);
   g_source_set_callback (self->source, on_strophe_ready_cb, self, NULL);
   g_source_attach (self->source, NULL);
 
@@ -301,7 +301,7 @@ on_login_tick_cb (gpointer user_data)
   if (g_get_monotonic_time () < self->login_deadline_us)
     {
       if (self->source != NULL)
-        quartet_strophe_source_wake (self->source);
+        quartet_xmpp_source_wake (self->source);
       return G_SOURCE_CONTINUE;
     }
 

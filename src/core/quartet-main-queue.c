@@ -1,4 +1,4 @@
-/* quartet-marshal.c: calls from GStreamer threads, carried to an object's main context
+/* quartet-main-queue.c: calls from GStreamer threads, carried to an object's main context
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -7,11 +7,11 @@
  * attached, which keeps, for instance, a local description ahead of the ICE
  * candidates gathered for it.
  */
-#define G_LOG_DOMAIN "quartet-marshal"
+#define G_LOG_DOMAIN "quartet-main-queue"
 
-#include "quartet-marshal.h"
+#include "quartet-main-queue.h"
 
-struct _QuartetMarshal
+struct _QuartetMainQueue
 {
   gatomicrefcount ref_count;
   GMainContext *context;
@@ -20,16 +20,16 @@ struct _QuartetMarshal
 
 typedef struct
 {
-  QuartetMarshal *marshal;
-  QuartetMarshalFunc func;
+  QuartetMainQueue *main_queue;
+  QuartetMainQueueFunc func;
   gpointer data;
   GDestroyNotify destroy;
 } Call;
 
-QuartetMarshal *
-quartet_marshal_new (GObject *object)
+QuartetMainQueue *
+quartet_main_queue_new (GObject *object)
 {
-  QuartetMarshal *self = g_new0 (QuartetMarshal, 1);
+  QuartetMainQueue *self = g_new0 (QuartetMainQueue, 1);
 
   g_atomic_ref_count_init (&self->ref_count);
   self->context = g_main_context_ref_thread_default ();
@@ -37,8 +37,8 @@ quartet_marshal_new (GObject *object)
   return self;
 }
 
-QuartetMarshal *
-quartet_marshal_ref (QuartetMarshal *self)
+QuartetMainQueue *
+quartet_main_queue_ref (QuartetMainQueue *self)
 {
   g_atomic_ref_count_inc (&self->ref_count);
   return self;
@@ -47,7 +47,7 @@ quartet_marshal_ref (QuartetMarshal *self)
 /* Any thread may drop the last reference: a GstPromise, for one, is freed
  * wherever webrtcbin lets go of it. */
 void
-quartet_marshal_unref (QuartetMarshal *self)
+quartet_main_queue_unref (QuartetMainQueue *self)
 {
   if (!g_atomic_ref_count_dec (&self->ref_count))
     return;
@@ -57,13 +57,13 @@ quartet_marshal_unref (QuartetMarshal *self)
 }
 
 void
-quartet_marshal_forget (QuartetMarshal *self)
+quartet_main_queue_forget (QuartetMainQueue *self)
 {
   self->object = NULL;
 }
 
 GMainContext *
-quartet_marshal_get_context (QuartetMarshal *self)
+quartet_main_queue_get_context (QuartetMainQueue *self)
 {
   return self->context;
 }
@@ -75,7 +75,7 @@ call_free (gpointer user_data)
 
   if (call->destroy != NULL)
     call->destroy (call->data);
-  quartet_marshal_unref (call->marshal);
+  quartet_main_queue_unref (call->main_queue);
   g_free (call);
 }
 
@@ -83,7 +83,7 @@ static gboolean
 on_call_cb (gpointer user_data)
 {
   Call *call = user_data;
-  GObject *object = call->marshal->object;
+  GObject *object = call->main_queue->object;
 
   if (object == NULL)
     return G_SOURCE_REMOVE;
@@ -97,15 +97,15 @@ on_call_cb (gpointer user_data)
 }
 
 void
-quartet_marshal_call (QuartetMarshal *self,
-                      QuartetMarshalFunc func,
+quartet_main_queue_call (QuartetMainQueue *self,
+                      QuartetMainQueueFunc func,
                       gpointer data,
                       GDestroyNotify destroy)
 {
   GSource *source = g_idle_source_new ();
   Call *call = g_new0 (Call, 1);
 
-  call->marshal = quartet_marshal_ref (self);
+  call->main_queue = quartet_main_queue_ref (self);
   call->func = func;
   call->data = data;
   call->destroy = destroy;

@@ -1,4 +1,4 @@
-/* quartet-strophe-source.c: drives a libstrophe connection from the GLib main loop
+/* quartet-xmpp-source.c: drives a libstrophe connection from the GLib main loop
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -10,7 +10,7 @@
  */
 #define G_LOG_DOMAIN "quartet-xmpp"
 
-#include "quartet-strophe-source.h"
+#include "quartet-xmpp-source.h"
 
 /* xmpp_run_once() reads at most 4 KiB per call, but OpenSSL decrypts a whole
  * TLS record (up to 16 KiB) at once, and what it has buffered does not make
@@ -25,12 +25,12 @@ typedef struct
   xmpp_conn_t *conn;
   gpointer fd_tag;
   GIOCondition events; /* what fd_tag watches now */
-} QuartetStropheSource;
+} QuartetXmppSource;
 
 static gboolean
-strophe_source_prepare (GSource *source, int *timeout)
+xmpp_source_prepare (GSource *source, int *timeout)
 {
-  QuartetStropheSource *self = (QuartetStropheSource *)source;
+  QuartetXmppSource *self = (QuartetXmppSource *)source;
   GIOCondition events = G_IO_IN | G_IO_ERR | G_IO_HUP;
 
   /* A non-blocking connect() completes as writable; afterwards we only
@@ -51,17 +51,17 @@ strophe_source_prepare (GSource *source, int *timeout)
 }
 
 static gboolean
-strophe_source_check (GSource *source)
+xmpp_source_check (GSource *source)
 {
-  QuartetStropheSource *self = (QuartetStropheSource *)source;
+  QuartetXmppSource *self = (QuartetXmppSource *)source;
 
   return g_source_query_unix_fd (source, self->fd_tag) != 0;
 }
 
 static gboolean
-strophe_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
+xmpp_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_data)
 {
-  QuartetStropheSource *self = (QuartetStropheSource *)source;
+  QuartetXmppSource *self = (QuartetXmppSource *)source;
 
   g_source_set_ready_time (source, -1);
 
@@ -73,24 +73,24 @@ strophe_source_dispatch (GSource *source, GSourceFunc callback, gpointer user_da
   return G_SOURCE_CONTINUE;
 }
 
-static GSourceFuncs strophe_source_funcs = {
-  .prepare = strophe_source_prepare,
-  .check = strophe_source_check,
-  .dispatch = strophe_source_dispatch,
+static GSourceFuncs xmpp_source_funcs = {
+  .prepare = xmpp_source_prepare,
+  .check = xmpp_source_check,
+  .dispatch = xmpp_source_dispatch,
 };
 
 GSource *
-quartet_strophe_source_new (xmpp_ctx_t *ctx, xmpp_conn_t *conn, int fd)
+quartet_xmpp_source_new (xmpp_ctx_t *ctx, xmpp_conn_t *conn, int fd)
 {
   GSource *source;
-  QuartetStropheSource *self;
+  QuartetXmppSource *self;
 
   g_return_val_if_fail (ctx != NULL, NULL);
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (fd >= 0, NULL);
 
-  source = g_source_new (&strophe_source_funcs, sizeof (QuartetStropheSource));
-  self = (QuartetStropheSource *)source;
+  source = g_source_new (&xmpp_source_funcs, sizeof (QuartetXmppSource));
+  self = (QuartetXmppSource *)source;
   self->ctx = ctx;
   self->conn = conn;
   self->events = G_IO_IN | G_IO_OUT | G_IO_ERR | G_IO_HUP;
@@ -103,7 +103,7 @@ quartet_strophe_source_new (xmpp_ctx_t *ctx, xmpp_conn_t *conn, int fd)
 /* Run the libstrophe loop soon: for data just queued with xmpp_send(), and
  * for its timed handlers. */
 void
-quartet_strophe_source_wake (GSource *source)
+quartet_xmpp_source_wake (GSource *source)
 {
   g_return_if_fail (source != NULL);
 
