@@ -280,8 +280,8 @@ on_call_end_recorded_cb (QuartetCallClient *client, QuartetCallSession *session,
 static void
 record_events (QuartetCallClient *client, GPtrArray *log)
 {
-  g_signal_connect (client, "peer-connection-state-changed",
-                    G_CALLBACK (on_peer_state_recorded_cb), log);
+  g_signal_connect (client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_recorded_cb),
+                    log);
   g_signal_connect (client, "accept", G_CALLBACK (on_user_event_recorded_cb), log);
   g_signal_connect (client, "hang-up", G_CALLBACK (on_user_event_recorded_cb), log);
   g_signal_connect (client, "call-end", G_CALLBACK (on_call_end_recorded_cb), log);
@@ -317,10 +317,11 @@ test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
   Event bob_call = { 0 };
   QuartetCallSession *alice_session;
   g_autofree char *alice_session_id = NULL;
-  const char *const alice_expected[] = { "new bob@localhost", "accept bob@localhost answered",
-                                         "hang-up bob@localhost bye", "closed bob@localhost",
-                                         "call-end" };
-  const char *const bob_expected[] = { "new alice@localhost", "closed alice@localhost", "call-end" };
+  const char *const alice_expected[]
+      = { "new bob@localhost", "accept bob@localhost answered", "hang-up bob@localhost bye",
+          "closed bob@localhost", "call-end" };
+  const char *const bob_expected[]
+      = { "new alice@localhost", "closed alice@localhost", "call-end" };
   guint next = 0;
 
   g_assert_true (quartet_call_client_init (fixture->clients[ALICE], NULL));
@@ -392,14 +393,14 @@ test_unusable_answer_fails_the_peer (Fixture *fixture, gconstpointer data)
   g_signal_connect (fixture->clients[BOB], "call", G_CALLBACK (on_user_info_event_cb), &bob_call);
   record_events (fixture->clients[ALICE], alice_log);
 
-  g_assert_nonnull (quartet_call_client_call (fixture->clients[ALICE], bob,
-                                              QUARTET_CALL_TYPE_VIDEO, NULL, &error));
+  g_assert_nonnull (quartet_call_client_call (fixture->clients[ALICE], bob, QUARTET_CALL_TYPE_VIDEO,
+                                              NULL, &error));
   quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
 
   accept = signal_in_alice_call (QUARTET_SIGNAL_TYPE_ACCEPT, bob_call.session);
   accept->sdp = g_strdup ("v=0\r\ns=no media at all\r\n");
-  g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[BOB],
-                                                      "alice@localhost", accept, &error));
+  g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[BOB], "alice@localhost",
+                                                      accept, &error));
 
   wait_for_entry (alice_log, "call-end");
   g_assert_true (log_contains (alice_log, "failed bob@localhost"));

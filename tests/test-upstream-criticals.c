@@ -96,9 +96,11 @@ main (int argc, char **argv)
 
   g_test_add_func ("/upstream-criticals/our-hash-table-walk-stays-fatal",
                    test_our_hash_table_walk_stays_fatal);
-  g_test_add_func ("/upstream-criticals/srtpdec-chain-is-not-fatal", test_srtpdec_chain_is_not_fatal);
+  g_test_add_func ("/upstream-criticals/srtpdec-chain-is-not-fatal",
+                   test_srtpdec_chain_is_not_fatal);
   g_test_add_func ("/upstream-criticals/srtpdec-follow-up-alone-stays-fatal",
                    test_srtpdec_follow_up_alone_stays_fatal);
-  g_test_add_func ("/upstream-criticals/other-criticals-stay-fatal", test_other_criticals_stay_fatal);
+  g_test_add_func ("/upstream-criticals/other-criticals-stay-fatal",
+                   test_other_criticals_stay_fatal);
   return g_test_run ();
 }

@@ -379,13 +379,12 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   quartet_media_set_voice_processing (self->media, !options->no_voice_processing);
 
   self->client = quartet_call_client_new (connection, self->media);
-  g_object_set (self->client, "dialing-interval",
-                seconds_to_ms (options->dialing_interval, QUARTET_CALL_DIALING_INTERVAL_MS),
-                "answer-timeout",
-                seconds_to_ms (options->answer_timeout, QUARTET_CALL_ANSWER_TIMEOUT_MS),
-                "disconnect-timeout",
-                seconds_to_ms (options->disconnect_timeout, QUARTET_CALL_DISCONNECT_TIMEOUT_MS),
-                "ice-servers", ice_servers, "relay-only", options->relay_only, NULL);
+  g_object_set (
+      self->client, "dialing-interval",
+      seconds_to_ms (options->dialing_interval, QUARTET_CALL_DIALING_INTERVAL_MS), "answer-timeout",
+      seconds_to_ms (options->answer_timeout, QUARTET_CALL_ANSWER_TIMEOUT_MS), "disconnect-timeout",
+      seconds_to_ms (options->disconnect_timeout, QUARTET_CALL_DISCONNECT_TIMEOUT_MS),
+      "ice-servers", ice_servers, "relay-only", options->relay_only, NULL);
 
   g_signal_connect (self->client, "call", G_CALLBACK (on_call_cb), self);
   g_signal_connect (self->client, "accept", G_CALLBACK (on_user_info_event_cb), self);

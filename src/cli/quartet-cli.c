@@ -251,8 +251,8 @@ send_signal_and_quit (Cli *cli)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (QuartetSignal) signal = quartet_cli_signal_build (
-    &cli->signal_options, quartet_xmpp_connection_get_user_id (cli->connection),
-    cli->call_options.user_info, &error);
+      &cli->signal_options, quartet_xmpp_connection_get_user_id (cli->connection),
+      cli->call_options.user_info, &error);
 
   if (signal == NULL
       || !quartet_xmpp_connection_send_signal (cli->connection, cli->signal_options.to, signal,
@@ -643,7 +643,8 @@ create_option_context (Cli *cli)
       "listen: give up after SECONDS (exit code 1)", "SECONDS" },
     { "user-info", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->user_info,
       "A userInfo field (repeat for each): of send-signal's signal, of call's call and hang-up, "
-      "of listen's accept, reject and hang-up", "KEY=VALUE" },
+      "of listen's accept, reject and hang-up",
+      "KEY=VALUE" },
     { NULL }
   };
   GOptionContext *context = g_option_context_new ("COMMAND");

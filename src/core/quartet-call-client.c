@@ -500,18 +500,15 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   object_class->finalize = quartet_call_client_finalize;
 
   /* The SDK's timers (docs/protocol.md), in milliseconds; tests shorten them. */
-  properties[PROP_DIALING_INTERVAL]
-    = g_param_spec_uint ("dialing-interval", NULL, NULL, 10, G_MAXUINT,
-                         QUARTET_CALL_DIALING_INTERVAL_MS,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_ANSWER_TIMEOUT]
-    = g_param_spec_uint ("answer-timeout", NULL, NULL, 10, G_MAXUINT,
-                         QUARTET_CALL_ANSWER_TIMEOUT_MS,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
-  properties[PROP_DISCONNECT_TIMEOUT]
-    = g_param_spec_uint ("disconnect-timeout", NULL, NULL, 10, G_MAXUINT,
-                         QUARTET_CALL_DISCONNECT_TIMEOUT_MS,
-                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DIALING_INTERVAL] = g_param_spec_uint (
+      "dialing-interval", NULL, NULL, 10, G_MAXUINT, QUARTET_CALL_DIALING_INTERVAL_MS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ANSWER_TIMEOUT] = g_param_spec_uint ("answer-timeout", NULL, NULL, 10, G_MAXUINT,
+                                                       QUARTET_CALL_ANSWER_TIMEOUT_MS,
+                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DISCONNECT_TIMEOUT] = g_param_spec_uint (
+      "disconnect-timeout", NULL, NULL, 10, G_MAXUINT, QUARTET_CALL_DISCONNECT_TIMEOUT_MS,
+      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /* "stun://host:port" and "turn://user:password@host:port" URLs. */
   properties[PROP_ICE_SERVERS] = g_param_spec_boxed ("ice-servers", NULL, NULL, G_TYPE_STRV,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);

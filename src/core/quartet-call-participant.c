@@ -26,14 +26,14 @@ pending_candidate_free (PendingCandidate *pending)
   g_free (pending);
 }
 
-QuartetParticipant *
-quartet_participant_new (const char *user_id,
-                         const char *jid,
-                         guint disconnect_timeout_ms,
-                         const QuartetParticipantEvents *events,
-                         gpointer user_data)
+QuartetCallParticipant *
+quartet_call_participant_new (const char *user_id,
+                              const char *jid,
+                              guint disconnect_timeout_ms,
+                              const QuartetCallParticipantEvents *events,
+                              gpointer user_data)
 {
-  QuartetParticipant *self = g_new0 (QuartetParticipant, 1);
+  QuartetCallParticipant *self = g_new0 (QuartetCallParticipant, 1);
 
   self->user_id = g_strdup (user_id);
   self->jid = g_strdup (jid);
@@ -45,7 +45,7 @@ quartet_participant_new (const char *user_id,
 }
 
 static void
-stop_dialing (QuartetParticipant *self)
+stop_dialing (QuartetCallParticipant *self)
 {
   g_clear_handle_id (&self->dialing_id, g_source_remove);
   g_clear_handle_id (&self->answer_timeout_id, g_source_remove);
@@ -53,7 +53,7 @@ stop_dialing (QuartetParticipant *self)
 }
 
 static void
-close_peer (QuartetParticipant *self)
+close_peer (QuartetCallParticipant *self)
 {
   g_clear_handle_id (&self->disconnect_id, g_source_remove);
   g_clear_handle_id (&self->connect_id, g_source_remove);
@@ -67,7 +67,7 @@ close_peer (QuartetParticipant *self)
 
 /* Silently: the session emits the event that explains why. */
 void
-quartet_participant_leave (QuartetParticipant *self)
+quartet_call_participant_leave (QuartetCallParticipant *self)
 {
   self->gone = TRUE;
   stop_dialing (self);
@@ -77,9 +77,9 @@ quartet_participant_leave (QuartetParticipant *self)
 }
 
 void
-quartet_participant_free (QuartetParticipant *self)
+quartet_call_participant_free (QuartetCallParticipant *self)
 {
-  quartet_participant_leave (self);
+  quartet_call_participant_leave (self);
   g_ptr_array_unref (self->pending_candidates);
   g_free (self->local_sdp);
   g_free (self->user_id);
@@ -90,7 +90,7 @@ quartet_participant_free (QuartetParticipant *self)
 /* As the SDKs do, every peer connection that was made ends with one CLOSED,
  * whatever ended it, after the event that says why. */
 void
-quartet_participant_report_closed (QuartetParticipant *self)
+quartet_call_participant_report_closed (QuartetCallParticipant *self)
 {
   if (!self->had_peer || self->closed_reported)
     return;
@@ -121,7 +121,7 @@ mid_for_mline (const char *sdp, guint mline_index)
 static void
 on_local_description_cb (QuartetPeer *peer, const char *type, const char *sdp, gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   g_free (self->local_sdp);
   self->local_sdp = g_strdup (sdp);
@@ -138,7 +138,7 @@ on_local_candidate_cb (QuartetPeer *peer,
                        const char *candidate,
                        gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
   g_autofree char *mid = mid_for_mline (self->local_sdp, sdp_mline_index);
 
   self->events->candidate (self, mid, sdp_mline_index, candidate, self->user_data);
@@ -147,30 +147,30 @@ on_local_candidate_cb (QuartetPeer *peer,
 static gboolean
 on_disconnect_timeout_cb (gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   self->disconnect_id = 0;
   g_info ("%s stayed disconnected for %u ms; closing", self->user_id,
           self->disconnect_timeout_ms);
-  quartet_participant_leave (self);
-  quartet_participant_report_closed (self);
+  quartet_call_participant_leave (self);
+  quartet_call_participant_report_closed (self);
   return G_SOURCE_REMOVE;
 }
 
 /* FAILED is final (ICE gave up, or never got through): the user's tile
  * shows it, then the peer is closed like one that stayed disconnected. */
 static void
-fail (QuartetParticipant *self)
+fail (QuartetCallParticipant *self)
 {
-  quartet_participant_leave (self);
+  quartet_call_participant_leave (self);
   self->events->state (self, QUARTET_PEER_STATE_FAILED, self->user_data);
-  quartet_participant_report_closed (self);
+  quartet_call_participant_report_closed (self);
 }
 
 static gboolean
 on_connect_timeout_cb (gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   self->connect_id = 0;
   g_info ("%s did not connect within %u ms (no usable ICE path)", self->user_id,
@@ -182,7 +182,7 @@ on_connect_timeout_cb (gpointer user_data)
 static void
 on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
   QuartetPeerState state = quartet_peer_get_state (peer);
 
   if (state == QUARTET_PEER_STATE_FAILED)
@@ -208,13 +208,13 @@ on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_dat
 static void
 on_first_video_frame_cb (QuartetPeer *peer, gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   self->events->video (self, self->user_data);
 }
 
 static void
-attach_peer (QuartetParticipant *self, QuartetPeer *peer)
+attach_peer (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   g_assert (self->peer == NULL);
 
@@ -228,7 +228,7 @@ attach_peer (QuartetParticipant *self, QuartetPeer *peer)
 }
 
 static void
-flush_pending_candidates (QuartetParticipant *self)
+flush_pending_candidates (QuartetCallParticipant *self)
 {
   self->remote_description_set = TRUE;
   /* Without a usable path (a relay-only policy and no reachable TURN
@@ -248,7 +248,7 @@ flush_pending_candidates (QuartetParticipant *self)
 
 /* (transfer full) @peer: we offer to this user. */
 void
-quartet_participant_offer (QuartetParticipant *self, QuartetPeer *peer)
+quartet_call_participant_offer (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   attach_peer (self, peer);
   quartet_peer_create_offer (peer);
@@ -256,7 +256,7 @@ quartet_participant_offer (QuartetParticipant *self, QuartetPeer *peer)
 
 /* (transfer full) @peer: we answer this user's pending offer. */
 gboolean
-quartet_participant_answer (QuartetParticipant *self, QuartetPeer *peer, GError **error)
+quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer, GError **error)
 {
   g_autofree char *offer = g_steal_pointer (&self->pending_offer);
 
@@ -271,7 +271,7 @@ quartet_participant_answer (QuartetParticipant *self, QuartetPeer *peer, GError 
 static gboolean
 on_dialing_interval_cb (gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   self->events->send (self, self->dialing_call, self->user_data);
   return G_SOURCE_CONTINUE;
@@ -280,7 +280,7 @@ on_dialing_interval_cb (gpointer user_data)
 static gboolean
 on_answer_timeout_cb (gpointer user_data)
 {
-  QuartetParticipant *self = user_data;
+  QuartetCallParticipant *self = user_data;
 
   self->answer_timeout_id = 0;
   stop_dialing (self);
@@ -291,10 +291,10 @@ on_answer_timeout_cb (gpointer user_data)
 /* Sends @call now, again every @interval_ms until they answer, and gives up
  * after @answer_timeout_ms. */
 void
-quartet_participant_start_dialing (QuartetParticipant *self,
-                                   const QuartetSignal *call,
-                                   guint interval_ms,
-                                   guint answer_timeout_ms)
+quartet_call_participant_start_dialing (QuartetCallParticipant *self,
+                                        const QuartetSignal *call,
+                                        guint interval_ms,
+                                        guint answer_timeout_ms)
 {
   stop_dialing (self);
   self->dialing_call = quartet_signal_copy (call);
@@ -308,7 +308,7 @@ quartet_participant_start_dialing (QuartetParticipant *self,
  * answer that cannot be used fails this peer: dialing has stopped, and
  * nothing else would ever end it. */
 gboolean
-quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GError **error)
+quartet_call_participant_take_answer (QuartetCallParticipant *self, const char *sdp, GError **error)
 {
   if (self->peer == NULL || self->dialing_call == NULL || self->gone)
     return FALSE;
@@ -325,9 +325,9 @@ quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GErr
 }
 
 void
-quartet_participant_add_remote_candidate (QuartetParticipant *self,
-                                          guint sdp_mline_index,
-                                          const char *candidate)
+quartet_call_participant_add_remote_candidate (QuartetCallParticipant *self,
+                                               guint sdp_mline_index,
+                                               const char *candidate)
 {
   PendingCandidate *pending;
 

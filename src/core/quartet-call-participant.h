@@ -9,25 +9,27 @@
 
 G_BEGIN_DECLS
 
-typedef struct _QuartetParticipant QuartetParticipant;
+typedef struct _QuartetCallParticipant QuartetCallParticipant;
 
 /* What a participant asks of its session; all on the main thread. */
 typedef struct
 {
-  void (*send) (QuartetParticipant *participant, const QuartetSignal *signal, gpointer user_data);
-  void (*offer) (QuartetParticipant *participant, const char *sdp, gpointer user_data);
-  void (*answer) (QuartetParticipant *participant, const char *sdp, gpointer user_data);
-  void (*candidate) (QuartetParticipant *participant,
+  void (*send) (QuartetCallParticipant *participant,
+                const QuartetSignal *signal,
+                gpointer user_data);
+  void (*offer) (QuartetCallParticipant *participant, const char *sdp, gpointer user_data);
+  void (*answer) (QuartetCallParticipant *participant, const char *sdp, gpointer user_data);
+  void (*candidate) (QuartetCallParticipant *participant,
                      const char *sdp_mid,
                      guint sdp_mline_index,
                      const char *candidate,
                      gpointer user_data);
-  void (*state) (QuartetParticipant *participant, QuartetPeerState state, gpointer user_data);
-  void (*video) (QuartetParticipant *participant, gpointer user_data);
-  void (*not_answered) (QuartetParticipant *participant, gpointer user_data);
-} QuartetParticipantEvents;
+  void (*state) (QuartetCallParticipant *participant, QuartetPeerState state, gpointer user_data);
+  void (*video) (QuartetCallParticipant *participant, gpointer user_data);
+  void (*not_answered) (QuartetCallParticipant *participant, gpointer user_data);
+} QuartetCallParticipantEvents;
 
-struct _QuartetParticipant
+struct _QuartetCallParticipant
 {
   char *user_id;
   char *jid;
@@ -36,7 +38,7 @@ struct _QuartetParticipant
   gboolean gone;       /* left, rejected, not answered or closed */
 
   /*< private >*/
-  const QuartetParticipantEvents *events;
+  const QuartetCallParticipantEvents *events;
   gpointer user_data;
   guint disconnect_timeout_ms;
   char *local_sdp;
@@ -51,24 +53,27 @@ struct _QuartetParticipant
   gboolean closed_reported;
 };
 
-QuartetParticipant *quartet_participant_new (const char *user_id,
-                                             const char *jid,
-                                             guint disconnect_timeout_ms,
-                                             const QuartetParticipantEvents *events,
-                                             gpointer user_data);
-void quartet_participant_free (QuartetParticipant *self);
+QuartetCallParticipant *quartet_call_participant_new (const char *user_id,
+                                                      const char *jid,
+                                                      guint disconnect_timeout_ms,
+                                                      const QuartetCallParticipantEvents *events,
+                                                      gpointer user_data);
+void quartet_call_participant_free (QuartetCallParticipant *self);
 
-void quartet_participant_offer (QuartetParticipant *self, QuartetPeer *peer);
-gboolean quartet_participant_answer (QuartetParticipant *self, QuartetPeer *peer, GError **error);
-void quartet_participant_start_dialing (QuartetParticipant *self,
-                                        const QuartetSignal *call,
-                                        guint interval_ms,
-                                        guint answer_timeout_ms);
-gboolean quartet_participant_take_answer (QuartetParticipant *self, const char *sdp, GError **error);
-void quartet_participant_add_remote_candidate (QuartetParticipant *self,
-                                               guint sdp_mline_index,
-                                               const char *candidate);
-void quartet_participant_leave (QuartetParticipant *self);
-void quartet_participant_report_closed (QuartetParticipant *self);
+void quartet_call_participant_offer (QuartetCallParticipant *self, QuartetPeer *peer);
+gboolean
+quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer, GError **error);
+void quartet_call_participant_start_dialing (QuartetCallParticipant *self,
+                                             const QuartetSignal *call,
+                                             guint interval_ms,
+                                             guint answer_timeout_ms);
+gboolean quartet_call_participant_take_answer (QuartetCallParticipant *self,
+                                               const char *sdp,
+                                               GError **error);
+void quartet_call_participant_add_remote_candidate (QuartetCallParticipant *self,
+                                                    guint sdp_mline_index,
+                                                    const char *candidate);
+void quartet_call_participant_leave (QuartetCallParticipant *self);
+void quartet_call_participant_report_closed (QuartetCallParticipant *self);
 
 G_END_DECLS

@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The call flow of docs/protocol.md. Each remote user is a QuartetParticipant
+ * The call flow of docs/protocol.md. Each remote user is a QuartetCallParticipant
  * (their peer connection, timers and what arrived before we could use it);
  * the session decides who offers to whom (the initiator to everyone, then
  * the mesh rule: the larger id offers to the smaller), relays signals
@@ -38,7 +38,7 @@ struct _QuartetCallSession
   GVariant *user_info;
   QuartetCallSessionState state;
 
-  GHashTable *participants; /* user id -> QuartetParticipant */
+  GHashTable *participants; /* user id -> QuartetCallParticipant */
   GHashTable *warned_senders;
   guint ring_timeout_id;
 };
@@ -86,7 +86,7 @@ new_signal (QuartetCallSession *self, QuartetSignalType type, GVariant *user_inf
 }
 
 static void
-send_to (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+send_to (QuartetCallSession *self, QuartetCallParticipant *participant, const QuartetSignal *signal)
 {
   g_autoptr (GError) error = NULL;
 
@@ -99,7 +99,7 @@ send_to (QuartetCallSession *self, QuartetParticipant *participant, const Quarte
 
 static void
 send_simple (QuartetCallSession *self,
-             QuartetParticipant *participant,
+             QuartetCallParticipant *participant,
              QuartetSignalType type,
              GVariant *user_info)
 {
@@ -112,7 +112,7 @@ static gboolean
 all_participants_gone (QuartetCallSession *self)
 {
   GHashTableIter iter;
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
 
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
@@ -127,7 +127,7 @@ end_session (QuartetCallSession *self)
 {
   G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   GHashTableIter iter;
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
 
   if (self->state == QUARTET_CALL_SESSION_STATE_ENDED)
     return;
@@ -136,11 +136,11 @@ end_session (QuartetCallSession *self)
   set_state (self, QUARTET_CALL_SESSION_STATE_ENDED);
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
-    quartet_participant_leave (participant);
+    quartet_call_participant_leave (participant);
   /* A second walk: the handlers of CLOSED may look the participants up. */
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
-    quartet_participant_report_closed (participant);
+    quartet_call_participant_report_closed (participant);
 
   g_signal_emit (self, signals[CALL_END], 0);
 }
@@ -153,21 +153,21 @@ end_if_nobody_left (QuartetCallSession *self)
 }
 
 static void
-on_participant_not_answered_cb (QuartetParticipant *participant, gpointer user_data)
+on_participant_not_answered_cb (QuartetCallParticipant *participant, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
   G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
 
   g_debug ("session %s: %s did not answer", self->id, participant->user_id);
   send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
-  quartet_participant_leave (participant);
+  quartet_call_participant_leave (participant);
   g_signal_emit (self, signals[NOT_ANSWER], 0, participant->user_id);
-  quartet_participant_report_closed (participant);
+  quartet_call_participant_report_closed (participant);
   end_if_nobody_left (self);
 }
 
 static void
-on_participant_offer_cb (QuartetParticipant *participant, const char *sdp, gpointer user_data)
+on_participant_offer_cb (QuartetCallParticipant *participant, const char *sdp, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
   g_autoptr (QuartetSignal) call = new_signal (
@@ -175,12 +175,12 @@ on_participant_offer_cb (QuartetParticipant *participant, const char *sdp, gpoin
     g_strcmp0 (self->own_user_id, self->initiator) == 0 ? self->user_info : NULL);
 
   call->sdp = g_strdup (sdp);
-  quartet_participant_start_dialing (participant, call, self->dialing_interval_ms,
-                                     self->answer_timeout_ms);
+  quartet_call_participant_start_dialing (participant, call, self->dialing_interval_ms,
+                                          self->answer_timeout_ms);
 }
 
 static void
-on_participant_answer_cb (QuartetParticipant *participant, const char *sdp, gpointer user_data)
+on_participant_answer_cb (QuartetCallParticipant *participant, const char *sdp, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
   /* accept()'s userInfo goes to the caller; the mesh's other members get
@@ -194,7 +194,7 @@ on_participant_answer_cb (QuartetParticipant *participant, const char *sdp, gpoi
 }
 
 static void
-on_participant_candidate_cb (QuartetParticipant *participant,
+on_participant_candidate_cb (QuartetCallParticipant *participant,
                              const char *sdp_mid,
                              guint sdp_mline_index,
                              const char *candidate,
@@ -208,7 +208,7 @@ on_participant_candidate_cb (QuartetParticipant *participant,
 }
 
 static void
-on_participant_state_cb (QuartetParticipant *participant,
+on_participant_state_cb (QuartetCallParticipant *participant,
                          QuartetPeerState state,
                          gpointer user_data)
 {
@@ -221,7 +221,7 @@ on_participant_state_cb (QuartetParticipant *participant,
 }
 
 static void
-on_participant_video_cb (QuartetParticipant *participant, gpointer user_data)
+on_participant_video_cb (QuartetCallParticipant *participant, gpointer user_data)
 {
   QuartetCallSession *self = user_data;
 
@@ -229,14 +229,14 @@ on_participant_video_cb (QuartetParticipant *participant, gpointer user_data)
 }
 
 static void
-on_participant_send_cb (QuartetParticipant *participant,
+on_participant_send_cb (QuartetCallParticipant *participant,
                         const QuartetSignal *signal,
                         gpointer user_data)
 {
   send_to (user_data, participant, signal);
 }
 
-static const QuartetParticipantEvents participant_events = {
+static const QuartetCallParticipantEvents participant_events = {
   .send = on_participant_send_cb,
   .offer = on_participant_offer_cb,
   .answer = on_participant_answer_cb,
@@ -246,10 +246,10 @@ static const QuartetParticipantEvents participant_events = {
   .not_answered = on_participant_not_answered_cb,
 };
 
-static QuartetParticipant *
+static QuartetCallParticipant *
 add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
 {
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
   g_autofree char *derived_jid = NULL;
 
   participant = g_hash_table_lookup (self->participants, user_id);
@@ -262,8 +262,8 @@ add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
   if (jid == NULL)
     return NULL;
 
-  participant = quartet_participant_new (user_id, jid, self->disconnect_timeout_ms,
-                                         &participant_events, self);
+  participant = quartet_call_participant_new (user_id, jid, self->disconnect_timeout_ms,
+                                              &participant_events, self);
   g_hash_table_insert (self->participants, participant->user_id, participant);
   return participant;
 }
@@ -276,28 +276,28 @@ new_peer (QuartetCallSession *self, const char *user_id)
 }
 
 static void
-offer_to (QuartetCallSession *self, QuartetParticipant *participant)
+offer_to (QuartetCallSession *self, QuartetCallParticipant *participant)
 {
   if (participant->peer != NULL || participant->gone)
     return;
 
-  quartet_participant_offer (participant, new_peer (self, participant->user_id));
+  quartet_call_participant_offer (participant, new_peer (self, participant->user_id));
 }
 
 static void
-answer (QuartetCallSession *self, QuartetParticipant *participant)
+answer (QuartetCallSession *self, QuartetCallParticipant *participant)
 {
   g_autoptr (GError) error = NULL;
 
   if (participant->peer != NULL || participant->gone || participant->pending_offer == NULL)
     return;
 
-  if (!quartet_participant_answer (participant, new_peer (self, participant->user_id), &error))
+  if (!quartet_call_participant_answer (participant, new_peer (self, participant->user_id), &error))
     {
       g_info ("session %s: cannot answer %s: %s", self->id, participant->user_id, error->message);
       send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
-      quartet_participant_leave (participant);
-      quartet_participant_report_closed (participant);
+      quartet_call_participant_leave (participant);
+      quartet_call_participant_report_closed (participant);
       end_if_nobody_left (self);
     }
 }
@@ -310,7 +310,7 @@ join_mesh (QuartetCallSession *self)
 {
   for (char **id = self->opponents; *id != NULL; id++)
     {
-      QuartetParticipant *participant;
+      QuartetCallParticipant *participant;
 
       if (g_str_equal (*id, self->own_user_id))
         continue;
@@ -327,7 +327,9 @@ join_mesh (QuartetCallSession *self)
 }
 
 static void
-handle_call (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+handle_call (QuartetCallSession *self,
+             QuartetCallParticipant *participant,
+             const QuartetSignal *signal)
 {
   /* The dialing re-send repeats an offer we already have or answered. */
   if (participant->peer != NULL || participant->pending_offer != NULL)
@@ -342,13 +344,15 @@ handle_call (QuartetCallSession *self, QuartetParticipant *participant, const Qu
 }
 
 static void
-handle_accept (QuartetCallSession *self, QuartetParticipant *participant, const QuartetSignal *signal)
+handle_accept (QuartetCallSession *self,
+               QuartetCallParticipant *participant,
+               const QuartetSignal *signal)
 {
   /* A bad answer fails the peer, which may end the session. */
   G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   g_autoptr (GError) error = NULL;
 
-  if (!quartet_participant_take_answer (participant, signal->sdp, &error))
+  if (!quartet_call_participant_take_answer (participant, signal->sdp, &error))
     {
       if (error != NULL)
         g_info ("session %s: bad answer from %s: %s", self->id, participant->user_id,
@@ -362,7 +366,7 @@ handle_accept (QuartetCallSession *self, QuartetParticipant *participant, const 
 
 static void
 handle_leaving (QuartetCallSession *self,
-                QuartetParticipant *participant,
+                QuartetCallParticipant *participant,
                 const QuartetSignal *signal,
                 guint event)
 {
@@ -371,9 +375,9 @@ handle_leaving (QuartetCallSession *self,
   if (participant->gone)
     return;
 
-  quartet_participant_leave (participant);
+  quartet_call_participant_leave (participant);
   g_signal_emit (self, signals[event], 0, participant->user_id, signal->user_info);
-  quartet_participant_report_closed (participant);
+  quartet_call_participant_report_closed (participant);
 
   /* While ringing, the call is the initiator's: if they leave, it is over. */
   if (self->state == QUARTET_CALL_SESSION_STATE_RINGING
@@ -398,7 +402,7 @@ _quartet_call_session_handle_signal (QuartetCallSession *self,
                                      const char *from_user,
                                      const QuartetSignal *signal)
 {
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
 
   if (self->state == QUARTET_CALL_SESSION_STATE_ENDED)
     return;
@@ -436,8 +440,8 @@ _quartet_call_session_handle_signal (QuartetCallSession *self,
         {
           QuartetIceCandidate *candidate = g_ptr_array_index (signal->candidates, i);
 
-          quartet_participant_add_remote_candidate (participant, candidate->sdp_mline_index,
-                                                    candidate->candidate);
+          quartet_call_participant_add_remote_candidate (participant, candidate->sdp_mline_index,
+                                                         candidate->candidate);
         }
       break;
     case QUARTET_SIGNAL_TYPE_UPDATE:
@@ -463,7 +467,7 @@ _quartet_call_session_accept (QuartetCallSession *self, GVariant *user_info, GEr
 {
   /* A failed answer may end the session before the mesh is joined. */
   G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
-  QuartetParticipant *initiator;
+  QuartetCallParticipant *initiator;
 
   if (self->state != QUARTET_CALL_SESSION_STATE_RINGING)
     {
@@ -490,7 +494,7 @@ leave_everyone (QuartetCallSession *self, QuartetSignalType type, GVariant *user
 {
   g_autoptr (GVariant) sunk = user_info ? g_variant_ref_sink (user_info) : NULL;
   GHashTableIter iter;
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
 
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
@@ -566,7 +570,7 @@ _quartet_call_session_new_incoming (QuartetXmppConnection *connection,
                                     const QuartetSignal *call)
 {
   QuartetCallSession *self = new_session (connection, media, settings);
-  QuartetParticipant *initiator;
+  QuartetCallParticipant *initiator;
 
   self->id = g_strdup (call->session_id);
   self->call_type = call->call_type;
@@ -645,7 +649,7 @@ static void
 quartet_call_session_init (QuartetCallSession *self)
 {
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                              (GDestroyNotify)quartet_participant_free);
+                                              (GDestroyNotify)quartet_call_participant_free);
   self->warned_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
@@ -710,7 +714,7 @@ quartet_call_session_get_remote_users (QuartetCallSession *self)
 QuartetPeer *
 quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id)
 {
-  QuartetParticipant *participant;
+  QuartetCallParticipant *participant;
 
   g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
 

@@ -30,9 +30,9 @@ typedef enum
 
 typedef struct
 {
-  guint dialing_interval_ms;    /* re-send `call` until answered */
-  guint answer_timeout_ms;      /* NOT_ANSWER after this long */
-  guint disconnect_timeout_ms;  /* DISCONNECTED this long -> CLOSED */
+  guint dialing_interval_ms;   /* re-send `call` until answered */
+  guint answer_timeout_ms;     /* NOT_ANSWER after this long */
+  guint disconnect_timeout_ms; /* DISCONNECTED this long -> CLOSED */
   const char *const *ice_servers;
   gboolean relay_only;
 } QuartetCallSettings;

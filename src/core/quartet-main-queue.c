@@ -98,9 +98,9 @@ on_call_cb (gpointer user_data)
 
 void
 quartet_main_queue_call (QuartetMainQueue *self,
-                      QuartetMainQueueFunc func,
-                      gpointer data,
-                      GDestroyNotify destroy)
+                         QuartetMainQueueFunc func,
+                         gpointer data,
+                         GDestroyNotify destroy)
 {
   GSource *source = g_idle_source_new ();
   Call *call = g_new0 (Call, 1);

@@ -28,9 +28,9 @@ GMainContext *quartet_main_queue_get_context (QuartetMainQueue *self);
 
 /* From any thread. @destroy frees @data, whether the call ran or not. */
 void quartet_main_queue_call (QuartetMainQueue *self,
-                           QuartetMainQueueFunc func,
-                           gpointer data,
-                           GDestroyNotify destroy);
+                              QuartetMainQueueFunc func,
+                              gpointer data,
+                              GDestroyNotify destroy);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuartetMainQueue, quartet_main_queue_unref)
 

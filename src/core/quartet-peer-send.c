@@ -57,7 +57,7 @@ struct _QuartetPeerSend
   QuartetMedia *media;   /* the peer holds a reference */
   gboolean with_video;
   gboolean linked;
-  char *stream_id; /* the msid of both our tracks */
+  char *stream_id;    /* the msid of both our tracks */
   Branch branches[2]; /* audio, video */
 };
 

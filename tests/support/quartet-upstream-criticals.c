@@ -41,7 +41,8 @@ static const char *const srtpdec_stream_id_chain[] = {
   "gst_pad_push_event: assertion 'GST_IS_EVENT (event)' failed",
 };
 
-#define HASH_TABLE_CHANGED_DURING_WALK "g_hash_table_foreach: assertion 'version == hash_table->version' failed"
+#define HASH_TABLE_CHANGED_DURING_WALK                                                             \
+  "g_hash_table_foreach: assertion 'version == hash_table->version' failed"
 
 static GPrivate srtpdec_chain_position;
 /* What the log handler decided about the message g_logv() is handling on
@@ -62,8 +63,9 @@ is_srtpdec_chain (const char *message)
     return FALSE;
 
   position++;
-  g_private_set (&srtpdec_chain_position,
-                 GUINT_TO_POINTER (position < G_N_ELEMENTS (srtpdec_stream_id_chain) ? position : 0));
+  g_private_set (
+      &srtpdec_chain_position,
+      GUINT_TO_POINTER (position < G_N_ELEMENTS (srtpdec_stream_id_chain) ? position : 0));
   return TRUE;
 }
 
@@ -82,7 +84,8 @@ is_module (const void *address, const char *name)
 {
   Dl_info info;
 
-  return dladdr (address, &info) != 0 && info.dli_fname != NULL && strstr (info.dli_fname, name) != NULL;
+  return dladdr (address, &info) != 0 && info.dli_fname != NULL
+         && strstr (info.dli_fname, name) != NULL;
 }
 
 /* The stack reads, from the top: this file (and the sanitizers' hooks),
