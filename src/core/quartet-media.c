@@ -29,6 +29,7 @@
 #define G_LOG_DOMAIN "quartet-media"
 
 #include "quartet-media.h"
+#include "quartet-frame-cache.h"
 #include "quartet-media-private.h"
 
 #include <string.h>
@@ -87,10 +88,7 @@ struct _QuartetMedia
 
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
 
-  GMutex preview_lock; /* the preview sink's streaming thread writes preview_frame */
-  GstSample *preview_frame;  /* as captured */
-  GstSample *preview_rgb;    /* preview_rgb_of, scaled and converted, once asked for */
-  GstSample *preview_rgb_of; /* no reference: only compared with preview_frame */
+  QuartetFrameCache *preview; /* as captured, from the preview sink's streaming thread */
 };
 
 G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
@@ -176,11 +174,7 @@ on_preview_sample_cb (GstAppSink *sink, gpointer user_data)
   QuartetMedia *self = user_data;
   GstSample *sample = gst_app_sink_pull_sample (sink);
 
-  g_mutex_lock (&self->preview_lock);
-  g_clear_pointer (&self->preview_frame, gst_sample_unref);
-  self->preview_frame = sample;
-  self->preview_rgb_of = NULL; /* stale: a new sample may get the old one's address */
-  g_mutex_unlock (&self->preview_lock);
+  _quartet_frame_cache_put (self->preview, sample);
   return GST_FLOW_OK;
 }
 
@@ -479,9 +473,7 @@ quartet_media_finalize (GObject *object)
 
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capture, g_ptr_array_unref);
-  g_clear_pointer (&self->preview_frame, gst_sample_unref);
-  g_clear_pointer (&self->preview_rgb, gst_sample_unref);
-  g_mutex_clear (&self->preview_lock);
+  g_clear_pointer (&self->preview, _quartet_frame_cache_free);
   g_free (self->video);
   g_free (self->audio);
 
@@ -519,7 +511,7 @@ quartet_media_init (QuartetMedia *self)
   g_autoptr (GstBus) bus = NULL;
 
   self->voice_processing = TRUE;
-  g_mutex_init (&self->preview_lock);
+  self->preview = _quartet_frame_cache_new ();
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new (NULL)));
@@ -693,36 +685,10 @@ quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **
 GstSample *
 quartet_media_get_local_frame (QuartetMedia *self)
 {
-  g_autoptr (GstSample) captured = NULL;
-  GstSample *rgb = NULL;
-
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
 
-  g_mutex_lock (&self->preview_lock);
-  if (self->preview_frame != NULL && self->preview_frame == self->preview_rgb_of)
-    rgb = gst_sample_ref (self->preview_rgb);
-  else if (self->preview_frame != NULL)
-    captured = gst_sample_ref (self->preview_frame);
-  g_mutex_unlock (&self->preview_lock);
-
-  if (rgb != NULL || captured == NULL)
-    return rgb;
-
   /* A quarter of the pixels: enough for the self tile. */
-  rgb = _quartet_media_convert_sample (captured, GST_VIDEO_FORMAT_RGB, 320, 240);
-  if (rgb == NULL)
-    return NULL;
-
-  g_mutex_lock (&self->preview_lock);
-  if (self->preview_frame == captured)
-    {
-      g_clear_pointer (&self->preview_rgb, gst_sample_unref);
-      self->preview_rgb = gst_sample_ref (rgb);
-      self->preview_rgb_of = captured;
-    }
-  g_mutex_unlock (&self->preview_lock);
-
-  return rgb;
+  return _quartet_frame_cache_get_rgb (self->preview, 320, 240);
 }
 
 static GstPad *

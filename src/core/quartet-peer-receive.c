@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "quartet-peer"
 
 #include "quartet-peer-private.h"
+#include "quartet-frame-cache.h"
 #include "quartet-media-private.h"
 
 #include <gst/app/app.h>
@@ -38,10 +39,9 @@ struct _QuartetPeerReceive
   guint64 video_frames;
   guint64 audio_packets;
   gint64 frame_times[FRAME_TIMES]; /* monotonic µs of the latest frames, a ring */
-  GstSample *last_sample; /* as decoded, I420 */
-  GstSample *last_rgb;    /* last_rgb_of converted, once asked for */
-  GstSample *last_rgb_of; /* no reference: only compared with last_sample */
-  GPtrArray *playback_pads; /* the media mixer's pads we feed */
+  GPtrArray *playback_pads;
+
+  QuartetFrameCache *frames; /* the decoded ones, I420; locks itself */ /* the media mixer's pads we feed */
 };
 
 QuartetPeerReceive *
@@ -59,6 +59,7 @@ _quartet_peer_receive_new (GstBin *bin,
   self->first_frame = first_frame;
   self->user_data = user_data;
   g_mutex_init (&self->lock);
+  self->frames = _quartet_frame_cache_new ();
   self->playback_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   return self;
 }
@@ -85,10 +86,8 @@ on_new_sample_cb (GstAppSink *sink, gpointer user_data)
   first = self->video_frames == 0;
   self->frame_times[self->video_frames % FRAME_TIMES] = now;
   self->video_frames++;
-  g_clear_pointer (&self->last_sample, gst_sample_unref);
-  self->last_sample = sample;
-  self->last_rgb_of = NULL; /* stale: a new sample may get the old one's address */
   g_mutex_unlock (&self->lock);
+  _quartet_frame_cache_put (self->frames, sample);
 
   if (first && self->first_frame != NULL)
     self->first_frame (self->user_data);
@@ -383,38 +382,7 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
 GstSample *
 _quartet_peer_receive_get_last_frame (QuartetPeerReceive *self)
 {
-  g_autoptr (GstSample) decoded = NULL;
-  GstVideoInfo info;
-  GstSample *rgb = NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->last_sample != NULL && self->last_sample == self->last_rgb_of)
-    rgb = gst_sample_ref (self->last_rgb);
-  else if (self->last_sample != NULL)
-    decoded = gst_sample_ref (self->last_sample);
-  g_mutex_unlock (&self->lock);
-
-  if (rgb != NULL || decoded == NULL)
-    return rgb;
-
-  /* Outside the lock: the streaming thread goes on meanwhile. */
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (decoded)))
-    return NULL;
-  rgb = _quartet_media_convert_sample (decoded, GST_VIDEO_FORMAT_RGB, GST_VIDEO_INFO_WIDTH (&info),
-                                       GST_VIDEO_INFO_HEIGHT (&info));
-  if (rgb == NULL)
-    return NULL;
-
-  g_mutex_lock (&self->lock);
-  if (self->last_sample == decoded)
-    {
-      g_clear_pointer (&self->last_rgb, gst_sample_unref);
-      self->last_rgb = gst_sample_ref (rgb);
-      self->last_rgb_of = decoded;
-    }
-  g_mutex_unlock (&self->lock);
-
-  return rgb;
+  return _quartet_frame_cache_get_rgb (self->frames, 0, 0);
 }
 
 /* Gives back the mixer pads; releasing one also unblocks a queue that was
@@ -437,8 +405,7 @@ _quartet_peer_receive_stop (QuartetPeerReceive *self)
 void
 _quartet_peer_receive_free (QuartetPeerReceive *self)
 {
-  g_clear_pointer (&self->last_sample, gst_sample_unref);
-  g_clear_pointer (&self->last_rgb, gst_sample_unref);
+  g_clear_pointer (&self->frames, _quartet_frame_cache_free);
   g_clear_pointer (&self->playback_pads, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_free (self);
