@@ -278,6 +278,19 @@ on_call_end_recorded_cb (QuartetCallClient *client, QuartetCallSession *session,
 }
 
 static void
+on_session_state_recorded_cb (QuartetCallSession *session,
+                              QuartetCallSessionState state,
+                              QuartetCallSessionState old,
+                              GPtrArray *log)
+{
+  QuartetCallSessionState property;
+
+  g_object_get (session, "state", &property, NULL);
+  g_assert_cmpint (property, ==, state);
+  g_ptr_array_add (log, g_strdup_printf ("session %d -> %d", old, state));
+}
+
+static void
 record_events (QuartetCallClient *client, GPtrArray *log)
 {
   g_signal_connect (client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_recorded_cb),
@@ -317,9 +330,17 @@ test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
   Event bob_call = { 0 };
   QuartetCallSession *alice_session;
   g_autofree char *alice_session_id = NULL;
-  const char *const alice_expected[]
-      = { "new bob@localhost", "accept bob@localhost answered", "hang-up bob@localhost bye",
-          "closed bob@localhost", "call-end" };
+  g_autofree char *dialing_to_active = g_strdup_printf (
+      "session %d -> %d", QUARTET_CALL_SESSION_STATE_DIALING, QUARTET_CALL_SESSION_STATE_ACTIVE);
+  g_autofree char *active_to_ended = g_strdup_printf (
+      "session %d -> %d", QUARTET_CALL_SESSION_STATE_ACTIVE, QUARTET_CALL_SESSION_STATE_ENDED);
+  const char *const alice_expected[] = { "new bob@localhost",
+                                         dialing_to_active,
+                                         "accept bob@localhost answered",
+                                         "hang-up bob@localhost bye",
+                                         "closed bob@localhost",
+                                         active_to_ended,
+                                         "call-end" };
   const char *const bob_expected[]
       = { "new alice@localhost", "closed alice@localhost", "call-end" };
   guint next = 0;
@@ -333,6 +354,10 @@ test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
   alice_session = quartet_call_client_call (fixture->clients[ALICE], bob, QUARTET_CALL_TYPE_VIDEO,
                                             NULL, &error);
   g_assert_no_error (error);
+  g_assert_cmpint (quartet_call_session_get_state (alice_session), ==,
+                   QUARTET_CALL_SESSION_STATE_DIALING);
+  g_signal_connect (alice_session, "state-changed", G_CALLBACK (on_session_state_recorded_cb),
+                    alice_log);
   alice_session_id = g_strdup (quartet_call_session_get_id (alice_session));
   g_assert_true (quartet_call_client_get_session (fixture->clients[ALICE], alice_session_id)
                  == alice_session);
@@ -366,7 +391,7 @@ test_user_info_and_peer_states (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (next, ==, G_N_ELEMENTS (bob_expected));
   for (guint i = 0; i < alice_log->len; i++)
     g_assert_false (g_str_has_prefix (g_ptr_array_index (alice_log, i), "closed")
-                    && i + 2 != alice_log->len); /* one CLOSED, just before call-end */
+                    && i + 3 != alice_log->len); /* one CLOSED, just before the end */
   /* Ended sessions are let go. */
   g_assert_null (quartet_call_client_get_session (fixture->clients[ALICE], alice_session_id));
 

@@ -192,27 +192,45 @@ find_live_session (QuartetCallClient *self)
   return NULL;
 }
 
-/* Forward a session's (user_id, user_info) event with the session first. */
+/* The client's events are the SDK's: each session event again, with the
+ * session first. */
 static void
-on_session_user_info_event_cb (QuartetCallSession *session,
-                               const char *user_id,
-                               GVariant *user_info,
-                               gpointer user_data)
+on_session_accept_cb (QuartetCallSession *session,
+                      const char *user_id,
+                      GVariant *user_info,
+                      gpointer user_data)
 {
-  QuartetCallClient *self = user_data;
-  GSignalInvocationHint *hint = g_signal_get_invocation_hint (session);
-  const char *name = g_signal_name (hint->signal_id);
-
-  g_signal_emit_by_name (self, name, session, user_id, user_info);
+  g_signal_emit (user_data, signals[ACCEPT], 0, session, user_id, user_info);
 }
 
 static void
-on_session_user_event_cb (QuartetCallSession *session, const char *user_id, gpointer user_data)
+on_session_reject_cb (QuartetCallSession *session,
+                      const char *user_id,
+                      GVariant *user_info,
+                      gpointer user_data)
 {
-  QuartetCallClient *self = user_data;
-  GSignalInvocationHint *hint = g_signal_get_invocation_hint (session);
+  g_signal_emit (user_data, signals[REJECT], 0, session, user_id, user_info);
+}
 
-  g_signal_emit_by_name (self, g_signal_name (hint->signal_id), session, user_id);
+static void
+on_session_hang_up_cb (QuartetCallSession *session,
+                       const char *user_id,
+                       GVariant *user_info,
+                       gpointer user_data)
+{
+  g_signal_emit (user_data, signals[HANG_UP], 0, session, user_id, user_info);
+}
+
+static void
+on_session_video_track_cb (QuartetCallSession *session, const char *user_id, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[RECEIVED_VIDEO_TRACK], 0, session, user_id);
+}
+
+static void
+on_session_not_answer_cb (QuartetCallSession *session, const char *user_id, gpointer user_data)
+{
+  g_signal_emit (user_data, signals[NOT_ANSWER], 0, session, user_id);
 }
 
 static void
@@ -248,11 +266,11 @@ adopt_session (QuartetCallClient *self, QuartetCallSession *session)
 {
   g_hash_table_insert (self->sessions, (gpointer)quartet_call_session_get_id (session), session);
 
-  g_signal_connect (session, "accept", G_CALLBACK (on_session_user_info_event_cb), self);
-  g_signal_connect (session, "reject", G_CALLBACK (on_session_user_info_event_cb), self);
-  g_signal_connect (session, "hang-up", G_CALLBACK (on_session_user_info_event_cb), self);
-  g_signal_connect (session, "received-video-track", G_CALLBACK (on_session_user_event_cb), self);
-  g_signal_connect (session, "not-answer", G_CALLBACK (on_session_user_event_cb), self);
+  g_signal_connect (session, "accept", G_CALLBACK (on_session_accept_cb), self);
+  g_signal_connect (session, "reject", G_CALLBACK (on_session_reject_cb), self);
+  g_signal_connect (session, "hang-up", G_CALLBACK (on_session_hang_up_cb), self);
+  g_signal_connect (session, "received-video-track", G_CALLBACK (on_session_video_track_cb), self);
+  g_signal_connect (session, "not-answer", G_CALLBACK (on_session_not_answer_cb), self);
   g_signal_connect (session, "peer-connection-state-changed",
                     G_CALLBACK (on_session_peer_state_cb), self);
   g_signal_connect (session, "call-end", G_CALLBACK (on_session_call_end_cb), self);

@@ -47,6 +47,14 @@ G_DEFINE_FINAL_TYPE (QuartetCallSession, quartet_call_session, G_TYPE_OBJECT)
 
 enum
 {
+  PROP_0,
+  PROP_STATE,
+  N_PROPS
+};
+
+enum
+{
+  STATE_CHANGED,
   ACCEPT,
   REJECT,
   HANG_UP,
@@ -57,16 +65,23 @@ enum
   N_SIGNALS
 };
 
+static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
 set_state (QuartetCallSession *self, QuartetCallSessionState state)
 {
-  if (self->state == state)
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = NULL;
+  QuartetCallSessionState old = self->state;
+
+  if (old == state)
     return;
 
-  g_debug ("session %s: state %d -> %d", self->id, self->state, state);
+  g_debug ("session %s: state %d -> %d", self->id, old, state);
+  hold = g_object_ref (self);
   self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_signal_emit (self, signals[STATE_CHANGED], 0, state, old);
 }
 
 static QuartetSignal *
@@ -618,13 +633,42 @@ quartet_call_session_finalize (GObject *object)
 }
 
 static void
+quartet_call_session_get_property (GObject *object,
+                                   guint prop_id,
+                                   GValue *value,
+                                   GParamSpec *pspec)
+{
+  QuartetCallSession *self = QUARTET_CALL_SESSION (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 quartet_call_session_class_init (QuartetCallSessionClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GType type = G_TYPE_FROM_CLASS (klass);
 
+  object_class->get_property = quartet_call_session_get_property;
   object_class->dispose = quartet_call_session_dispose;
   object_class->finalize = quartet_call_session_finalize;
+
+  properties[PROP_STATE] = g_param_spec_enum (
+      "state", NULL, NULL, QUARTET_TYPE_CALL_SESSION_STATE, QUARTET_CALL_SESSION_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* (new state, old state), after the state property changed. */
+  signals[STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                         NULL, G_TYPE_NONE, 2, QUARTET_TYPE_CALL_SESSION_STATE,
+                                         QUARTET_TYPE_CALL_SESSION_STATE);
 
   /* (user_id, user_info): the SDK's events, per remote user. */
   signals[ACCEPT] = g_signal_new ("accept", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
