@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The adapter between the engine and the call view (as CallsUiCallData is
- * in GNOME Calls): it listens to the client's events for its own session,
+ * in GNOME Calls): it listens to its session's events,
  * keeps one QuartetParticipant per person with the state a tile shows, and
  * owns the call timer. The widgets never see the engine's events.
  */
@@ -100,12 +100,6 @@ remove_participant (QuartetCall *self, const char *user_id)
 }
 
 static gboolean
-is_ours (QuartetCall *self, QuartetCallSession *session)
-{
-  return !self->ended && session == self->session;
-}
-
-static gboolean
 on_timer_cb (gpointer user_data)
 {
   QuartetCall *self = user_data;
@@ -143,15 +137,14 @@ update_peer (QuartetCall *self, QuartetParticipant *participant)
 }
 
 static void
-on_accept_cb (QuartetCallClient *client,
-              QuartetCallSession *session,
+on_accept_cb (QuartetCallSession *session,
               const char *user_id,
               GVariant *user_info,
               QuartetCall *self)
 {
   QuartetParticipant *participant;
 
-  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+  if ((participant = find_participant (self, user_id, NULL)) == NULL)
     return;
 
   if (quartet_participant_get_state (participant) == QUARTET_PARTICIPANT_STATE_CALLING)
@@ -160,35 +153,26 @@ on_accept_cb (QuartetCallClient *client,
 
 /* reject, hang-up: that person has left the call. */
 static void
-on_left_cb (QuartetCallClient *client,
-            QuartetCallSession *session,
+on_left_cb (QuartetCallSession *session,
             const char *user_id,
             GVariant *user_info,
             QuartetCall *self)
 {
-  if (is_ours (self, session))
-    remove_participant (self, user_id);
+  remove_participant (self, user_id);
 }
 
 static void
-on_not_answer_cb (QuartetCallClient *client,
-                  QuartetCallSession *session,
-                  const char *user_id,
-                  QuartetCall *self)
+on_not_answer_cb (QuartetCallSession *session, const char *user_id, QuartetCall *self)
 {
-  if (is_ours (self, session))
-    remove_participant (self, user_id);
+  remove_participant (self, user_id);
 }
 
 static void
-on_received_video_track_cb (QuartetCallClient *client,
-                            QuartetCallSession *session,
-                            const char *user_id,
-                            QuartetCall *self)
+on_received_video_track_cb (QuartetCallSession *session, const char *user_id, QuartetCall *self)
 {
   QuartetParticipant *participant;
 
-  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+  if ((participant = find_participant (self, user_id, NULL)) == NULL)
     return;
 
   update_peer (self, participant);
@@ -196,15 +180,14 @@ on_received_video_track_cb (QuartetCallClient *client,
 }
 
 static void
-on_peer_state_cb (QuartetCallClient *client,
-                  QuartetCallSession *session,
+on_peer_state_cb (QuartetCallSession *session,
                   const char *user_id,
                   QuartetPeerState state,
                   QuartetCall *self)
 {
   QuartetParticipant *participant;
 
-  if (!is_ours (self, session) || (participant = find_participant (self, user_id, NULL)) == NULL)
+  if ((participant = find_participant (self, user_id, NULL)) == NULL)
     return;
 
   update_peer (self, participant);
@@ -231,14 +214,11 @@ on_peer_state_cb (QuartetCallClient *client,
 }
 
 static void
-on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetCall *self)
+on_call_end_cb (QuartetCallSession *session, QuartetCall *self)
 {
-  if (!is_ours (self, session))
-    return;
-
   self->ended = TRUE;
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  g_signal_handlers_disconnect_by_data (self->client, self);
+  g_signal_handlers_disconnect_by_data (self->session, self);
   g_list_store_remove_all (self->participants);
 
   g_signal_emit (self, signals[ENDED], 0);
@@ -404,8 +384,8 @@ quartet_call_dispose (GObject *object)
   QuartetCall *self = QUARTET_CALL (object);
 
   g_clear_handle_id (&self->timer_id, g_source_remove);
-  if (self->client != NULL)
-    g_signal_handlers_disconnect_by_data (self->client, self);
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_data (self->session, self);
   if (self->participants != NULL)
     g_list_store_remove_all (self->participants);
   g_clear_object (&self->participants);
@@ -488,13 +468,15 @@ quartet_call_new (QuartetCallClient *client,
       g_list_store_append (self->participants, participant);
     }
 
-  g_signal_connect (client, "accept", G_CALLBACK (on_accept_cb), self);
-  g_signal_connect (client, "reject", G_CALLBACK (on_left_cb), self);
-  g_signal_connect (client, "hang-up", G_CALLBACK (on_left_cb), self);
-  g_signal_connect (client, "not-answer", G_CALLBACK (on_not_answer_cb), self);
-  g_signal_connect (client, "received-video-track", G_CALLBACK (on_received_video_track_cb), self);
-  g_signal_connect (client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb), self);
-  g_signal_connect (client, "call-end", G_CALLBACK (on_call_end_cb), self);
+  g_signal_connect_object (session, "accept", G_CALLBACK (on_accept_cb), self, 0);
+  g_signal_connect_object (session, "reject", G_CALLBACK (on_left_cb), self, 0);
+  g_signal_connect_object (session, "hang-up", G_CALLBACK (on_left_cb), self, 0);
+  g_signal_connect_object (session, "not-answer", G_CALLBACK (on_not_answer_cb), self, 0);
+  g_signal_connect_object (session, "received-video-track", G_CALLBACK (on_received_video_track_cb),
+                           self, 0);
+  g_signal_connect_object (session, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
+                           self, 0);
+  g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
 
   return self;
 }
