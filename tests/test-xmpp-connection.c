@@ -485,10 +485,9 @@ test_reconnects_after_server_restart (Fixture *fixture, gconstpointer data)
   gboolean disconnected = FALSE, reconnected = FALSE;
   Received received = { 0 };
 
-  /* Under ASan's slow unwinder, the clients' TLS handshakes with the
-   * freshly restarted server sometimes stall for good (a third of runs,
-   * never in 25 runs of the plain build); not understood yet, see the note
-   * on issue 3. The plain build runs this test. */
+  /* Under ASan's slow unwinder, the clients' TLS handshakes with a freshly
+   * restarted server can stall for good, which the plain build never does;
+   * not understood yet. The plain build runs this test. */
   if (g_getenv ("QUARTET_SANITIZED") != NULL)
     {
       g_test_skip ("TLS handshakes after a server crash stall under the sanitizers");

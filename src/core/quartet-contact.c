@@ -36,7 +36,7 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-/* g_set_str() arrives in GLib 2.76; this machine has 2.74. */
+/* g_set_str() arrives in GLib 2.76; we build against 2.74 (Debian bookworm). */
 static gboolean
 replace_string (char **field, const char *value)
 {

@@ -669,8 +669,8 @@ quartet_peer_init (QuartetPeer *self)
 }
 
 /* GStreamer's DTLS elements share one certificate per process, made by the
- * first of them: an RSA key pair, 0.1-0.2 s of CPU on this machine (more on
- * a slow one) that the first call paid between the answer and its media. */
+ * first of them: an RSA key pair, 0.1-0.2 s of CPU that the first call
+ * would pay between the answer and its media. */
 static gpointer
 make_dtls_certificate_thread (gpointer user_data)
 {
