@@ -23,6 +23,7 @@ struct _QuartetCallView
 {
   GtkWidget parent_instance;
 
+  GtkWidget *content; /* the template's top box: dispose_template() unparents it */
   GtkWidget *header_bar;
   AdwWindowTitle *title;
   GtkLabel *duration_label;
@@ -145,14 +146,8 @@ static void
 quartet_call_view_dispose (GObject *object)
 {
   QuartetCallView *self = QUARTET_CALL_VIEW (object);
-  GtkWidget *child;
-
   quartet_call_view_set_call (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_CALL_VIEW);
-  /* dispose_template() unparents only the children bound to fields; the
-   * template's top widget is not one (tests/test-ui-files.c caught it). */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_clear_pointer (&self->tiles, g_ptr_array_unref);
 
   G_OBJECT_CLASS (quartet_call_view_parent_class)->dispose (object);
@@ -168,6 +163,7 @@ quartet_call_view_class_init (QuartetCallViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quartet/Quartet/quartet-call-view.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, QuartetCallView, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, header_bar);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, title);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, duration_label);

@@ -28,6 +28,7 @@ struct _QuartetContactsPage
 {
   GtkWidget parent_instance;
 
+  GtkWidget *content; /* the template's top box: dispose_template() unparents it */
   AdwWindowTitle *title;
   GtkSearchEntry *search_entry;
   GtkListBox *list_box;
@@ -377,15 +378,9 @@ static void
 quartet_contacts_page_dispose (GObject *object)
 {
   QuartetContactsPage *self = QUARTET_CONTACTS_PAGE (object);
-  GtkWidget *child;
-
   if (self->list_box != NULL)
     gtk_list_box_bind_model (self->list_box, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_CONTACTS_PAGE);
-  /* dispose_template() unparents only the children bound to fields; the
-   * template's top box is not one (tests/test-ui-files.c caught it). */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->directory);
@@ -406,6 +401,7 @@ quartet_contacts_page_class_init (QuartetContactsPageClass *klass)
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/quartet/Quartet/quartet-contacts-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, title);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, list_box);

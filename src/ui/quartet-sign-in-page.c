@@ -26,6 +26,7 @@ struct _QuartetSignInPage
 {
   GtkWidget parent_instance;
 
+  GtkWidget *content; /* the template's top box: dispose_template() unparents it */
   GtkToggleButton *xmpp_button;
   GtkToggleButton *quickblox_button;
   GtkLabel *intro_label;
@@ -346,15 +347,9 @@ static void
 quartet_sign_in_page_dispose (GObject *object)
 {
   QuartetSignInPage *self = QUARTET_SIGN_IN_PAGE (object);
-  GtkWidget *child;
-
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_SIGN_IN_PAGE);
-  /* dispose_template() unparents only the children bound to fields; the
-   * template's top box is not one (tests/test-ui-files.c caught it). */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
 
@@ -384,6 +379,7 @@ quartet_sign_in_page_class_init (QuartetSignInPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quartet/Quartet/quartet-sign-in-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, xmpp_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, quickblox_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetSignInPage, intro_label);

@@ -185,18 +185,12 @@ static void
 quartet_video_tile_dispose (GObject *object)
 {
   QuartetVideoTile *self = QUARTET_VIDEO_TILE (object);
-  GtkWidget *child;
-
   if (self->tick_id != 0)
     {
       gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
       self->tick_id = 0;
     }
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_VIDEO_TILE);
-  /* dispose_template() unparents only the children bound to fields; the
-   * template's top widget is not one (tests/test-ui-files.c caught it). */
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
-    gtk_widget_unparent (child);
   g_clear_object (&self->participant);
   g_clear_object (&self->paintable);
 
