@@ -71,6 +71,21 @@ test_srtpdec_follow_up_alone_stays_fatal (void)
   g_test_trap_assert_failed ();
 }
 
+/* The srtpdec warning is tolerated only when srtpdec's own push raised it. */
+static void
+test_srtpdec_warning_from_elsewhere_stays_fatal (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log ("GStreamer", G_LOG_LEVEL_WARNING,
+             "../gst/gstpad.c:4705:gst_pad_push_data:<srtpdec0:rtcp_src> Got data flow before "
+             "segment event");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
 static void
 test_other_criticals_stay_fatal (void)
 {
@@ -89,7 +104,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   /* Fatal as under the suite, also when run by hand. */
-  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
   /* Where the test programs install it: before g_test_run(), which resets
    * the fatal handler for every test case. */
   quartet_tolerate_upstream_criticals ();
@@ -100,6 +115,8 @@ main (int argc, char **argv)
                    test_srtpdec_chain_is_not_fatal);
   g_test_add_func ("/upstream-criticals/srtpdec-follow-up-alone-stays-fatal",
                    test_srtpdec_follow_up_alone_stays_fatal);
+  g_test_add_func ("/upstream-criticals/srtpdec-warning-from-elsewhere-stays-fatal",
+                   test_srtpdec_warning_from_elsewhere_stays_fatal);
   g_test_add_func ("/upstream-criticals/other-criticals-stay-fatal",
                    test_other_criticals_stay_fatal);
   return g_test_run ();
