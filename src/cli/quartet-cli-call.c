@@ -159,12 +159,14 @@ on_stats_cb (gpointer user_data)
     {
       const char *user_id = g_ptr_array_index (users, i);
       QuartetPeer *peer = quartet_call_session_get_peer (self->ringing, user_id);
+      g_autoptr (GstSample) frame = NULL;
       QuartetPeerStats stats;
 
       if (peer == NULL)
         continue;
       quartet_peer_get_stats (peer, &stats);
-      quartet_cli_output_stats (self->output, self->ringing, user_id, &stats);
+      frame = quartet_peer_get_last_frame (peer);
+      quartet_cli_output_stats (self->output, self->ringing, user_id, &stats, frame);
     }
 
   return G_SOURCE_CONTINUE;

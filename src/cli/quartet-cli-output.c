@@ -8,6 +8,7 @@
 #define G_LOG_DOMAIN "quartet-cli"
 
 #include "quartet-cli-output.h"
+#include "quartet-cli-frame.h"
 
 #include <stdio.h>
 
@@ -369,9 +370,11 @@ void
 quartet_cli_output_stats (QuartetCliOutput *self,
                           QuartetCallSession *session,
                           const char *user_id,
-                          const QuartetPeerStats *stats)
+                          const QuartetPeerStats *stats,
+                          GstSample *frame)
 {
   g_autoptr (JsonBuilder) builder = NULL;
+  guint8 average_rgb[3] = { 0, 0, 0 };
 
   if (!self->json)
     return;
@@ -385,8 +388,9 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   add_number_member (builder, "rtt_ms", stats->rtt_ms);
   json_builder_set_member_name (builder, "average_rgb");
   json_builder_begin_array (builder);
+  quartet_cli_frame_average_rgb (frame, average_rgb);
   for (guint i = 0; i < 3; i++)
-    json_builder_add_int_value (builder, stats->average_rgb[i]);
+    json_builder_add_int_value (builder, average_rgb[i]);
   json_builder_end_array (builder);
   print_event (builder);
 }

@@ -37,10 +37,12 @@ void quartet_cli_output_peer_state (QuartetCliOutput *self,
                                     QuartetCallSession *session,
                                     const char *user_id,
                                     QuartetPeerState state);
+/* @frame: that user's last frame, whose mean colour the line reports. */
 void quartet_cli_output_stats (QuartetCliOutput *self,
                                QuartetCallSession *session,
                                const char *user_id,
-                               const QuartetPeerStats *stats);
+                               const QuartetPeerStats *stats,
+                               GstSample *frame);
 /* --frame-latency: one received frame's capture-to-decode time. */
 void quartet_cli_output_frame_latency (QuartetCliOutput *self,
                                        QuartetCallSession *session,

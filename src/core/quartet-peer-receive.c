@@ -21,8 +21,7 @@
 #include <gst/app/app.h>
 #include <gst/video/video.h>
 
-#define FRAME_TIMES 128 /* more than a second of frames at any rate we expect */
-#define COLOUR_STEP 4   /* the average colour samples every 4th pixel of every 4th row */
+#define FRAME_TIMES 128      /* more than a second of frames at any rate we expect */
 #define VIDEO_LATENCY_MS 500 /* see let_video_wait_for_retransmissions() */
 
 struct _QuartetPeerReceive
@@ -319,40 +318,15 @@ _quartet_peer_receive_add_pad (QuartetPeerReceive *self, GstPad *pad)
 }
 
 static void
-average_colour (GstSample *sample, QuartetPeerStats *stats)
+frame_size (GstSample *sample, QuartetPeerStats *stats)
 {
   GstVideoInfo info;
-  GstVideoFrame frame;
-  guint64 sum[3] = { 0, 0, 0 };
-  guint64 count = 0;
-  const guint8 *data;
-  gsize stride;
 
-  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
-      || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGB
-      || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
-    return;
-
-  stats->width = GST_VIDEO_FRAME_WIDTH (&frame);
-  stats->height = GST_VIDEO_FRAME_HEIGHT (&frame);
-  data = GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
-  stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-
-  for (guint y = 0; y < stats->height; y += COLOUR_STEP)
-    for (guint x = 0; x < stats->width; x += COLOUR_STEP)
-      {
-        const guint8 *pixel = data + y * stride + x * 3;
-
-        sum[0] += pixel[0];
-        sum[1] += pixel[1];
-        sum[2] += pixel[2];
-        count++;
-      }
-
-  for (guint i = 0; i < 3 && count > 0; i++)
-    stats->average_rgb[i] = sum[i] / count;
-
-  gst_video_frame_unmap (&frame);
+  if (gst_video_info_from_caps (&info, gst_sample_get_caps (sample)))
+    {
+      stats->width = GST_VIDEO_INFO_WIDTH (&info);
+      stats->height = GST_VIDEO_INFO_HEIGHT (&info);
+    }
 }
 
 /* Fills everything but rtt_ms, which the peer knows. */
@@ -375,7 +349,7 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
 
   stats->fps = frames_in_last_second;
   if (sample != NULL)
-    average_colour (sample, stats);
+    frame_size (sample, stats);
 }
 
 /* The last frame in RGB, converted at most once. */

@@ -33,7 +33,6 @@ typedef struct
   double fps;           /* decoded frames per second over the last second */
   guint64 audio_packets;/* received RTP audio packets */
   double rtt_ms;        /* round-trip time from RTCP, 0 when unknown */
-  guint8 average_rgb[3];/* mean colour of the last decoded frame */
   guint width, height;  /* of the last decoded frame */
 } QuartetPeerStats;
 
