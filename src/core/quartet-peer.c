@@ -524,7 +524,12 @@ shut_down (QuartetPeer *self)
 
   /* The bin's streaming threads stop before its pads on the shared
    * playback mixer go: audiomixer (1.22.0) may still touch a pad released
-   * while a buffer is on its way into it. */
+   * while a buffer is on its way into it. Locked first, because the
+   * pipeline may be finishing an asynchronous state change meanwhile (a
+   * sink another peer added prerolled): its continuation sets every child
+   * it holds back to PLAYING, this bin too, which would then be dropped
+   * while PLAYING with its streaming threads still running. */
+  gst_element_set_locked_state (self->bin, TRUE);
   gst_element_set_state (self->bin, GST_STATE_NULL);
   _quartet_peer_receive_stop (self->receive);
 
