@@ -436,6 +436,110 @@ test_sdp_size_limit (void)
   assert_call_rejected ("sdp", element_over, QUARTET_SIGNAL_ERROR_TOO_LARGE, "sdp");
 }
 
+/* The QuickBlox JS SDK's repair offer (qbRTCPeerConnection.negotiate()),
+ * as its signaling provider writes it. */
+#define RECONNECT_XML(description)                                                                \
+  "<message to='43-97@chat.example' type='headline' id='1'>"                                     \
+  "<extraParams xmlns='jabber:client'>"                                                          \
+  "<reason>reconnect</reason>" description "<sessionID>" SESSION_ID "</sessionID>"               \
+  "<callType>1</callType><callerID>42</callerID>"                                                \
+  "<opponentsIDs><opponentID>43</opponentID></opponentsIDs>"                                     \
+  "<moduleIdentifier>WebRTCVideoChat</moduleIdentifier><signalType>update</signalType>"          \
+  "<platform>web</platform></extraParams></message>"
+
+static void
+test_update_reconnect (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetSignal) parsed = parse_xml (
+      RECONNECT_XML ("<sessionDescription><offerId>7f0c2e6a-offer</offerId><sdp>" OFFER_SDP
+                     "</sdp><type>offer</type></sessionDescription>"),
+      &error);
+  g_autoptr (QuartetSignal) echoed = NULL;
+  g_autoptr (QuartetSignal) answer = new_valid_signal (QUARTET_SIGNAL_TYPE_UPDATE);
+  g_autoptr (xmpp_stanza_t) stanza = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (parsed->type, ==, QUARTET_SIGNAL_TYPE_UPDATE);
+  g_assert_cmpstr (parsed->reason, ==, QUARTET_SIGNAL_REASON_RECONNECT);
+  g_assert_cmpstr (parsed->offer_id, ==, "7f0c2e6a-offer");
+  g_assert_cmpstr (parsed->sdp_type, ==, "offer");
+  g_assert_cmpstr (parsed->sdp, ==, OFFER_SDP);
+
+  echoed = round_trip (parsed);
+  assert_signals_equal (parsed, echoed);
+  g_assert_cmpstr (echoed->offer_id, ==, parsed->offer_id);
+  g_assert_cmpstr (echoed->sdp_type, ==, "offer");
+
+  /* Our answer nests the description as the SDK reads it. */
+  answer->reason = g_strdup (QUARTET_SIGNAL_REASON_RECONNECT);
+  answer->offer_id = g_strdup ("7f0c2e6a-offer");
+  answer->sdp_type = g_strdup ("answer");
+  answer->sdp = g_strdup (OFFER_SDP);
+  stanza = quartet_signal_to_stanza (answer, ctx, "43-97@chat.example", NULL, &error);
+  g_assert_no_error (error);
+  text = stanza_to_text (stanza);
+  g_assert_nonnull (g_strstr_len (text, -1, "<sessionDescription><offerId>7f0c2e6a-offer</offerId><sdp>"));
+  g_assert_nonnull (g_strstr_len (text, -1, "</sdp><type>answer</type></sessionDescription>"));
+  g_assert_nonnull (g_strstr_len (text, -1, "<reason>reconnect</reason>"));
+  json = signal_to_json_text (answer);
+  g_assert_nonnull (g_strstr_len (json, -1, "\"sessionDescription\":{\"offerId\":\"7f0c2e6a-offer\""));
+
+  /* An app's own update: no description, nothing required. */
+  g_clear_pointer (&parsed, quartet_signal_free);
+  parsed = parse_xml (RECONNECT_XML (""), &error);
+  g_assert_no_error (error);
+  g_assert_null (parsed->offer_id);
+  g_assert_null (parsed->sdp);
+}
+
+static void
+assert_reconnect_rejected (const char *description, QuartetSignalError code, const char *field)
+{
+  g_autofree char *xml = g_strdup_printf (RECONNECT_XML ("%s"), description);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetSignal) signal = parse_xml (xml, &error);
+
+  g_assert_null (signal);
+  assert_error_names_field (error, code, field);
+}
+
+static void
+test_update_reconnect_malformed (void)
+{
+  g_autoptr (QuartetSignal) hang_up = new_valid_signal (QUARTET_SIGNAL_TYPE_HANG_UP);
+  g_autoptr (GString) long_id = g_string_new ("<sessionDescription><offerId>");
+
+  assert_reconnect_rejected ("<sessionDescription><sdp>" OFFER_SDP
+                             "</sdp><type>offer</type></sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_MISSING_FIELD, "offerId");
+  assert_reconnect_rejected ("<sessionDescription><offerId>1</offerId>"
+                             "<type>offer</type></sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_MISSING_FIELD, "sdp");
+  assert_reconnect_rejected ("<sessionDescription><offerId>1</offerId><sdp>" OFFER_SDP
+                             "</sdp></sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_MISSING_FIELD, "type");
+  assert_reconnect_rejected ("<sessionDescription><offerId>1</offerId><sdp>" OFFER_SDP
+                             "</sdp><type>pranswer</type></sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_INVALID_FIELD, "type");
+  assert_reconnect_rejected ("<sessionDescription><offerId>1</offerId><sdp>nonsense</sdp>"
+                             "<type>offer</type></sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_INVALID_FIELD, "sdp");
+  assert_reconnect_rejected ("<sessionDescription><offerId>1</offerId><offerId>2</offerId>"
+                             "</sessionDescription>",
+                             QUARTET_SIGNAL_ERROR_INVALID_FIELD, "offerId");
+  for (guint i = 0; i <= QUARTET_SIGNAL_MAX_ID_BYTES; i++)
+    g_string_append_c (long_id, 'a');
+  g_string_append (long_id, "</offerId><sdp>" OFFER_SDP "</sdp><type>offer</type></sessionDescription>");
+  assert_reconnect_rejected (long_id->str, QUARTET_SIGNAL_ERROR_TOO_LARGE, "offerId");
+
+  /* Only update carries them. */
+  hang_up->reason = g_strdup (QUARTET_SIGNAL_REASON_RECONNECT);
+  assert_invalid (hang_up, QUARTET_SIGNAL_ERROR_INVALID_FIELD, "reason");
+}
+
 static GVariant *
 new_nested_user_info (void)
 {
@@ -945,6 +1049,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/signal/sdp/line-ends", test_sdp_line_ends_repaired);
   g_test_add_func ("/signal/sdp/size-limit", test_sdp_size_limit);
   g_test_add_func ("/signal/user-info/nested", test_user_info_nested);
+  g_test_add_func ("/signal/update/reconnect", test_update_reconnect);
+  g_test_add_func ("/signal/update/reconnect-malformed", test_update_reconnect_malformed);
   g_test_add_func ("/signal/user-info/limits", test_user_info_limits);
   g_test_add_func ("/signal/opponents", test_opponents);
   g_test_add_func ("/signal/candidates/several", test_candidates_several);

@@ -26,12 +26,29 @@ enum
   FIELD_PLATFORM,
   FIELD_USER_INFO,
   FIELD_ICE_CANDIDATES,
+  FIELD_REASON,
+  FIELD_SESSION_DESCRIPTION,
   N_FIELDS
 };
 
 static const char *const field_names[N_FIELDS] = {
-  "moduleIdentifier", "signalType", "sessionID", "callType", "callerID",
-  "opponentsIDs",     "sdp",        "platform",  "userInfo", "iceCandidates",
+  "moduleIdentifier", "signalType",    "sessionID", "callType",
+  "callerID",         "opponentsIDs",  "sdp",       "platform",
+  "userInfo",         "iceCandidates", "reason",    "sessionDescription",
+};
+
+enum
+{
+  DESCRIPTION_OFFER_ID,
+  DESCRIPTION_SDP,
+  DESCRIPTION_TYPE,
+  N_DESCRIPTION_FIELDS
+};
+
+static const char *const description_field_names[N_DESCRIPTION_FIELDS] = {
+  "offerId",
+  "sdp",
+  "type",
 };
 
 enum
@@ -171,6 +188,19 @@ append_candidates (const QuartetSignal *self, xmpp_stanza_t *extra_params)
   _quartet_signal_append_element (extra_params, list);
 }
 
+/* In the JS SDK's order: offerId, sdp, type. */
+static void
+append_session_description (const QuartetSignal *self, xmpp_stanza_t *extra_params)
+{
+  xmpp_stanza_t *description
+      = _quartet_signal_new_element (xmpp_stanza_get_context (extra_params), "sessionDescription");
+
+  _quartet_signal_append_text_element (description, "offerId", self->offer_id);
+  _quartet_signal_append_text_element (description, "sdp", self->sdp);
+  _quartet_signal_append_text_element (description, "type", self->sdp_type);
+  _quartet_signal_append_element (extra_params, description);
+}
+
 static xmpp_stanza_t *
 build_extra_params (const QuartetSignal *self, xmpp_ctx_t *ctx)
 {
@@ -189,8 +219,12 @@ build_extra_params (const QuartetSignal *self, xmpp_ctx_t *ctx)
   if (self->caller_id != NULL)
     _quartet_signal_append_text_element (extra_params, "callerID", self->caller_id);
   append_opponents (self, extra_params);
-  if (self->sdp != NULL)
+  if (self->offer_id != NULL)
+    append_session_description (self, extra_params);
+  else if (self->sdp != NULL)
     _quartet_signal_append_text_element (extra_params, "sdp", self->sdp);
+  if (self->reason != NULL)
+    _quartet_signal_append_text_element (extra_params, "reason", self->reason);
   if (self->platform != NULL)
     _quartet_signal_append_text_element (extra_params, "platform", self->platform);
   if (self->user_info != NULL)
@@ -502,6 +536,40 @@ read_candidates (xmpp_stanza_t *element, QuartetSignal *self, GError **error)
   return TRUE;
 }
 
+/* Fields left out stay NULL, for validation to name. */
+static gboolean
+read_session_description (xmpp_stanza_t *element, QuartetSignal *self, GError **error)
+{
+  xmpp_stanza_t *fields[N_DESCRIPTION_FIELDS] = { NULL };
+
+  if (!collect_fields (element, description_field_names, N_DESCRIPTION_FIELDS, fields, error))
+    return FALSE;
+
+  if (fields[DESCRIPTION_OFFER_ID] != NULL)
+    self->offer_id = _quartet_signal_element_text (fields[DESCRIPTION_OFFER_ID]);
+  if (fields[DESCRIPTION_TYPE] != NULL)
+    self->sdp_type = _quartet_signal_element_text (fields[DESCRIPTION_TYPE]);
+  if (fields[DESCRIPTION_SDP] != NULL)
+    return read_sdp (fields[DESCRIPTION_SDP], self, error);
+
+  return TRUE;
+}
+
+/* reason and sessionDescription belong to update alone (others ignore them). */
+static gboolean
+read_update_fields (xmpp_stanza_t **fields, QuartetSignal *self, GError **error)
+{
+  if (self->type != QUARTET_SIGNAL_TYPE_UPDATE)
+    return TRUE;
+
+  if (fields[FIELD_REASON] != NULL)
+    self->reason = _quartet_signal_element_text (fields[FIELD_REASON]);
+  if (fields[FIELD_SESSION_DESCRIPTION] != NULL)
+    return read_session_description (fields[FIELD_SESSION_DESCRIPTION], self, error);
+
+  return TRUE;
+}
+
 static gboolean
 read_fields (xmpp_stanza_t **fields, QuartetSignal *self, GError **error)
 {
@@ -527,7 +595,7 @@ read_fields (xmpp_stanza_t **fields, QuartetSignal *self, GError **error)
       && !read_candidates (fields[FIELD_ICE_CANDIDATES], self, error))
     return FALSE;
 
-  return TRUE;
+  return read_update_fields (fields, self, error);
 }
 
 /* Reading only gathers the fields; quartet_signal_validate() then applies the

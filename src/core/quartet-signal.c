@@ -18,11 +18,11 @@
  *   than one child node, so a one-key nested map reaches a JS peer as a string.
  *   Arrays cannot be sent by the JS SDK (their keys are not element names).
  *   call always has userInfo with "bandwidth"; empty userInfo is not sent.
- * - update: the JS app's own fields are sent at the top of extraParams, and
- *   the SDK's ICE-restart uses <reason>reconnect</reason> and a nested
- *   <sessionDescription> (offerId, sdp, type). Both are unknown fields here and
- *   ignored, and the call session ignores update altogether (docs/protocol.md,
- *   "The update signal and reconnection").
+ * - update: the JS app's own fields are sent at the top of extraParams (and
+ *   dropped here); the SDK's repair of a broken connection sends
+ *   <reason>reconnect</reason> and a nested <sessionDescription> (offerId,
+ *   sdp, type), which we read and write (docs/protocol.md, "The update
+ *   signal and reconnection").
  * - iceCandidate children are candidate, sdpMid, sdpMLineIndex, exactly the
  *   names of RTCIceCandidateInit. Firefox marks the end of candidates with an
  *   empty candidate string, which the SDK forwards: we drop such entries
@@ -215,6 +215,9 @@ quartet_signal_copy (const QuartetSignal *self)
   copy->sdp = g_strdup (self->sdp);
   copy->platform = g_strdup (self->platform);
   copy->user_info = self->user_info ? g_variant_ref (self->user_info) : NULL;
+  copy->reason = g_strdup (self->reason);
+  copy->offer_id = g_strdup (self->offer_id);
+  copy->sdp_type = g_strdup (self->sdp_type);
 
   for (guint i = 0; i < self->opponent_ids->len; i++)
     quartet_signal_add_opponent (copy, g_ptr_array_index (self->opponent_ids, i));
@@ -243,6 +246,9 @@ quartet_signal_free (QuartetSignal *self)
   g_free (self->platform);
   g_clear_pointer (&self->user_info, g_variant_unref);
   g_ptr_array_unref (self->candidates);
+  g_free (self->reason);
+  g_free (self->offer_id);
+  g_free (self->sdp_type);
   g_free (self);
 }
 
@@ -481,6 +487,68 @@ has_lone_line_break (const char *text)
   return FALSE;
 }
 
+/* An update's sessionDescription: offerId, sdp and type, all or none. */
+static gboolean
+has_session_description (const QuartetSignal *self)
+{
+  return self->offer_id != NULL || self->sdp_type != NULL
+         || (self->type == QUARTET_SIGNAL_TYPE_UPDATE && self->sdp != NULL);
+}
+
+static gboolean
+check_update (const QuartetSignal *self, GError **error)
+{
+  const char *type_name = signal_type_names[self->type];
+
+  if (self->type != QUARTET_SIGNAL_TYPE_UPDATE)
+    {
+      if (self->reason == NULL && self->offer_id == NULL && self->sdp_type == NULL)
+        return TRUE;
+
+      _quartet_signal_set_error (error, QUARTET_SIGNAL_ERROR_INVALID_FIELD,
+                                 self->reason != NULL ? "reason" : "sessionDescription",
+                                 "does not belong in a '%s' signal", type_name);
+      return FALSE;
+    }
+
+  if (self->reason != NULL
+      && !_quartet_signal_check_text ("reason", self->reason, QUARTET_SIGNAL_MAX_ID_BYTES, error))
+    return FALSE;
+
+  if (!has_session_description (self))
+    return TRUE;
+
+  if (self->offer_id == NULL || self->sdp_type == NULL || self->sdp == NULL)
+    {
+      _quartet_signal_set_error (error, QUARTET_SIGNAL_ERROR_MISSING_FIELD,
+                                 self->offer_id == NULL   ? "offerId"
+                                 : self->sdp_type == NULL ? "type"
+                                                          : "sdp",
+                                 "is missing from a sessionDescription");
+      return FALSE;
+    }
+
+  if (!_quartet_signal_check_text ("offerId", self->offer_id, QUARTET_SIGNAL_MAX_ID_BYTES, error))
+    return FALSE;
+
+  if (g_strcmp0 (self->sdp_type, "offer") != 0 && g_strcmp0 (self->sdp_type, "answer") != 0)
+    {
+      g_autofree char *shown = _quartet_signal_describe_value (self->sdp_type);
+
+      _quartet_signal_set_error (error, QUARTET_SIGNAL_ERROR_INVALID_FIELD, "type",
+                                 "has value '%s', not 'offer' or 'answer'", shown);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sdp_belongs (const QuartetSignal *self)
+{
+  return _quartet_signal_is_call_or_accept (self->type) || has_session_description (self);
+}
+
 static gboolean
 check_sdp (const QuartetSignal *self, GError **error)
 {
@@ -496,7 +564,7 @@ check_sdp (const QuartetSignal *self, GError **error)
       return FALSE;
     }
 
-  if (!_quartet_signal_is_call_or_accept (self->type))
+  if (!sdp_belongs (self))
     {
       _quartet_signal_set_error (error, QUARTET_SIGNAL_ERROR_INVALID_FIELD, "sdp",
                                  "does not belong in a '%s' signal", type_name);
@@ -604,7 +672,7 @@ quartet_signal_validate (const QuartetSignal *self, GError **error)
 
   return check_session_id (self->session_id, error) && check_call_type (self, error)
          && check_caller_id (self, error) && check_opponents (self, error)
-         && check_sdp (self, error)
+         && check_update (self, error) && check_sdp (self, error)
          && (self->platform == NULL
              || _quartet_signal_check_text ("platform", self->platform, QUARTET_SIGNAL_MAX_ID_BYTES,
                                             error))
@@ -667,7 +735,20 @@ quartet_signal_to_json (const QuartetSignal *self)
         json_builder_add_string_value (builder, g_ptr_array_index (self->opponent_ids, i));
       json_builder_end_array (builder);
     }
-  add_string_member (builder, "sdp", self->sdp);
+  if (self->offer_id != NULL)
+    {
+      json_builder_set_member_name (builder, "sessionDescription");
+      json_builder_begin_object (builder);
+      add_string_member (builder, "offerId", self->offer_id);
+      add_string_member (builder, "sdp", self->sdp);
+      add_string_member (builder, "type", self->sdp_type);
+      json_builder_end_object (builder);
+    }
+  else
+    {
+      add_string_member (builder, "sdp", self->sdp);
+    }
+  add_string_member (builder, "reason", self->reason);
   add_string_member (builder, "platform", self->platform);
   if (self->user_info != NULL && g_variant_n_children (self->user_info) > 0)
     {

@@ -24,6 +24,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmpp_stanza_t, xmpp_stanza_release)
 
 #define QUARTET_SIGNAL_MODULE_IDENTIFIER "WebRTCVideoChat"
 #define QUARTET_SIGNAL_PLATFORM "linux"
+#define QUARTET_SIGNAL_REASON_RECONNECT "reconnect"
 
 #define QUARTET_SIGNAL_ERROR (quartet_signal_error_quark ())
 #define QUARTET_TYPE_SIGNAL (quartet_signal_get_type ())
@@ -66,10 +67,15 @@ typedef struct
   QuartetCallType call_type; /* 0 when absent (allowed on reject/hangUp/update) */
   char *caller_id;           /* the session initiator's user id, as text */
   GPtrArray *opponent_ids;   /* (element-type utf8), never NULL, may be empty */
-  char *sdp;                 /* offer (call) or answer (accept); NULL otherwise */
+  char *sdp;                 /* offer (call), answer (accept), an update's description */
   char *platform;            /* NULL when absent; quartet_signal_new() sets "linux" */
   GVariant *user_info;       /* a{sv} whose values are "s" or nested a{sv}; NULL when absent */
   GPtrArray *candidates;     /* (element-type QuartetIceCandidate), never NULL */
+  /* update only (the reconnect protocol, docs/protocol.md): why it was
+   * sent, and its sessionDescription, whose sdp is @sdp above. */
+  char *reason;   /* "reconnect", or an app's own; NULL when absent */
+  char *offer_id; /* NULL without a sessionDescription */
+  char *sdp_type; /* "offer" or "answer"; NULL without a sessionDescription */
 } QuartetSignal;
 
 GQuark quartet_signal_error_quark (void);
