@@ -67,6 +67,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "Seconds between call re-sends (default 5)", "S" },
     { "disconnect-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &options->disconnect_timeout,
       "Seconds a disconnected peer may stay so (default 30)", "S" },
+    { "repair-delay", 0, 0, G_OPTION_ARG_DOUBLE, &options->repair_delay,
+      "Seconds a broken connection may come back by itself before it is rebuilt (default 2)", "S" },
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->stun, "A STUN server (repeatable)",
       "stun://HOST:PORT" },
     { "turn", 0, 0, G_OPTION_ARG_STRING, &options->turn, "A TURN server", "turn://HOST:PORT" },
@@ -79,8 +81,7 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "listen: answer incoming calls, after MS milliseconds", "MS" },
     { "reject", 0, 0, G_OPTION_ARG_NONE, &options->reject, "listen: reject incoming calls", NULL },
     { "duration", 0, 0, G_OPTION_ARG_DOUBLE, &options->duration,
-      "Hang up S seconds after the call connects (default: never for listen, 10 for call)",
-      "S" },
+      "Hang up S seconds after the call connects (default: never for listen, 10 for call)", "S" },
     { "audio-only", 0, 0, G_OPTION_ARG_NONE, &options->audio_only, "call: an audio call", NULL },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &options->repeat,
       "call: place the call N times, one after the other, in this one process", "N" },
@@ -242,6 +243,16 @@ schedule_hang_up (QuartetCliCall *self)
 }
 
 static void
+on_reconnect_cb (QuartetCallClient *client,
+                 QuartetCallSession *session,
+                 const char *user_id,
+                 QuartetReconnectState state,
+                 QuartetCliCall *self)
+{
+  quartet_cli_output_reconnect (self->output, session, user_id, state);
+}
+
+static void
 on_peer_state_cb (QuartetCallClient *client,
                   QuartetCallSession *session,
                   const char *user_id,
@@ -386,6 +397,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
       seconds_to_ms (options->dialing_interval, QUARTET_CALL_DIALING_INTERVAL_MS), "answer-timeout",
       seconds_to_ms (options->answer_timeout, QUARTET_CALL_ANSWER_TIMEOUT_MS), "disconnect-timeout",
       seconds_to_ms (options->disconnect_timeout, QUARTET_CALL_DISCONNECT_TIMEOUT_MS),
+      "repair-delay", seconds_to_ms (options->repair_delay, QUARTET_CALL_REPAIR_DELAY_MS),
       "ice-servers", ice_servers, "relay-only", options->relay_only, NULL);
 
   g_signal_connect (self->client, "call", G_CALLBACK (on_call_cb), self);
@@ -396,6 +408,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   g_signal_connect (self->client, "not-answer", G_CALLBACK (on_user_event_cb), self);
   g_signal_connect (self->client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
                     self);
+  g_signal_connect (self->client, "reconnect", G_CALLBACK (on_reconnect_cb), self);
   g_signal_connect (self->client, "call-end", G_CALLBACK (on_call_end_cb), self);
 
   self->stats_id = g_timeout_add_seconds (1, on_stats_cb, self);

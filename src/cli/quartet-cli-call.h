@@ -18,6 +18,7 @@ typedef struct
   double answer_timeout;
   double dialing_interval;
   double disconnect_timeout;
+  double repair_delay;
   char **stun;
   char *turn;
   char *turn_user;

@@ -359,6 +359,41 @@ quartet_cli_output_peer_state (QuartetCliOutput *self,
   print_event (builder);
 }
 
+/* The QuickBlox SDK's ReconnectionState names. */
+static const char *
+reconnect_state_to_string (QuartetReconnectState state)
+{
+  switch (state)
+    {
+    case QUARTET_RECONNECT_STATE_RECONNECTING:
+      return "reconnecting";
+    case QUARTET_RECONNECT_STATE_RECONNECTED:
+      return "reconnected";
+    case QUARTET_RECONNECT_STATE_FAILED:
+    default:
+      return "failed";
+    }
+}
+
+void
+quartet_cli_output_reconnect (QuartetCliOutput *self,
+                              QuartetCallSession *session,
+                              const char *user_id,
+                              QuartetReconnectState state)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s: %s\n", user_id, reconnect_state_to_string (state));
+      return;
+    }
+
+  builder = begin_call_event (self, "reconnect", session, user_id);
+  add_string_member (builder, "state", reconnect_state_to_string (state));
+  print_event (builder);
+}
+
 static void
 add_number_member (JsonBuilder *builder, const char *name, double value)
 {

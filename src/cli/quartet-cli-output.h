@@ -33,6 +33,10 @@ void quartet_cli_output_call_event (QuartetCliOutput *self,
                                     QuartetCallSession *session,
                                     const char *user_id,
                                     GVariant *user_info);
+void quartet_cli_output_reconnect (QuartetCliOutput *self,
+                                   QuartetCallSession *session,
+                                   const char *user_id,
+                                   QuartetReconnectState state);
 void quartet_cli_output_peer_state (QuartetCliOutput *self,
                                     QuartetCallSession *session,
                                     const char *user_id,

@@ -146,6 +146,7 @@ enum
   PROP_DIALING_INTERVAL,
   PROP_ANSWER_TIMEOUT,
   PROP_DISCONNECT_TIMEOUT,
+  PROP_REPAIR_DELAY,
   PROP_ICE_SERVERS,
   PROP_RELAY_ONLY,
   N_PROPS
@@ -160,6 +161,7 @@ enum
   RECEIVED_VIDEO_TRACK,
   PEER_CONNECTION_STATE_CHANGED,
   NOT_ANSWER,
+  RECONNECT,
   CALL_END,
   N_SIGNALS
 };
@@ -243,6 +245,15 @@ on_session_peer_state_cb (QuartetCallSession *session,
 }
 
 static void
+on_session_reconnect_cb (QuartetCallSession *session,
+                         const char *user_id,
+                         QuartetReconnectState state,
+                         gpointer user_data)
+{
+  g_signal_emit (user_data, signals[RECONNECT], 0, session, user_id, state);
+}
+
+static void
 on_session_call_end_cb (QuartetCallSession *session, gpointer user_data)
 {
   QuartetCallClient *self = user_data;
@@ -273,6 +284,7 @@ adopt_session (QuartetCallClient *self, QuartetCallSession *session)
   g_signal_connect (session, "not-answer", G_CALLBACK (on_session_not_answer_cb), self);
   g_signal_connect (session, "peer-connection-state-changed",
                     G_CALLBACK (on_session_peer_state_cb), self);
+  g_signal_connect (session, "reconnect", G_CALLBACK (on_session_reconnect_cb), self);
   g_signal_connect (session, "call-end", G_CALLBACK (on_session_call_end_cb), self);
 }
 
@@ -436,6 +448,9 @@ quartet_call_client_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_DISCONNECT_TIMEOUT:
       g_value_set_uint (value, self->settings.disconnect_timeout_ms);
       break;
+    case PROP_REPAIR_DELAY:
+      g_value_set_uint (value, self->settings.repair_delay_ms);
+      break;
     case PROP_ICE_SERVERS:
       g_value_set_boxed (value, self->ice_servers);
       break;
@@ -465,6 +480,9 @@ quartet_call_client_set_property (GObject *object,
       break;
     case PROP_DISCONNECT_TIMEOUT:
       self->settings.disconnect_timeout_ms = g_value_get_uint (value);
+      break;
+    case PROP_REPAIR_DELAY:
+      self->settings.repair_delay_ms = g_value_get_uint (value);
       break;
     case PROP_ICE_SERVERS:
       g_strfreev (self->ice_servers);
@@ -527,6 +545,9 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   properties[PROP_DISCONNECT_TIMEOUT] = g_param_spec_uint (
       "disconnect-timeout", NULL, NULL, 10, G_MAXUINT, QUARTET_CALL_DISCONNECT_TIMEOUT_MS,
       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_REPAIR_DELAY]
+      = g_param_spec_uint ("repair-delay", NULL, NULL, 10, G_MAXUINT, QUARTET_CALL_REPAIR_DELAY_MS,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /* "stun://host:port" and "turn://user:password@host:port" URLs. */
   properties[PROP_ICE_SERVERS] = g_param_spec_boxed ("ice-servers", NULL, NULL, G_TYPE_STRV,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
@@ -552,6 +573,9 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
                     G_TYPE_NONE, 3, session, G_TYPE_STRING, QUARTET_TYPE_PEER_STATE);
   signals[NOT_ANSWER] = g_signal_new ("not-answer", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                       G_TYPE_NONE, 2, session, G_TYPE_STRING);
+  signals[RECONNECT]
+      = g_signal_new ("reconnect", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                      session, G_TYPE_STRING, QUARTET_TYPE_RECONNECT_STATE);
   signals[CALL_END] = g_signal_new ("call-end", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 1, session);
 }
@@ -564,6 +588,7 @@ quartet_call_client_instance_init (GTypeInstance *instance, gpointer klass)
   self->settings.dialing_interval_ms = QUARTET_CALL_DIALING_INTERVAL_MS;
   self->settings.answer_timeout_ms = QUARTET_CALL_ANSWER_TIMEOUT_MS;
   self->settings.disconnect_timeout_ms = QUARTET_CALL_DISCONNECT_TIMEOUT_MS;
+  self->settings.repair_delay_ms = QUARTET_CALL_REPAIR_DELAY_MS;
   self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->ended_session_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->new_calls = quartet_rate_limiter_new (NEW_CALLS_BURST, NEW_CALL_REFILL_US);

@@ -6,6 +6,12 @@
  * re-send and answer timers while we call them, the disconnect timer, and
  * what arrives before it can be used (their offer before accept(), ICE
  * candidates before the remote description).
+ *
+ * It also repairs a connection that broke (docs/protocol.md, "The update
+ * signal and reconnection"): after the repair delay without it
+ * coming back, the session gives it a new peer to offer from, in an
+ * `update`; a repair offer of theirs replaces the peer too. The disconnect
+ * timer bounds the whole repair, from the moment the connection broke.
  */
 #define G_LOG_DOMAIN "quartet-call"
 
@@ -30,6 +36,7 @@ QuartetCallParticipant *
 quartet_call_participant_new (const char *user_id,
                               const char *jid,
                               guint disconnect_timeout_ms,
+                              guint repair_delay_ms,
                               const QuartetCallParticipantEvents *events,
                               gpointer user_data)
 {
@@ -38,6 +45,7 @@ quartet_call_participant_new (const char *user_id,
   self->user_id = g_strdup (user_id);
   self->jid = g_strdup (jid);
   self->disconnect_timeout_ms = disconnect_timeout_ms;
+  self->repair_delay_ms = repair_delay_ms;
   self->events = events;
   self->user_data = user_data;
   self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_candidate_free);
@@ -55,7 +63,6 @@ stop_dialing (QuartetCallParticipant *self)
 static void
 close_peer (QuartetCallParticipant *self)
 {
-  g_clear_handle_id (&self->disconnect_id, g_source_remove);
   g_clear_handle_id (&self->connect_id, g_source_remove);
   if (self->peer == NULL)
     return;
@@ -72,7 +79,11 @@ quartet_call_participant_leave (QuartetCallParticipant *self)
   self->gone = TRUE;
   stop_dialing (self);
   close_peer (self);
+  g_clear_handle_id (&self->disconnect_id, g_source_remove);
+  g_clear_handle_id (&self->repair_id, g_source_remove);
   g_clear_pointer (&self->pending_offer, g_free);
+  g_clear_pointer (&self->repair_offer_id, g_free);
+  g_clear_pointer (&self->answering_offer_id, g_free);
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 
@@ -126,10 +137,24 @@ on_local_description_cb (QuartetPeer *peer, const char *type, const char *sdp, g
   g_free (self->local_sdp);
   self->local_sdp = g_strdup (sdp);
 
-  if (g_str_equal (type, "offer"))
-    self->events->offer (self, sdp, self->user_data);
+  if (g_str_equal (type, "offer") && self->repair_offer_id != NULL)
+    {
+      self->events->update (self, type, sdp, self->repair_offer_id, self->user_data);
+    }
+  else if (self->answering_offer_id != NULL)
+    {
+      g_autofree char *offer_id = g_steal_pointer (&self->answering_offer_id);
+
+      self->events->update (self, type, sdp, offer_id, self->user_data);
+    }
+  else if (g_str_equal (type, "offer"))
+    {
+      self->events->offer (self, sdp, self->user_data);
+    }
   else
-    self->events->answer (self, sdp, self->user_data);
+    {
+      self->events->answer (self, sdp, self->user_data);
+    }
 }
 
 static void
@@ -144,6 +169,16 @@ on_local_candidate_cb (QuartetPeer *peer,
   self->events->candidate (self, mid, sdp_mline_index, candidate, self->user_data);
 }
 
+static void
+report_repair_outcome (QuartetCallParticipant *self, QuartetReconnectState outcome)
+{
+  if (!self->reconnecting)
+    return;
+
+  self->reconnecting = FALSE;
+  self->events->reconnect (self, outcome, self->user_data);
+}
+
 static gboolean
 on_disconnect_timeout_cb (gpointer user_data)
 {
@@ -153,18 +188,58 @@ on_disconnect_timeout_cb (gpointer user_data)
   g_info ("%s stayed disconnected for %u ms; closing", self->user_id,
           self->disconnect_timeout_ms);
   quartet_call_participant_leave (self);
+  report_repair_outcome (self, QUARTET_RECONNECT_STATE_FAILED);
   quartet_call_participant_report_closed (self);
   return G_SOURCE_REMOVE;
 }
 
-/* FAILED is final (ICE gave up, or never got through): the user's tile
- * shows it, then the peer is closed like one that stayed disconnected. */
+/* A connection that never worked (ICE never got through) or cannot be
+ * used: the user's tile shows FAILED, then the peer is closed like one that
+ * stayed disconnected. */
 static void
 fail (QuartetCallParticipant *self)
 {
   quartet_call_participant_leave (self);
   self->events->state (self, QUARTET_PEER_STATE_FAILED, self->user_data);
+  report_repair_outcome (self, QUARTET_RECONNECT_STATE_FAILED);
   quartet_call_participant_report_closed (self);
+}
+
+static gboolean
+on_repair_cb (gpointer user_data)
+{
+  QuartetCallParticipant *self = user_data;
+
+  self->repair_id = 0;
+  g_info ("%s: the connection did not come back; rebuilding it", self->user_id);
+  self->events->repair (self, self->user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The connection broke: it may come back by itself (ICE recovers on an
+ * unchanged path), else it is rebuilt, again while it stays broken, until
+ * the disconnect timer gives up (docs/protocol.md, Peer connection states). */
+static void
+begin_repair (QuartetCallParticipant *self)
+{
+  if (!self->reconnecting)
+    {
+      self->reconnecting = TRUE;
+      self->events->reconnect (self, QUARTET_RECONNECT_STATE_RECONNECTING, self->user_data);
+    }
+  if (self->disconnect_id == 0)
+    self->disconnect_id
+        = g_timeout_add (self->disconnect_timeout_ms, on_disconnect_timeout_cb, self);
+  if (self->repair_id == 0)
+    self->repair_id = g_timeout_add (self->repair_delay_ms, on_repair_cb, self);
+}
+
+static void
+end_repair (QuartetCallParticipant *self)
+{
+  g_clear_handle_id (&self->disconnect_id, g_source_remove);
+  g_clear_handle_id (&self->repair_id, g_source_remove);
+  report_repair_outcome (self, QUARTET_RECONNECT_STATE_RECONNECTED);
 }
 
 static gboolean
@@ -185,22 +260,27 @@ on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_dat
   QuartetCallParticipant *self = user_data;
   QuartetPeerState state = quartet_peer_get_state (peer);
 
-  if (state == QUARTET_PEER_STATE_FAILED)
+  switch (state)
     {
-      fail (self);
-      return;
+    case QUARTET_PEER_STATE_FAILED:
+      if (!self->connected_once)
+        {
+          fail (self);
+          return;
+        }
+      begin_repair (self);
+      break;
+    case QUARTET_PEER_STATE_DISCONNECTED:
+      begin_repair (self);
+      break;
+    case QUARTET_PEER_STATE_CONNECTED:
+      g_clear_handle_id (&self->connect_id, g_source_remove);
+      self->connected_once = TRUE;
+      end_repair (self);
+      break;
+    default:
+      break;
     }
-  if (state == QUARTET_PEER_STATE_CONNECTED)
-    g_clear_handle_id (&self->connect_id, g_source_remove);
-
-  /* The disconnect timeout (docs/protocol.md, Peer connection states): a
-   * peer may come back from DISCONNECTED by itself (ICE recovers); after
-   * the timeout it is closed. */
-  if (state == QUARTET_PEER_STATE_DISCONNECTED && self->disconnect_id == 0)
-    self->disconnect_id = g_timeout_add (self->disconnect_timeout_ms, on_disconnect_timeout_cb,
-                                         self);
-  else if (state != QUARTET_PEER_STATE_DISCONNECTED)
-    g_clear_handle_id (&self->disconnect_id, g_source_remove);
 
   self->events->state (self, state, self->user_data);
 }
@@ -219,12 +299,28 @@ attach_peer (QuartetCallParticipant *self, QuartetPeer *peer)
   g_assert (self->peer == NULL);
 
   self->peer = peer;
-  self->had_peer = TRUE;
   g_signal_connect (peer, "local-description", G_CALLBACK (on_local_description_cb), self);
   g_signal_connect (peer, "local-candidate", G_CALLBACK (on_local_candidate_cb), self);
   g_signal_connect (peer, "notify::state", G_CALLBACK (on_peer_state_notify_cb), self);
   g_signal_connect (peer, "first-video-frame", G_CALLBACK (on_first_video_frame_cb), self);
-  self->events->state (self, QUARTET_PEER_STATE_NEW, self->user_data);
+  /* NEW once per user, as the SDKs report it: a repair is the same call. */
+  if (!self->had_peer)
+    self->events->state (self, QUARTET_PEER_STATE_NEW, self->user_data);
+  self->had_peer = TRUE;
+}
+
+/* A repair's new connection takes the broken one's place; what was meant
+ * for the old one (its candidates, our repair offer to it) goes with it. */
+static void
+replace_peer (QuartetCallParticipant *self, QuartetPeer *peer)
+{
+  g_clear_handle_id (&self->repair_id, g_source_remove);
+  close_peer (self);
+  self->remote_description_set = FALSE;
+  g_ptr_array_set_size (self->pending_candidates, 0);
+  g_clear_pointer (&self->repair_offer_id, g_free);
+  g_clear_pointer (&self->answering_offer_id, g_free);
+  attach_peer (self, peer);
 }
 
 static void
@@ -263,6 +359,57 @@ quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer
   attach_peer (self, peer);
   if (!quartet_peer_set_remote_offer (peer, offer, error))
     return FALSE;
+
+  flush_pending_candidates (self);
+  return TRUE;
+}
+
+/* (transfer full) @peer: we rebuild the connection and offer from it. */
+void
+quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *peer)
+{
+  replace_peer (self, peer);
+  self->repair_offer_id = g_uuid_string_random ();
+  quartet_peer_create_offer (peer);
+}
+
+/* (transfer full) @peer: their repair offer, which we answer from @peer. */
+gboolean
+quartet_call_participant_take_repair_offer (QuartetCallParticipant *self,
+                                            QuartetPeer *peer,
+                                            const char *offer_id,
+                                            const char *sdp,
+                                            GError **error)
+{
+  replace_peer (self, peer);
+  self->answering_offer_id = g_strdup (offer_id);
+  if (!quartet_peer_set_remote_offer (peer, sdp, error))
+    {
+      fail (self);
+      return FALSE;
+    }
+
+  flush_pending_candidates (self);
+  return TRUE;
+}
+
+/* The answer to our repair offer. FALSE without an error when it answers
+ * another offer (one replaced since, or never ours). */
+gboolean
+quartet_call_participant_take_repair_answer (QuartetCallParticipant *self,
+                                             const char *offer_id,
+                                             const char *sdp,
+                                             GError **error)
+{
+  if (self->peer == NULL || self->gone || g_strcmp0 (offer_id, self->repair_offer_id) != 0)
+    return FALSE;
+
+  g_clear_pointer (&self->repair_offer_id, g_free);
+  if (!quartet_peer_set_remote_answer (self->peer, sdp, error))
+    {
+      fail (self);
+      return FALSE;
+    }
 
   flush_pending_candidates (self);
   return TRUE;

@@ -27,6 +27,7 @@ struct _QuartetCallSession
   guint dialing_interval_ms;
   guint answer_timeout_ms;
   guint disconnect_timeout_ms;
+  guint repair_delay_ms;
   char **ice_servers;
   gboolean relay_only;
 
@@ -61,6 +62,7 @@ enum
   RECEIVED_VIDEO_TRACK,
   PEER_CONNECTION_STATE_CHANGED,
   NOT_ANSWER,
+  RECONNECT,
   CALL_END,
   N_SIGNALS
 };
@@ -251,6 +253,47 @@ on_participant_send_cb (QuartetCallParticipant *participant,
   send_to (user_data, participant, signal);
 }
 
+static QuartetPeer *
+new_peer (QuartetCallSession *self, const char *user_id)
+{
+  return quartet_peer_new (self->media, user_id, self->call_type == QUARTET_CALL_TYPE_VIDEO,
+                           (const char *const *)self->ice_servers, self->relay_only);
+}
+
+static void
+on_participant_repair_cb (QuartetCallParticipant *participant, gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+
+  if (self->state == QUARTET_CALL_SESSION_STATE_ACTIVE && !participant->gone)
+    quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
+}
+
+static void
+on_participant_update_cb (QuartetCallParticipant *participant,
+                          const char *type,
+                          const char *sdp,
+                          const char *offer_id,
+                          gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  g_autoptr (QuartetSignal) update = new_signal (self, QUARTET_SIGNAL_TYPE_UPDATE, NULL);
+
+  update->reason = g_strdup (QUARTET_SIGNAL_REASON_RECONNECT);
+  update->offer_id = g_strdup (offer_id);
+  update->sdp_type = g_strdup (type);
+  update->sdp = g_strdup (sdp);
+  send_to (self, participant, update);
+}
+
+static void
+on_participant_reconnect_cb (QuartetCallParticipant *participant,
+                             QuartetReconnectState state,
+                             gpointer user_data)
+{
+  g_signal_emit (user_data, signals[RECONNECT], 0, participant->user_id, state);
+}
+
 static const QuartetCallParticipantEvents participant_events = {
   .send = on_participant_send_cb,
   .offer = on_participant_offer_cb,
@@ -259,6 +302,9 @@ static const QuartetCallParticipantEvents participant_events = {
   .state = on_participant_state_cb,
   .video = on_participant_video_cb,
   .not_answered = on_participant_not_answered_cb,
+  .repair = on_participant_repair_cb,
+  .update = on_participant_update_cb,
+  .reconnect = on_participant_reconnect_cb,
 };
 
 static QuartetCallParticipant *
@@ -278,16 +324,9 @@ add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
     return NULL;
 
   participant = quartet_call_participant_new (user_id, jid, self->disconnect_timeout_ms,
-                                              &participant_events, self);
+                                              self->repair_delay_ms, &participant_events, self);
   g_hash_table_insert (self->participants, participant->user_id, participant);
   return participant;
-}
-
-static QuartetPeer *
-new_peer (QuartetCallSession *self, const char *user_id)
-{
-  return quartet_peer_new (self->media, user_id, self->call_type == QUARTET_CALL_TYPE_VIDEO,
-                           (const char *const *)self->ice_servers, self->relay_only);
 }
 
 static void
@@ -402,6 +441,51 @@ handle_leaving (QuartetCallSession *self,
     end_if_nobody_left (self);
 }
 
+/* The reconnect protocol (docs/protocol.md): in each pair the user with
+ * the smaller id is polite and answers the other's repair offer; the
+ * impolite one repairs by its own offer instead, which the polite one then
+ * answers. Both sides may start at once: the impolite offer wins. */
+static void
+handle_update (QuartetCallSession *self,
+               QuartetCallParticipant *participant,
+               const QuartetSignal *signal)
+{
+  G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
+  g_autoptr (GError) error = NULL;
+  gboolean polite;
+
+  /* An app's own update, or a repair of a call not yet under way. */
+  if (g_strcmp0 (signal->reason, QUARTET_SIGNAL_REASON_RECONNECT) != 0 || signal->offer_id == NULL
+      || self->state != QUARTET_CALL_SESSION_STATE_ACTIVE || participant->gone
+      || participant->peer == NULL)
+    return;
+
+  if (g_str_equal (signal->sdp_type, "answer"))
+    {
+      if (!quartet_call_participant_take_repair_answer (participant, signal->offer_id, signal->sdp,
+                                                        &error)
+          && error != NULL)
+        g_info ("session %s: bad repair answer from %s: %s", self->id, participant->user_id,
+                error->message);
+      return;
+    }
+
+  polite = quartet_user_id_compare (self->own_user_id, participant->user_id) < 0;
+  if (polite)
+    {
+      if (!quartet_call_participant_take_repair_offer (participant,
+                                                       new_peer (self, participant->user_id),
+                                                       signal->offer_id, signal->sdp, &error))
+        g_info ("session %s: bad repair offer from %s: %s", self->id, participant->user_id,
+                error->message);
+    }
+  else if (participant->repair_offer_id == NULL)
+    {
+      /* Ours is not on its way yet: send it now, sooner than our own timer. */
+      quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
+    }
+}
+
 gboolean
 quartet_call_session_is_participant (QuartetCallSession *self, const char *user_id)
 {
@@ -460,10 +544,10 @@ _quartet_call_session_handle_signal (QuartetCallSession *self,
         }
       break;
     case QUARTET_SIGNAL_TYPE_UPDATE:
-    default:
-      g_debug ("session %s: ignoring %s from %s", self->id,
-               quartet_signal_type_to_string (signal->type), from_user);
+      handle_update (self, participant, signal);
       break;
+    default:
+      g_assert_not_reached ();
     }
 }
 
@@ -555,6 +639,7 @@ new_session (QuartetXmppConnection *connection,
   self->dialing_interval_ms = settings->dialing_interval_ms;
   self->answer_timeout_ms = settings->answer_timeout_ms;
   self->disconnect_timeout_ms = settings->disconnect_timeout_ms;
+  self->repair_delay_ms = settings->repair_delay_ms;
   self->ice_servers = g_strdupv ((char **)settings->ice_servers);
   self->relay_only = settings->relay_only;
   return self;
@@ -685,6 +770,9 @@ quartet_call_session_class_init (QuartetCallSessionClass *klass)
                     G_TYPE_NONE, 2, G_TYPE_STRING, QUARTET_TYPE_PEER_STATE);
   signals[NOT_ANSWER] = g_signal_new ("not-answer", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                       G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* (user_id, QuartetReconnectState): the SDK's onReconnectListener. */
+  signals[RECONNECT] = g_signal_new ("reconnect", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                     G_TYPE_NONE, 2, G_TYPE_STRING, QUARTET_TYPE_RECONNECT_STATE);
   signals[CALL_END] = g_signal_new ("call-end", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 0);
 }

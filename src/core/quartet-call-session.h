@@ -22,17 +22,31 @@ typedef enum
   QUARTET_CALL_SESSION_STATE_ENDED,     /* CALL_END was emitted */
 } QuartetCallSessionState;
 
+/* The reconnect protocol's progress for one remote user (the SDK's
+ * onReconnectListener): RECONNECTING when their connection broke, then
+ * RECONNECTED or FAILED (CLOSED follows FAILED). */
+typedef enum
+{
+  QUARTET_RECONNECT_STATE_RECONNECTING,
+  QUARTET_RECONNECT_STATE_RECONNECTED,
+  QUARTET_RECONNECT_STATE_FAILED,
+} QuartetReconnectState;
+
 /* The timers of docs/protocol.md (Call flow), in milliseconds: the SDKs'
  * defaults, which QuartetCallClient's properties start from. */
 #define QUARTET_CALL_DIALING_INTERVAL_MS 5000
 #define QUARTET_CALL_ANSWER_TIMEOUT_MS 60000
 #define QUARTET_CALL_DISCONNECT_TIMEOUT_MS 30000
+/* How long a broken connection may come back by itself before we rebuild
+ * it; the JS SDK waits 5 s (ICE_TIMEOUT), a call back sooner is better. */
+#define QUARTET_CALL_REPAIR_DELAY_MS 2000
 
 typedef struct
 {
   guint dialing_interval_ms;   /* re-send `call` until answered */
   guint answer_timeout_ms;     /* NOT_ANSWER after this long */
   guint disconnect_timeout_ms; /* DISCONNECTED this long -> CLOSED */
+  guint repair_delay_ms;       /* broken this long -> rebuild the connection */
   const char *const *ice_servers;
   gboolean relay_only;
 } QuartetCallSettings;

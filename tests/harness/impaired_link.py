@@ -13,6 +13,7 @@ pair would.
     with ImpairedLink((HOST, turn.port), loss=0.05, delay=0.1) as link:
         ... --turn turn://{link.host}:{link.port}?transport=udp ...
         link.cut(5)
+        link.rebind()
 
 The link listens on the machine's own (non-loopback) address: libnice binds
 its UDP sockets to the interfaces' addresses, never to loopback, and its
@@ -50,6 +51,7 @@ class ImpairedLink:
         self.dropped = 0
         self._random = random.Random(seed)
         self._cut_until = 0.0
+        self._rebind = False
         self._queue = []  # (due, sequence, socket, datagram, address)
         self._sequence = itertools.count()
         self._upstream = {}  # client address -> its socket towards the server
@@ -65,6 +67,13 @@ class ImpairedLink:
     def cut(self, seconds):
         """Drops every datagram, both ways, for @seconds from now."""
         self._cut_until = time.monotonic() + seconds
+
+    def rebind(self):
+        """A NAT that rebinds (or a laptop that changes networks): each
+        client's next datagram leaves for the server from a new port, so the
+        server sees a new 5-tuple (coturn: no allocation of its own), and
+        what it sends to the old one goes nowhere."""
+        self._rebind = True
 
     def _schedule(self, sock, datagram, address):
         now = time.monotonic()
@@ -92,8 +101,19 @@ class ImpairedLink:
             except OSError:
                 self.dropped += 1
 
+    def _drop_upstream_sockets(self):
+        self._rebind = False
+        for sock in self._upstream.values():
+            self._selector.unregister(sock)
+            sock.close()
+        self._upstream.clear()
+        self._queue = [entry for entry in self._queue if entry[2] is self._listener]
+        heapq.heapify(self._queue)
+
     def _run(self):
         while self._running:
+            if self._rebind:
+                self._drop_upstream_sockets()
             timeout = max(0.0, self._queue[0][0] - time.monotonic()) if self._queue else 0.05
             for key, _ in self._selector.select(min(timeout, 0.05)):
                 try:
