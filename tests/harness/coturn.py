@@ -59,6 +59,16 @@ class Coturn:
                 break
             except OSError:
                 continue
+        self._launch()
+        return self
+
+    def restart(self):
+        """Stops the server and starts it again on the same port: every
+        allocation, permission and channel it held is gone."""
+        self._stop()
+        self._launch()
+
+    def _launch(self):
         relay_min = 49152 + (os.getpid() * 37) % 10000
         self._proc = subprocess.Popen(
             ["turnserver", "-n", "--listening-ip", HOST, "--relay-ip", HOST,
@@ -79,7 +89,6 @@ class Coturn:
                 self.close()
                 raise RuntimeError("turnserver did not start\n" + _tail(self.log_file))
             time.sleep(0.05)
-        return self
 
     def _answers(self):
         """True once a STUN binding request gets a response on the port."""
@@ -121,7 +130,7 @@ class Coturn:
     def prosody_options(self):
         return {"host": self.host, "port": self.port, "secret": self.secret}
 
-    def close(self):
+    def _stop(self):
         if self._proc is not None and self._proc.poll() is None:
             os.killpg(self._proc.pid, signal.SIGTERM)
             try:
@@ -130,6 +139,9 @@ class Coturn:
                 os.killpg(self._proc.pid, signal.SIGKILL)
                 self._proc.wait()
         self._proc = None
+
+    def close(self):
+        self._stop()
         keep_log("coturn", self.log())
         if self.dir and os.environ.get("QUARTET_KEEP_HARNESS") != "1":
             shutil.rmtree(self.dir, ignore_errors=True)
