@@ -32,6 +32,9 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ui_session  # noqa: E402
 from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # noqa: E402
+from coturn import Coturn  # noqa: E402  (tests/harness, on sys.path from quartet_cli_test)
+from impaired_link import ImpairedLink  # noqa: E402
+from prosody import Prosody  # noqa: E402
 
 APP = os.environ.get("QUARTET_APP")
 SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
@@ -501,6 +504,77 @@ class RememberedSignInTest(UiTestCase):
         self.start_app(env=env)
         self.wait("Search contacts")
         self.assertNotIn(password, self.session.app_output())
+
+
+@unittest.skipIf(not Coturn.available(), "coturn is not installed (apt-get install coturn)")
+class NetworkUiTest(UiTestCase):
+    """The app relay-only, with no TURN server in its Preferences: it finds
+    the XMPP server's (XEP-0215) by itself. Bob's path to the relay then
+    rebinds (tests/harness/impaired_link.py): his tile says "Reconnecting…"
+    and comes back by itself, in the same call."""
+    users = ["alice", "bob"]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server.close()
+        cls.turn = Coturn().start()
+        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
+        cls.server.start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.turn.close()
+
+    def bob_state(self):
+        for _ in range(20):  # a D-Bus call can time out while the app is busy: ask again
+            try:
+                return {t.name: driver.description(t) for t in self.tiles()}.get("Bob")
+            except Exception:
+                time.sleep(0.25)
+        return None
+
+    def wait_bob(self, state):
+        self.wait_until(lambda: self.bob_state() == state, "Bob's tile to say %s" % state)
+
+    @unittest.skipIf(SANITIZED, "frame rates under the sanitizers measure AddressSanitizer")
+    def test_relay_found_by_itself_and_a_repair_shown(self):
+        link = ImpairedLink((self.turn.host, self.turn.port))
+        self.addCleanup(link.close)
+        name, password = self.turn.credentials("bob")
+        self.bot(1, "--auto-answer", "--relay-only",
+                 "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                 "--turn-user", name, "--turn-password", password)
+        config = os.path.join(self.session.tmp, "relay-only-config")
+        os.makedirs(os.path.join(config, "glib-2.0", "settings"), exist_ok=True)
+        with open(os.path.join(config, "glib-2.0", "settings", "keyfile"), "w") as f:
+            f.write("[io/github/quartet/Quartet]\nrelay-only=true\n")
+        self.start_app(password=self.account(0)["password"],
+                       env={"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": config})
+        self.press("Sign in")
+        self.wait("Search contacts")
+        driver.press(self.wait("Select Bob", "check box")[0], self.session.env["DISPLAY"])
+        self.press("Video call")
+        self.find_grid()
+        self.wait_connected(["Bob"])
+        self.log("connected through the discovered relay")
+
+        link.rebind()
+        self.wait_bob("Reconnecting…")
+        self.log("reconnecting")
+        self.wait_bob("Connected")
+        self.log("reconnected")
+        self.assertEqual(self.wait_tiles(2), ["Alice (you)", "Bob"])
+        self.assertGreater(self.turn.allocations(), 2)  # new ones, for the repair
+        # Ctrl+H hangs up; the view closes, nobody rang again.
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "h"))
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+        bob = self.bots[0]
+        bob.next_event("call-end")
+        self.assertEqual(len(bob.events_named("call")), 1)
+        self.assertEqual([e["state"] for e in bob.events_named("reconnect")][-1:],
+                         ["reconnected"])
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")

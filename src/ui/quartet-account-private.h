@@ -21,6 +21,8 @@ struct _QuartetAccount
   QuartetMedia *media;
   QuartetCallClient *client;
   gboolean signed_in;
+  char **discovered_ice_servers; /* the XMPP server's (XEP-0215), NULL until it answers */
+  char *ice_servers_summary;     /* the servers in use and whence, without secrets */
 
   QuartetCallSession *ringing;  /* the incoming call waiting for an answer */
   char *ringing_name;
@@ -37,5 +39,7 @@ void _quartet_account_stop_ringing (QuartetAccount *self, gboolean missed);
 /* quartet-account-settings.c */
 void _quartet_account_watch_settings (QuartetAccount *self);
 void _quartet_account_apply_network_settings (QuartetAccount *self);
+void _quartet_account_discover_ice_servers (QuartetAccount *self);
+void _quartet_account_set_ice_servers_summary (QuartetAccount *self, const char *summary);
 
 G_END_DECLS

@@ -5,6 +5,11 @@
  * STUN/TURN servers and relay-only mode go to the call client as they
  * change (the TURN password from the keyring), and a new camera to the
  * media, so that Preferences take effect without signing in again.
+ *
+ * Calls use the servers of Preferences and those the XMPP server names
+ * (XEP-0215, with time-limited TURN credentials where it hands them out);
+ * a QuickBlox account with none of either uses what QuickBlox apps use by
+ * default, so that two users behind NATs see each other out of the box.
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
@@ -14,7 +19,34 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "quartet-secret.h"
+
+/* What QuickBlox SDK apps use when they are given none (the JS SDK 2.23's
+ * qbConfig.js, webrtc.iceServers): QuickBlox's public relay. */
+static const char *const quickblox_ice_servers[] = {
+  "stun://turn.quickblox.com:3478",
+  "turn://quickblox:baccb97ba2d92d71e26eb9886da5f1e0@turn.quickblox.com:3478",
+  NULL,
+};
+
+/* "turn://relay.example.org:3478 (from the server)": never the credentials. */
+static void
+add_server (GStrvBuilder *servers, GString *summary, const char *url, const char *source)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+
+  g_strv_builder_add (servers, url);
+  if (summary->len > 0)
+    g_string_append_c (summary, '\n');
+  if (uri != NULL)
+    g_string_append_printf (summary, "%s://%s:%d", g_uri_get_scheme (uri), g_uri_get_host (uri),
+                            g_uri_get_port (uri));
+  else
+    g_string_append (summary, _ ("an unreadable address"));
+  g_string_append_printf (summary, " (%s)", source);
+}
 
 static void
 set_ice_servers (QuartetAccount *self, const char *turn_password)
@@ -23,11 +55,12 @@ set_ice_servers (QuartetAccount *self, const char *turn_password)
   g_autofree char *turn = g_settings_get_string (self->settings, "turn-server");
   g_autofree char *turn_user = g_settings_get_string (self->settings, "turn-user");
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (GString) summary = g_string_new (NULL);
   g_auto (GStrv) servers = NULL;
 
   for (char **url = stun; *url != NULL; url++)
     if (**url != '\0')
-      g_strv_builder_add (builder, *url);
+      add_server (builder, summary, *url, _ ("Preferences"));
 
   if (*turn != '\0')
     {
@@ -38,12 +71,20 @@ set_ice_servers (QuartetAccount *self, const char *turn_password)
       g_autofree char *url = g_strdup_printf ("turn://%s:%s@%s", user, password,
                                               host ? host + 3 : turn);
 
-      g_strv_builder_add (builder, url);
+      add_server (builder, summary, url, _ ("Preferences"));
     }
+
+  for (char **url = self->discovered_ice_servers; url != NULL && *url != NULL; url++)
+    add_server (builder, summary, *url, _ ("from the server"));
+
+  if (summary->len == 0 && self->quickblox != NULL)
+    for (const char *const *url = quickblox_ice_servers; *url != NULL; url++)
+      add_server (builder, summary, *url, _ ("QuickBlox default"));
 
   servers = g_strv_builder_end (builder);
   g_object_set (self->client, "ice-servers", servers, "relay-only",
                 g_settings_get_boolean (self->settings, "relay-only"), NULL);
+  _quartet_account_set_ice_servers_summary (self, summary->len > 0 ? summary->str : NULL);
 }
 
 static void
@@ -93,6 +134,36 @@ void
 _quartet_account_apply_network_settings (QuartetAccount *self)
 {
   on_network_settings_changed_cb (self->settings, NULL, self);
+}
+
+static void
+on_ice_servers_discovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetAccount) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) servers = quartet_xmpp_connection_discover_ice_servers_finish (
+      QUARTET_XMPP_CONNECTION (source), result, &error);
+
+  /* Unless a sign-out or another sign-in came first. */
+  if (QUARTET_XMPP_CONNECTION (source) != self->connection || self->client == NULL)
+    return;
+
+  if (servers == NULL)
+    {
+      g_info ("The server names no STUN or TURN service: %s", error->message);
+      return;
+    }
+
+  g_strfreev (self->discovered_ice_servers);
+  self->discovered_ice_servers = g_steal_pointer (&servers);
+  _quartet_account_apply_network_settings (self);
+}
+
+void
+_quartet_account_discover_ice_servers (QuartetAccount *self)
+{
+  quartet_xmpp_connection_discover_ice_servers_async (
+      self->connection, on_ice_servers_discovered_cb, g_object_ref (self));
 }
 
 void

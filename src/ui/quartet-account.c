@@ -26,6 +26,7 @@ enum
   PROP_0,
   PROP_SIGNED_IN,
   PROP_CALL,
+  PROP_ICE_SERVERS_SUMMARY,
   N_PROPS
 };
 
@@ -144,6 +145,7 @@ start_client (QuartetAccount *self)
                                    self->audio_override ? self->audio_override : audio);
   self->client = quartet_call_client_new (self->connection, self->media);
   _quartet_account_apply_network_settings (self);
+  _quartet_account_discover_ice_servers (self);
 
   _quartet_account_watch_calls (self);
   g_signal_connect (self->connection, "disconnected", G_CALLBACK (on_disconnected_cb), self);
@@ -312,6 +314,7 @@ quartet_account_sign_out (QuartetAccount *self)
   _quartet_account_set_call (self, NULL);
   g_clear_object (&self->client);
   g_clear_object (&self->media);
+  g_clear_pointer (&self->discovered_ice_servers, g_strfreev);
   self->signed_in = FALSE;
 
   if (connection != NULL)
@@ -327,6 +330,17 @@ quartet_account_sign_out (QuartetAccount *self)
 
   if (was_signed_in)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
+}
+
+void
+_quartet_account_set_ice_servers_summary (QuartetAccount *self, const char *summary)
+{
+  if (g_strcmp0 (self->ice_servers_summary, summary) == 0)
+    return;
+
+  g_free (self->ice_servers_summary);
+  self->ice_servers_summary = g_strdup (summary);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ICE_SERVERS_SUMMARY]);
 }
 
 gboolean
@@ -389,6 +403,9 @@ quartet_account_get_property (GObject *object, guint prop_id, GValue *value, GPa
     case PROP_CALL:
       g_value_set_object (value, self->call);
       break;
+    case PROP_ICE_SERVERS_SUMMARY:
+      g_value_set_string (value, self->ice_servers_summary);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -415,6 +432,7 @@ quartet_account_finalize (GObject *object)
   g_clear_pointer (&self->busy_session_ids, g_hash_table_unref);
   g_clear_pointer (&self->video_override, g_free);
   g_clear_pointer (&self->audio_override, g_free);
+  g_clear_pointer (&self->ice_servers_summary, g_free);
 
   G_OBJECT_CLASS (quartet_account_parent_class)->finalize (object);
 }
@@ -435,6 +453,11 @@ quartet_account_class_init (QuartetAccountClass *klass)
   properties[PROP_CALL] = g_param_spec_object ("call", NULL, NULL, QUARTET_TYPE_CALL,
                                                G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY
                                                  | G_PARAM_STATIC_STRINGS);
+  /* The STUN/TURN servers calls use, one per line with where each came
+   * from (Preferences, the XMPP server, QuickBlox's defaults); no secrets. */
+  properties[PROP_ICE_SERVERS_SUMMARY]
+      = g_param_spec_string ("ice-servers-summary", NULL, NULL, NULL,
+                             G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (session_id, caller_name, QuartetCallType) */

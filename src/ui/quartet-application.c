@@ -198,7 +198,7 @@ activate_preferences (GSimpleAction *action, GVariant *parameter, gpointer user_
 {
   QuartetApplication *self = user_data;
   GtkWidget *window = quartet_preferences_window_new (GTK_WINDOW (get_window (self)),
-                                                      self->settings);
+                                                      self->settings, self->account);
 
   gtk_window_present (GTK_WINDOW (window));
 }

@@ -18,6 +18,7 @@
 
 #include "quartet-call-layout.h"
 #include "quartet-video-tile.h"
+#include "quartet-window.h"
 
 struct _QuartetCallView
 {
@@ -102,6 +103,12 @@ update_title (QuartetCallView *self)
 }
 
 static void
+on_connection_failed_cb (QuartetCall *call, const char *message, QuartetCallView *self)
+{
+  quartet_window_toast (GTK_WIDGET (self), message);
+}
+
+static void
 on_connected_cb (QuartetCall *call, GParamSpec *pspec, QuartetCallView *self)
 {
   update_title (self);
@@ -137,6 +144,7 @@ quartet_call_view_set_call (QuartetCallView *self, QuartetCall *call)
                     G_CALLBACK (on_participants_changed_cb), self);
   g_signal_connect (call, "notify::duration", G_CALLBACK (on_duration_cb), self);
   g_signal_connect (call, "notify::connected", G_CALLBACK (on_connected_cb), self);
+  g_signal_connect (call, "connection-failed", G_CALLBACK (on_connection_failed_cb), self);
   on_participants_changed_cb (quartet_call_get_participants (call), 0, 0, 0, self);
   on_duration_cb (call, NULL, self);
   update_title (self);

@@ -9,7 +9,11 @@
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
+#include "config.h"
+
 #include "quartet-call.h"
+
+#include <glib/gi18n.h>
 
 #include "quartet-participant.h"
 
@@ -46,6 +50,7 @@ enum
 enum
 {
   ENDED,
+  CONNECTION_FAILED,
   N_SIGNALS
 };
 
@@ -179,6 +184,35 @@ on_received_video_track_cb (QuartetCallSession *session, const char *user_id, Qu
   quartet_participant_set_has_video (participant, TRUE);
 }
 
+static gboolean
+has_relay (QuartetCall *self)
+{
+  g_auto (GStrv) servers = NULL;
+
+  g_object_get (self->client, "ice-servers", &servers, NULL);
+  for (char **url = servers; url != NULL && *url != NULL; url++)
+    if (g_str_has_prefix (*url, "turn"))
+      return TRUE;
+
+  return FALSE;
+}
+
+/* The tile goes with the CLOSED that follows: say why, where it stays. */
+static void
+report_failure (QuartetCall *self, QuartetParticipant *participant)
+{
+  const char *name = quartet_participant_get_name (participant);
+  g_autofree char *message = NULL;
+
+  if (has_relay (self))
+    message = g_strdup_printf (_ ("The connection to %s failed"), name);
+  else
+    message = g_strdup_printf (_ ("No route to %s: the network blocks direct connections and no "
+                                  "relay server is configured"),
+                               name);
+  g_signal_emit (self, signals[CONNECTION_FAILED], 0, message);
+}
+
 static void
 on_peer_state_cb (QuartetCallSession *session,
                   const char *user_id,
@@ -203,7 +237,12 @@ on_peer_state_cb (QuartetCallSession *session,
       quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
       break;
     case QUARTET_PEER_STATE_FAILED:
-      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_FAILED);
+      /* A connection that had worked is being repaired (reconnect). */
+      if (quartet_participant_get_state (participant) != QUARTET_PARTICIPANT_STATE_RECONNECTING)
+        {
+          quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_FAILED);
+          report_failure (self, participant);
+        }
       break;
     case QUARTET_PEER_STATE_CLOSED:
       remove_participant (self, user_id);
@@ -211,6 +250,20 @@ on_peer_state_cb (QuartetCallSession *session,
     default:
       g_assert_not_reached ();
     }
+}
+
+/* The repair of a broken connection: the tile says so until the new
+ * connection is up (its CONNECTED) or gives up (CLOSED follows). */
+static void
+on_reconnect_cb (QuartetCallSession *session,
+                 const char *user_id,
+                 QuartetReconnectState state,
+                 QuartetCall *self)
+{
+  QuartetParticipant *participant = find_participant (self, user_id, NULL);
+
+  if (participant != NULL && state == QUARTET_RECONNECT_STATE_RECONNECTING)
+    quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
 }
 
 static void
@@ -419,6 +472,10 @@ quartet_call_class_init (QuartetCallClass *klass)
   /* CALL_END arrived: the view closes. */
   signals[ENDED] = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                  NULL, NULL, G_TYPE_NONE, 0);
+  /* (message): a person's connection failed for good, and why. */
+  signals[CONNECTION_FAILED]
+      = g_signal_new ("connection-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -476,6 +533,7 @@ quartet_call_new (QuartetCallClient *client,
                            self, 0);
   g_signal_connect_object (session, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
                            self, 0);
+  g_signal_connect_object (session, "reconnect", G_CALLBACK (on_reconnect_cb), self, 0);
   g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
 
   return self;

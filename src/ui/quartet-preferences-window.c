@@ -28,6 +28,7 @@ struct _QuartetPreferencesWindow
   GtkSwitch *tls_switch;
   AdwActionRow *pinned_row;
   GtkWidget *forget_button;
+  AdwActionRow *servers_row;
   AdwEntryRow *stun_row;
   AdwEntryRow *turn_row;
   AdwEntryRow *turn_user_row;
@@ -226,6 +227,7 @@ quartet_preferences_window_class_init (QuartetPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, pinned_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, forget_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, servers_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, stun_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, turn_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, turn_user_row);
@@ -242,8 +244,19 @@ quartet_preferences_window_init (QuartetPreferencesWindow *self)
   self->microphone_values = g_ptr_array_new_with_free_func (g_free);
 }
 
+static gboolean
+summary_to_subtitle (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+{
+  const char *summary = g_value_get_string (from);
+
+  g_value_set_string (to, summary != NULL ? summary
+                                          : _ ("None: calls can only go direct. Add a TURN server "
+                                               "below, or use an XMPP server that offers one."));
+  return TRUE;
+}
+
 GtkWidget *
-quartet_preferences_window_new (GtkWindow *parent, GSettings *settings)
+quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetAccount *account)
 {
   QuartetPreferencesWindow *self
     = g_object_new (QUARTET_TYPE_PREFERENCES_WINDOW, "transient-for", parent, NULL);
@@ -256,6 +269,9 @@ quartet_preferences_window_new (GtkWindow *parent, GSettings *settings)
   g_settings_bind (settings, "turn-user", self->turn_user_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "stun-servers", self->stun_row, "text",
                                 G_SETTINGS_BIND_DEFAULT, strv_to_text, text_to_strv, NULL, NULL);
+  /* Signed in or not: the servers follow the account's. */
+  g_object_bind_property_full (account, "ice-servers-summary", self->servers_row, "subtitle",
+                               G_BINDING_SYNC_CREATE, summary_to_subtitle, NULL, NULL, NULL);
   update_pinned (self);
   setup_devices (self);
   return GTK_WIDGET (self);

@@ -6,6 +6,8 @@
 
 #include <adwaita.h>
 
+#include "quartet-account.h"
+
 G_BEGIN_DECLS
 
 #define QUARTET_TYPE_PREFERENCES_WINDOW (quartet_preferences_window_get_type ())
@@ -15,6 +17,7 @@ G_DECLARE_FINAL_TYPE (QuartetPreferencesWindow,
                       PREFERENCES_WINDOW,
                       AdwPreferencesWindow)
 
-GtkWidget *quartet_preferences_window_new (GtkWindow *parent, GSettings *settings);
+GtkWidget *
+quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetAccount *account);
 
 G_END_DECLS

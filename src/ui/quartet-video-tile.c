@@ -100,6 +100,11 @@ update_state (QuartetVideoTile *self)
   gtk_widget_set_visible (self->state_box, label != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy && label != NULL);
+  /* The last picture stays, dimmed, while the connection is repaired. */
+  if (state == QUARTET_PARTICIPANT_STATE_RECONNECTING)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "reconnecting");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "reconnecting");
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                   label ? label : _("Connected"), -1);
 }
