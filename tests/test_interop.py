@@ -27,6 +27,8 @@ import time
 import unittest
 
 from quartet_cli_test import CliProcess, EXIT_OK, EXIT_FAILED, die_with_parent
+from coturn import Coturn
+from impaired_link import ImpairedLink
 from prosody import Prosody
 from suite_logs import keep_log
 
@@ -553,6 +555,78 @@ class BusyTest(InteropTestCase):
         code, _, err = bot_b.stop()
         self.assertEqual(code, EXIT_OK, err)
         self.assertEqual(len(bot_b.events_named("call")), 1)
+
+
+@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
+@unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
+                 "frame rates under the sanitizers measure AddressSanitizer, not the network")
+class ReconnectTest(InteropTestCase):
+    """The QuickBlox reconnect protocol against the SDK itself: Quartet is
+    relay-only through coturn, reached through tests/harness/impaired_link.py,
+    and the link rebinds mid-call (Quartet's allocation is lost). Both sides
+    notice; the call comes back in the same session, without a ring, with
+    Quartet polite (the smaller id: the SDK's offer wins) and impolite (its
+    own offer wins)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.turn = Coturn().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        cls.turn.close()
+
+    def repaired_call(self, web_user):
+        link = ImpairedLink((self.turn.host, self.turn.port))
+        self.addCleanup(link.close)
+        name, password = self.turn.credentials(str(A))
+        bot = self.quartet_listen(A, "--auto-answer", "--relay-only",
+                                  "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                                  "--turn-user", name, "--turn-password", password)
+        page = self.web_user(web_user)
+        page.call_js("qtCall", [A], 1, {})
+        self.connected(page, A)
+        self.wait_quartet_stats(bot, web_user)
+
+        link.rebind()
+        broken = time.monotonic()
+        # A new connection: its first frame at Quartet, CONNECTED again at the page.
+        bot.next_matching(lambda e: e["event"] == "received-video-track",
+                          "video over a new connection", timeout=TIMEOUT)
+        deadline = time.monotonic() + TIMEOUT
+        while len([e for e in page.events("onRemoteStreamListener") if e["userId"] == A]) < 2:
+            self.assertLess(time.monotonic(), deadline, "no new stream at the page: %s" % [
+                (e["name"], e.get("userId"), e.get("state")) for e in page.events()])
+            time.sleep(0.2)
+        print("repaired %.1f s after the rebinding" % (time.monotonic() - broken))
+        self.wait_quartet_stats(bot, web_user, count=len(
+            [s for s in bot.events_named("stats") if s["user"] == str(web_user)
+             and s["fps"] > 15]) + 3)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+
+        # The SDK tells its app of a repair only if it saw the break itself
+        # (Chrome may not have, when Quartet's repair came first).
+        states = [e["state"] for e in page.events("onReconnectListener") if e["userId"] == A]
+        self.assertIn(states, ([], ["reconnecting", "reconnected"]))
+        self.assertEqual([e["state"] for e in page.events("onSessionConnectionStateChangedListener")
+                          if e["userId"] == A][-1], "CONNECTED")
+        self.assertEqual(len(page.events("onCallListener")), 0)
+        self.assertEqual(len(bot.events_named("call")), 1)
+        self.assertEqual([e["state"] for e in bot.events_named("reconnect")],
+                         ["reconnecting", "reconnected"])
+        page.call_js("qtHangUp", {})
+        bot.next_event("call-end")
+        self.assertEqual({e["session"] for e in bot.events if "session" in e},
+                         {bot.events_named("call")[0]["session"]})
+        self.assert_no_problems(page)
+
+    def test_quartet_polite(self):
+        self.repaired_call(JS)
+
+    def test_quartet_impolite(self):
+        self.repaired_call(JS_SMALL)
 
 
 class MeshTest(InteropTestCase):
