@@ -509,7 +509,8 @@ class RememberedSignInTest(UiTestCase):
 @unittest.skipIf(not Coturn.available(), "coturn is not installed (apt-get install coturn)")
 class NetworkUiTest(UiTestCase):
     """The app relay-only, with no TURN server in its Preferences: it finds
-    the XMPP server's (XEP-0215) by itself. Bob's path to the relay then
+    the XMPP server's (XEP-0215) by itself, and Preferences say so. Bob's
+    path to the relay then
     rebinds (tests/harness/impaired_link.py): his tile says "Reconnecting…"
     and comes back by itself, in the same call."""
     users = ["alice", "bob"]
@@ -554,6 +555,13 @@ class NetworkUiTest(UiTestCase):
                        env={"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": config})
         self.press("Sign in")
         self.wait("Search contacts")
+        # Preferences say which relay is in use, and whence; no secret.
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "comma"))
+        in_use = "turn://%s:%d (from the server)" % (self.turn.host, self.turn.port)
+        self.wait(predicate=lambda n: in_use in (n.name or ""), role="label")
+        driver.press_keys(self.session.env["DISPLAY"], ("Escape",))
+        self.wait_until(lambda: not driver.find_all(self.app, "Servers in use", limit=1),
+                        "Preferences to close")
         driver.press(self.wait("Select Bob", "check box")[0], self.session.env["DISPLAY"])
         self.press("Video call")
         self.find_grid()
