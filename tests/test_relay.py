@@ -19,10 +19,9 @@ from coturn import Coturn
 from prosody import Prosody
 
 
-@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
-class RelayCallTestCase(CallTestCase):
-    """Calls with a real coturn, whose credentials Prosody hands out."""
-    users = ["alice", "bob"]
+class WithTurnServer:
+    """A test case mixin: a real coturn, whose credentials the test's
+    Prosody hands out (XEP-0215, mod_turn_external)."""
 
     @classmethod
     def setUpClass(cls):
@@ -36,6 +35,12 @@ class RelayCallTestCase(CallTestCase):
     def tearDownClass(cls):
         super().tearDownClass()
         cls.turn.close()
+
+
+@unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
+class RelayCallTestCase(WithTurnServer, CallTestCase):
+    """Calls with a real coturn, whose credentials Prosody hands out."""
+    users = ["alice", "bob"]
 
 
 class RelayTest(RelayCallTestCase):

@@ -34,7 +34,7 @@ import ui_session  # noqa: E402
 from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # noqa: E402
 from coturn import Coturn  # noqa: E402  (tests/harness, on sys.path from quartet_cli_test)
 from impaired_link import ImpairedLink  # noqa: E402
-from prosody import Prosody  # noqa: E402
+from test_relay import WithTurnServer  # noqa: E402
 
 APP = os.environ.get("QUARTET_APP")
 SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
@@ -507,26 +507,12 @@ class RememberedSignInTest(UiTestCase):
 
 
 @unittest.skipIf(not Coturn.available(), "coturn is not installed (apt-get install coturn)")
-class NetworkUiTest(UiTestCase):
+class NetworkUiTest(WithTurnServer, UiTestCase):
     """The app relay-only, with no TURN server in its Preferences: it finds
     the XMPP server's (XEP-0215) by itself, and Preferences say so. Bob's
-    path to the relay then
-    rebinds (tests/harness/impaired_link.py): his tile says "Reconnecting…"
-    and comes back by itself, in the same call."""
+    path to the relay then rebinds (tests/harness/impaired_link.py): his
+    tile says "Reconnecting…" and comes back by itself, in the same call."""
     users = ["alice", "bob"]
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.server.close()
-        cls.turn = Coturn().start()
-        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
-        cls.server.start()
-
-    @classmethod
-    def tearDownClass(cls):
-        super().tearDownClass()
-        cls.turn.close()
 
     def bob_state(self):
         for _ in range(20):  # a D-Bus call can time out while the app is busy: ask again

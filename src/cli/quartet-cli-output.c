@@ -340,23 +340,34 @@ peer_state_to_string (QuartetPeerState state)
     }
 }
 
+static void
+print_user_state (QuartetCliOutput *self,
+                  const char *event,
+                  QuartetCallSession *session,
+                  const char *user_id,
+                  const char *state)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s: %s\n", user_id, state);
+      return;
+    }
+
+  builder = begin_call_event (self, event, session, user_id);
+  add_string_member (builder, "state", state);
+  print_event (builder);
+}
+
 void
 quartet_cli_output_peer_state (QuartetCliOutput *self,
                                QuartetCallSession *session,
                                const char *user_id,
                                QuartetPeerState state)
 {
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  if (!self->json)
-    {
-      g_print ("%s: %s\n", user_id, peer_state_to_string (state));
-      return;
-    }
-
-  builder = begin_call_event (self, "peer-connection-state-changed", session, user_id);
-  add_string_member (builder, "state", peer_state_to_string (state));
-  print_event (builder);
+  print_user_state (self, "peer-connection-state-changed", session, user_id,
+                    peer_state_to_string (state));
 }
 
 /* The QuickBlox SDK's ReconnectionState names. */
@@ -381,17 +392,7 @@ quartet_cli_output_reconnect (QuartetCliOutput *self,
                               const char *user_id,
                               QuartetReconnectState state)
 {
-  g_autoptr (JsonBuilder) builder = NULL;
-
-  if (!self->json)
-    {
-      g_print ("%s: %s\n", user_id, reconnect_state_to_string (state));
-      return;
-    }
-
-  builder = begin_call_event (self, "reconnect", session, user_id);
-  add_string_member (builder, "state", reconnect_state_to_string (state));
-  print_event (builder);
+  print_user_state (self, "reconnect", session, user_id, reconnect_state_to_string (state));
 }
 
 static void

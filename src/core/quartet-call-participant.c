@@ -19,6 +19,15 @@
 
 #include <string.h>
 
+/* A repair offer with no answer after this long was lost (the XMPP
+ * connection broke with the network, say): it is made again, with a new
+ * peer, until the disconnect timer gives up. Not for an answered one whose
+ * ICE is merely slow: that one has the connect timer. */
+#define REPAIR_ANSWER_TIMEOUT_MS 8000
+/* How long two repair offers may take to cross: a signalling round trip
+ * and the time to make an answer, with room to spare. */
+#define REPAIR_CROSSING_MS 2000
+
 typedef struct
 {
   guint sdp_mline_index;
@@ -61,9 +70,20 @@ stop_dialing (QuartetCallParticipant *self)
 }
 
 static void
+close_retired_peer (QuartetCallParticipant *self)
+{
+  if (self->retired == NULL)
+    return;
+
+  quartet_peer_close (self->retired);
+  g_clear_object (&self->retired);
+}
+
+static void
 close_peer (QuartetCallParticipant *self)
 {
   g_clear_handle_id (&self->connect_id, g_source_remove);
+  close_retired_peer (self);
   if (self->peer == NULL)
     return;
 
@@ -211,7 +231,10 @@ on_repair_cb (gpointer user_data)
   QuartetCallParticipant *self = user_data;
 
   self->repair_id = 0;
-  g_info ("%s: the connection did not come back; rebuilding it", self->user_id);
+  if (self->repair_offer_id != NULL)
+    g_info ("%s: our repair offer got no answer; offering again", self->user_id);
+  else
+    g_info ("%s: the connection did not come back; rebuilding it", self->user_id);
   self->events->repair (self, self->user_data);
   return G_SOURCE_REMOVE;
 }
@@ -237,6 +260,7 @@ begin_repair (QuartetCallParticipant *self)
 static void
 end_repair (QuartetCallParticipant *self)
 {
+  close_retired_peer (self);
   g_clear_handle_id (&self->disconnect_id, g_source_remove);
   g_clear_handle_id (&self->repair_id, g_source_remove);
   report_repair_outcome (self, QUARTET_RECONNECT_STATE_RECONNECTED);
@@ -310,12 +334,20 @@ attach_peer (QuartetCallParticipant *self, QuartetPeer *peer)
 }
 
 /* A repair's new connection takes the broken one's place; what was meant
- * for the old one (its candidates, our repair offer to it) goes with it. */
+ * for the old one (its candidates, our repair offer to it) goes with it.
+ * The old peer is closed once the new one is up, not now: it may be one
+ * made a moment ago (our repair offer, which the other side's replaced),
+ * still allocating on the TURN server, and an allocation that completes
+ * after its agent was closed is never released (libnice warns so). */
 static void
 replace_peer (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   g_clear_handle_id (&self->repair_id, g_source_remove);
-  close_peer (self);
+  g_clear_handle_id (&self->connect_id, g_source_remove);
+  close_retired_peer (self);
+  if (self->peer != NULL)
+    g_signal_handlers_disconnect_by_data (self->peer, self);
+  self->retired = g_steal_pointer (&self->peer);
   self->remote_description_set = FALSE;
   g_ptr_array_set_size (self->pending_candidates, 0);
   g_clear_pointer (&self->repair_offer_id, g_free);
@@ -370,7 +402,21 @@ quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *pee
 {
   replace_peer (self, peer);
   self->repair_offer_id = g_uuid_string_random ();
+  self->repair_offer_us = g_get_monotonic_time ();
+  self->repair_id = g_timeout_add (REPAIR_ANSWER_TIMEOUT_MS, on_repair_cb, self);
   quartet_peer_create_offer (peer);
+}
+
+/* Whether our repair offer may still be answered: made so recently that
+ * an offer of theirs crossed it on the way (both started at once). An
+ * older one was lost, like theirs to us while their connection to the
+ * server was down, and both would wait for an answer that never comes. */
+gboolean
+quartet_call_participant_awaits_repair_answer (QuartetCallParticipant *self)
+{
+  return self->repair_offer_id != NULL
+         && g_get_monotonic_time () - self->repair_offer_us
+                < REPAIR_CROSSING_MS * G_TIME_SPAN_MILLISECOND;
 }
 
 /* (transfer full) @peer: their repair offer, which we answer from @peer. */
@@ -405,6 +451,7 @@ quartet_call_participant_take_repair_answer (QuartetCallParticipant *self,
     return FALSE;
 
   g_clear_pointer (&self->repair_offer_id, g_free);
+  g_clear_handle_id (&self->repair_id, g_source_remove);
   if (!quartet_peer_set_remote_answer (self->peer, sdp, error))
     {
       fail (self);

@@ -50,6 +50,7 @@ struct _QuartetCallParticipant
   char *pending_offer;   /* their offer, until we answer it */
   gboolean gone;         /* left, rejected, not answered or closed */
   char *repair_offer_id; /* our repair offer, until its answer comes */
+  gint64 repair_offer_us; /* when we made it (monotonic) */
 
   /*< private >*/
   const QuartetCallParticipantEvents *events;
@@ -70,6 +71,7 @@ struct _QuartetCallParticipant
   gboolean reconnecting;    /* RECONNECTING reported, the outcome not yet */
   guint repair_id;          /* the wait before we rebuild the connection */
   char *answering_offer_id; /* their repair offer, until we answer it */
+  QuartetPeer *retired;     /* the peer a repair replaced, until the new one is up */
 };
 
 QuartetCallParticipant *quartet_call_participant_new (const char *user_id,
@@ -94,6 +96,7 @@ void quartet_call_participant_add_remote_candidate (QuartetCallParticipant *self
                                                     guint sdp_mline_index,
                                                     const char *candidate);
 void quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *peer);
+gboolean quartet_call_participant_awaits_repair_answer (QuartetCallParticipant *self);
 gboolean quartet_call_participant_take_repair_offer (QuartetCallParticipant *self,
                                                      QuartetPeer *peer,
                                                      const char *offer_id,

@@ -479,11 +479,28 @@ handle_update (QuartetCallSession *self,
         g_info ("session %s: bad repair offer from %s: %s", self->id, participant->user_id,
                 error->message);
     }
-  else if (participant->repair_offer_id == NULL)
+  else if (!quartet_call_participant_awaits_repair_answer (participant))
     {
-      /* Ours is not on its way yet: send it now, sooner than our own timer. */
+      /* Ours is not on its way (or was lost): send it now, not at our timer. */
       quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
     }
+}
+
+/* Repair offers sent while the XMPP connection was down were lost: send
+ * them again as soon as it is back, not at the next retry. */
+static void
+on_reconnected_cb (QuartetXmppConnection *connection, QuartetCallSession *self)
+{
+  GHashTableIter iter;
+  QuartetCallParticipant *participant;
+
+  if (self->state != QUARTET_CALL_SESSION_STATE_ACTIVE)
+    return;
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    if (participant->repair_offer_id != NULL && !participant->gone)
+      quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
 }
 
 gboolean
@@ -634,6 +651,7 @@ new_session (QuartetXmppConnection *connection,
   QuartetCallSession *self = g_object_new (QUARTET_TYPE_CALL_SESSION, NULL);
 
   self->connection = g_object_ref (connection);
+  g_signal_connect_object (connection, "reconnected", G_CALLBACK (on_reconnected_cb), self, 0);
   self->media = g_object_ref (media);
   self->own_user_id = g_strdup (quartet_xmpp_connection_get_user_id (connection));
   self->dialing_interval_ms = settings->dialing_interval_ms;
