@@ -437,6 +437,86 @@ test_unusable_answer_fails_the_peer (Fixture *fixture, gconstpointer data)
   event_clear (&bob_call);
 }
 
+static void
+on_offer_made_cb (QuartetPeer *peer, const char *type, const char *sdp, char **out)
+{
+  *out = g_strdup (sdp);
+}
+
+static void
+on_webrtcbin_counted_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, guint *count)
+{
+  GstElementFactory *factory = gst_element_get_factory (element);
+
+  if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "webrtcbin"))
+    g_atomic_int_inc (count);
+}
+
+/* Each repair offer taken costs a new webrtcbin: Bob floods Alice (the
+ * polite one, who answers them) with twenty. She makes peers for a burst
+ * of them, drops the rest, and the call goes on. */
+static void
+test_repair_offers_are_rate_limited (Fixture *fixture, gconstpointer data)
+{
+  const char *bob[] = { "bob@localhost", NULL };
+  g_autoptr (GPtrArray) alice_log = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (QuartetPeer) maker = NULL;
+  g_autofree char *offer = NULL;
+  Event bob_call = { 0 };
+  QuartetCallSession *alice_session;
+  gboolean waited = FALSE;
+  guint peers_made = 0;
+
+  g_assert_true (quartet_call_client_init (fixture->clients[ALICE], NULL));
+  g_assert_true (quartet_call_client_init (fixture->clients[BOB], NULL));
+  g_signal_connect (fixture->clients[BOB], "call", G_CALLBACK (on_user_info_event_cb), &bob_call);
+  record_events (fixture->clients[ALICE], alice_log);
+  alice_session = quartet_call_client_call (fixture->clients[ALICE], bob, QUARTET_CALL_TYPE_VIDEO,
+                                            NULL, &error);
+  g_assert_no_error (error);
+  quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
+  g_assert_true (quartet_call_client_accept (fixture->clients[BOB], bob_call.session, NULL, &error));
+  wait_for_entry (alice_log, "connected bob@localhost");
+
+  /* A real offer, from a peer of Bob's made for the purpose. */
+  maker = quartet_peer_new (fixture->media[BOB], "alice@localhost", TRUE, NULL, FALSE);
+  g_signal_connect (maker, "local-description", G_CALLBACK (on_offer_made_cb), &offer);
+  quartet_peer_create_offer (maker);
+  while (offer == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  quartet_peer_close (maker);
+
+  g_signal_connect (quartet_media_get_pipeline (fixture->media[ALICE]), "deep-element-added",
+                    G_CALLBACK (on_webrtcbin_counted_cb), &peers_made);
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (QuartetSignal) update
+          = signal_in_alice_call (QUARTET_SIGNAL_TYPE_UPDATE, bob_call.session);
+
+      update->reason = g_strdup (QUARTET_SIGNAL_REASON_RECONNECT);
+      update->offer_id = g_strdup_printf ("flood-%u", i);
+      update->sdp_type = g_strdup ("offer");
+      update->sdp = g_strdup (offer);
+      g_assert_true (quartet_xmpp_connection_send_signal (fixture->connections[BOB],
+                                                          "alice@localhost", update, &error));
+    }
+  g_timeout_add (1500, on_flag_timeout_cb, &waited);
+  quartet_test_wait_for (&waited, 5, "the flood to be handled");
+
+  g_assert_cmpuint (g_atomic_int_get (&peers_made), >=, 1);
+  g_assert_cmpuint (g_atomic_int_get (&peers_made), <=, 4);
+  g_assert_cmpint (quartet_call_session_get_state (alice_session), ==,
+                   QUARTET_CALL_SESSION_STATE_ACTIVE);
+  g_assert_false (log_contains (alice_log, "call-end"));
+
+  g_signal_handlers_disconnect_by_data (quartet_media_get_pipeline (fixture->media[ALICE]),
+                                        &peers_made);
+  g_signal_handlers_disconnect_by_data (fixture->clients[ALICE], alice_log);
+  g_signal_handlers_disconnect_by_data (fixture->clients[BOB], &bob_call);
+  event_clear (&bob_call);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -455,6 +535,7 @@ main (int argc, char *argv[])
   ADD ("signal-from-outsider-is-dropped", test_signal_from_outsider_is_dropped);
   ADD ("user-info-and-peer-states", test_user_info_and_peer_states);
   ADD ("unusable-answer-fails-the-peer", test_unusable_answer_fails_the_peer);
+  ADD ("repair-offers-are-rate-limited", test_repair_offers_are_rate_limited);
 #undef ADD
 
   result = g_test_run ();

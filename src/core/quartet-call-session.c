@@ -17,6 +17,12 @@
 #include "quartet-call-participant.h"
 #include "quartet-enums.h"
 #include "quartet-jid.h"
+#include "quartet-rate-limiter.h"
+
+/* Each repair offer taken costs a new webrtcbin: a participant who sends
+ * them without end gets a few at once, then one every 2 s. */
+#define REPAIR_OFFERS_BURST 4
+#define REPAIR_OFFER_REFILL_US (2 * G_USEC_PER_SEC)
 
 struct _QuartetCallSession
 {
@@ -41,6 +47,7 @@ struct _QuartetCallSession
 
   GHashTable *participants; /* user id -> QuartetCallParticipant */
   GHashTable *warned_senders;
+  QuartetRateLimiter *repair_offers; /* by sender */
   guint ring_timeout_id;
 };
 
@@ -470,6 +477,14 @@ handle_update (QuartetCallSession *self,
       return;
     }
 
+  if (!quartet_rate_limiter_allow (self->repair_offers, participant->user_id,
+                                   g_get_monotonic_time ()))
+    {
+      g_info ("session %s: too many repair offers from %s; dropping one", self->id,
+              participant->user_id);
+      return;
+    }
+
   polite = quartet_user_id_compare (self->own_user_id, participant->user_id) < 0;
   if (polite)
     {
@@ -725,6 +740,7 @@ quartet_call_session_finalize (GObject *object)
   QuartetCallSession *self = QUARTET_CALL_SESSION (object);
 
   g_clear_pointer (&self->warned_senders, g_hash_table_unref);
+  g_clear_pointer (&self->repair_offers, quartet_rate_limiter_free);
   g_clear_pointer (&self->ice_servers, g_strfreev);
   g_clear_pointer (&self->id, g_free);
   g_clear_pointer (&self->initiator, g_free);
@@ -801,6 +817,7 @@ quartet_call_session_init (QuartetCallSession *self)
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                               (GDestroyNotify)quartet_call_participant_free);
   self->warned_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->repair_offers = quartet_rate_limiter_new (REPAIR_OFFERS_BURST, REPAIR_OFFER_REFILL_US);
 }
 
 const char *
