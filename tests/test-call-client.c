@@ -476,7 +476,8 @@ test_repair_offers_are_rate_limited (Fixture *fixture, gconstpointer data)
                                             NULL, &error);
   g_assert_no_error (error);
   quartet_test_wait_for (&bob_call.seen, 10, "Bob's phone to ring");
-  g_assert_true (quartet_call_client_accept (fixture->clients[BOB], bob_call.session, NULL, &error));
+  g_assert_true (
+      quartet_call_client_accept (fixture->clients[BOB], bob_call.session, NULL, &error));
   wait_for_entry (alice_log, "connected bob@localhost");
 
   /* A real offer, from a peer of Bob's made for the purpose. */
