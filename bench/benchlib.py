@@ -75,8 +75,8 @@ def machine():
 class Server:
     """Prosody with the given users, each with a password file."""
 
-    def __init__(self, users):
-        self._prosody = Prosody(users=users, roster=True)
+    def __init__(self, users, turn=None):
+        self._prosody = Prosody(users=users, roster=True, turn=turn)
         self._tmp = tempfile.TemporaryDirectory()
 
     def __enter__(self):

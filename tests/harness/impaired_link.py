@@ -14,6 +14,11 @@ pair would.
         ... --turn turn://{link.host}:{link.port}?transport=udp ...
         link.cut(5)
         link.rebind()
+        link.cap_uplink(400_000)  # bits/s, client -> server; None lifts it
+
+A capped uplink is a bottleneck as a home router's is: datagrams leave one
+after another at the capped rate, wait in a drop-tail queue of
+QUEUE_SECONDS at that rate, and are dropped when it is full.
 
 The link listens on the machine's own (non-loopback) address: libnice binds
 its UDP sockets to the interfaces' addresses, never to loopback, and its
@@ -29,6 +34,8 @@ import threading
 import time
 
 from prosody import HOST
+
+QUEUE_SECONDS = 0.25  # the bottleneck's buffer, at its own rate
 
 
 def local_address():
@@ -49,6 +56,12 @@ class ImpairedLink:
         self.delay = delay
         self.forwarded = 0
         self.dropped = 0
+        self.queue_drops = 0  # of those dropped, by the capped uplink's full queue
+        self.uplink_bytes = 0  # sent towards the server
+        self.uplink_datagrams = 0
+        self.uplink_offered_bytes = 0  # sent or dropped at the bottleneck
+        self._uplink_rate = None  # bits/s
+        self._uplink_free_at = 0.0  # when the capped uplink has sent what it holds
         self._random = random.Random(seed)
         self._cut_until = 0.0
         self._rebind = False
@@ -68,6 +81,10 @@ class ImpairedLink:
         """Drops every datagram, both ways, for @seconds from now."""
         self._cut_until = time.monotonic() + seconds
 
+    def cap_uplink(self, bits_per_second):
+        """Caps what clients send towards the server (None: no cap)."""
+        self._uplink_rate = bits_per_second
+
     def rebind(self):
         """A NAT that rebinds (or a laptop that changes networks): each
         client's next datagram leaves for the server from a new port, so the
@@ -75,12 +92,26 @@ class ImpairedLink:
         what it sends to the old one goes nowhere."""
         self._rebind = True
 
-    def _schedule(self, sock, datagram, address):
+    def _schedule(self, sock, datagram, address, uplink):
         now = time.monotonic()
         if now < self._cut_until or self._random.random() < self.loss:
             self.dropped += 1
             return
-        heapq.heappush(self._queue, (now + self.delay, next(self._sequence), sock, datagram, address))
+        due = now
+        rate = self._uplink_rate
+        if uplink and rate:
+            start = max(now, self._uplink_free_at)
+            if start - now > QUEUE_SECONDS:
+                self.dropped += 1
+                self.queue_drops += 1
+                self.uplink_offered_bytes += len(datagram)
+                return
+            self._uplink_free_at = due = start + len(datagram) * 8 / rate
+        if uplink:
+            self.uplink_bytes += len(datagram)
+            self.uplink_offered_bytes += len(datagram)
+            self.uplink_datagrams += 1
+        heapq.heappush(self._queue, (due + self.delay, next(self._sequence), sock, datagram, address))
 
     def _upstream_for(self, client):
         sock = self._upstream.get(client)
@@ -121,9 +152,9 @@ class ImpairedLink:
                 except OSError:
                     continue
                 if key.data is None:  # from a client, to the server
-                    self._schedule(self._upstream_for(address), datagram, self.server)
+                    self._schedule(self._upstream_for(address), datagram, self.server, True)
                 else:  # from the server, back to the client it belongs to
-                    self._schedule(self._listener, datagram, key.data)
+                    self._schedule(self._listener, datagram, key.data, False)
             self._send_due()
 
     def close(self):
