@@ -1,57 +1,118 @@
-/* test-bandwidth-estimator.c: the send-rate controller on feedback sequences, no media
+/* test-bandwidth-estimator.c: the send-rate controller on simulated links, no media
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Each test plays a link to the estimator report by report: what we send
- * is the estimate, and the link decides what arrives, what is lost and how
- * the queue grows, as a bottleneck with a drop-tail queue would.
+ * Each test plays a link to the estimator packet by packet: we send
+ * 1000-byte packets evenly at the estimate, the link is a bottleneck with
+ * a drop-tail queue (as a home router's) and 20 ms of propagation, and
+ * every 50 ms the receiver reports what arrived when, on a clock of its
+ * own, as transport-wide congestion control feedback does.
  */
 #include "quartet-bandwidth-estimator.h"
 
 #define KBPS 1000
-#define REPORT_US (500 * G_TIME_SPAN_MILLISECOND)
+#define PACKET_BYTES 1000
+#define REPORT_US (50 * G_TIME_SPAN_MILLISECOND)
+#define PROPAGATION_US (20 * G_TIME_SPAN_MILLISECOND)
+#define QUEUE_US (250 * G_TIME_SPAN_MILLISECOND)
+#define RECEIVER_CLOCK_OFFSET_US 987654321
 
 typedef struct
 {
   guint rate_bps;     /* the bottleneck; 0: none */
   double random_loss; /* lost whatever the rate */
+  gint64 jitter_us;   /* added at random to each packet's delay, 0 to this */
+  gint64 burst_every_us; /* a keyframe: 30 packets at once, this often; 0: none */
+
+  /* The state of the simulation. */
+  gint64 now_us;
+  gint64 link_free_us; /* when the bottleneck has sent what it queued */
+  gint64 next_burst_us;
+  guint sent, dropped;
+  GRand *rand;
 } Link;
 
-/* One report of the link at @sent_bps. */
-static QuartetBandwidthFeedback
-link_report (const Link *link, guint sent_bps)
+static void
+link_init (Link *link, guint rate_bps)
 {
-  QuartetBandwidthFeedback feedback = { REPORT_US, sent_bps, sent_bps, link->random_loss, 0 };
-
-  if (link->rate_bps > 0 && sent_bps > link->rate_bps)
-    {
-      double excess = (double)(sent_bps - link->rate_bps) / sent_bps;
-
-      /* The queue grows by the excess; past a quarter second of it, the
-       * excess is dropped. */
-      feedback.received_bps = link->rate_bps;
-      feedback.delay_gradient_ms = 1000.0 * excess * REPORT_US / G_USEC_PER_SEC;
-      if (sent_bps > 1.2 * link->rate_bps)
-        feedback.loss = MAX (feedback.loss, excess);
-    }
-  return feedback;
+  *link = (Link){ .rate_bps = rate_bps, .now_us = 1000000, .rand = g_rand_new_with_seed (16) };
 }
 
-/* Runs @seconds of reports; the estimates into @out (may be NULL). */
-static guint
-play (QuartetBandwidthEstimator *estimator, const Link *link, double seconds, GArray *out)
+static void
+link_clear (Link *link)
 {
-  guint bps = quartet_bandwidth_estimator_get_bps (estimator);
+  g_rand_free (link->rand);
+}
 
-  for (gint64 t = 0; t < seconds * G_USEC_PER_SEC; t += REPORT_US)
+/* When the packet sent now arrives, or QUARTET_TWCC_LOST. */
+static gint64
+link_send (Link *link)
+{
+  gint64 departure = link->now_us;
+
+  link->sent++;
+  if (link->rate_bps > 0)
     {
-      QuartetBandwidthFeedback feedback = link_report (link, bps);
+      if (link->link_free_us - link->now_us > QUEUE_US)
+        {
+          link->dropped++;
+          return QUARTET_TWCC_LOST;
+        }
+      departure = MAX (link->now_us, link->link_free_us)
+                  + (gint64)PACKET_BYTES * 8 * G_USEC_PER_SEC / link->rate_bps;
+      link->link_free_us = departure;
+    }
+  if (g_rand_double (link->rand) < link->random_loss)
+    return QUARTET_TWCC_LOST;
+  return departure + PROPAGATION_US + RECEIVER_CLOCK_OFFSET_US
+         + (link->jitter_us > 0 ? g_rand_int_range (link->rand, 0, link->jitter_us) : 0);
+}
 
-      bps = quartet_bandwidth_estimator_update (estimator, &feedback);
+/* Runs @seconds, one report every REPORT_US; the estimate after each
+ * report into @out (may be NULL). */
+static guint
+play (QuartetBandwidthEstimator *estimator, Link *link, double seconds, GArray *out)
+{
+  gint64 end = link->now_us + (gint64)(seconds * G_USEC_PER_SEC);
+  g_autoptr (GArray) report = g_array_new (FALSE, FALSE, sizeof (QuartetTwccPacket));
+
+  while (link->now_us < end)
+    {
+      gint64 report_end = link->now_us + REPORT_US;
+      guint bps;
+
+      g_array_set_size (report, 0);
+      while (link->now_us < report_end)
+        {
+          guint n = 1;
+
+          if (link->burst_every_us > 0 && link->now_us >= link->next_burst_us)
+            {
+              n = 30;
+              link->next_burst_us = link->now_us + link->burst_every_us;
+            }
+          for (guint i = 0; i < n; i++)
+            {
+              QuartetTwccPacket packet = { link->now_us, link_send (link), PACKET_BYTES };
+
+              g_array_append_val (report, packet);
+            }
+          link->now_us += (gint64)PACKET_BYTES * 8 * G_USEC_PER_SEC
+                          / quartet_bandwidth_estimator_get_bps (estimator);
+        }
+      quartet_bandwidth_estimator_add_packets (estimator, (QuartetTwccPacket *)report->data,
+                                               report->len);
+      bps = quartet_bandwidth_estimator_get_bps (estimator);
       if (out != NULL)
         g_array_append_val (out, bps);
     }
-  return bps;
+  return quartet_bandwidth_estimator_get_bps (estimator);
+}
+
+static guint
+estimate_at (GArray *estimates, double seconds)
+{
+  return g_array_index (estimates, guint, (guint)(seconds * G_USEC_PER_SEC / REPORT_US) - 1);
 }
 
 static void
@@ -60,39 +121,60 @@ test_clean_link_grows_to_the_cap (void)
   g_autoptr (QuartetBandwidthEstimator) estimator
       = quartet_bandwidth_estimator_new (300 * KBPS, 100 * KBPS, 2000 * KBPS);
   g_autoptr (GArray) estimates = g_array_new (FALSE, FALSE, sizeof (guint));
-  Link link = { 0, 0 };
+  Link link;
 
+  link_init (&link, 0);
   g_assert_cmpuint (play (estimator, &link, 30, estimates), ==, 2000 * KBPS);
   for (guint i = 1; i < estimates->len; i++)
     g_assert_cmpuint (g_array_index (estimates, guint, i), >=,
                       g_array_index (estimates, guint, i - 1));
-  /* About 10% a second: not a jump to the cap. */
-  g_assert_cmpuint (g_array_index (estimates, guint, 9), <, 500 * KBPS);
+  /* About 12% a second: not a jump to the cap, but there within 20 s. */
+  g_assert_cmpuint (estimate_at (estimates, 5), <, 600 * KBPS);
+  g_assert_cmpuint (estimate_at (estimates, 20), ==, 2000 * KBPS);
+  link_clear (&link);
 }
 
-/* From 1 Mbit/s onto a 400 kbit/s uplink: down within a second, before
- * loss piles up, then hovering under the bottleneck. */
+/* From 1 Mbit/s onto a 400 kbit/s uplink: down within a second, then
+ * hovering under the bottleneck, with its queue short and nothing dropped. */
 static void
 test_bottleneck_is_followed_down (void)
 {
   g_autoptr (QuartetBandwidthEstimator) estimator
       = quartet_bandwidth_estimator_new (1000 * KBPS, 100 * KBPS, 2000 * KBPS);
   g_autoptr (GArray) estimates = g_array_new (FALSE, FALSE, sizeof (guint));
-  Link link = { 400 * KBPS, 0 };
+  guint sent, dropped;
+  Link link;
 
+  link_init (&link, 400 * KBPS);
+  play (estimator, &link, 5, NULL);
+  sent = link.sent;
+  dropped = link.dropped;
   play (estimator, &link, 30, estimates);
-  g_assert_cmpuint (g_array_index (estimates, guint, 1), <=, 400 * KBPS);
-  for (guint i = 10; i < estimates->len; i++)
+  for (guint i = 0; i < estimates->len; i++)
     {
       guint bps = g_array_index (estimates, guint, i);
 
-      g_assert_cmpuint (bps, >=, 250 * KBPS);
+      g_assert_cmpuint (bps, >=, 280 * KBPS);
       g_assert_cmpuint (bps, <=, 480 * KBPS);
     }
+  g_assert_cmpuint (link.dropped - dropped, <, (link.sent - sent) / 100);
 
   /* The bottleneck goes: back up to the cap within 20 s. */
   link.rate_bps = 0;
   g_assert_cmpuint (play (estimator, &link, 20, NULL), ==, 2000 * KBPS);
+  link_clear (&link);
+}
+
+static void
+test_first_second_on_a_bottleneck (void)
+{
+  g_autoptr (QuartetBandwidthEstimator) estimator
+      = quartet_bandwidth_estimator_new (1000 * KBPS, 100 * KBPS, 2000 * KBPS);
+  Link link;
+
+  link_init (&link, 400 * KBPS);
+  g_assert_cmpuint (play (estimator, &link, 1, NULL), <=, 400 * KBPS);
+  link_clear (&link);
 }
 
 static void
@@ -100,14 +182,17 @@ test_loss_bands (void)
 {
   g_autoptr (QuartetBandwidthEstimator) estimator
       = quartet_bandwidth_estimator_new (800 * KBPS, 100 * KBPS, 2000 * KBPS);
-  Link moderate = { 0, 0.05 };
-  Link heavy = { 0, 0.15 };
+  Link link;
 
-  /* 2-10%: hold. */
-  g_assert_cmpuint (play (estimator, &moderate, 5, NULL), ==, 800 * KBPS);
-  /* Over 10%: cut by (1 - loss / 2) a report, down to the floor. */
-  g_assert_cmpuint (play (estimator, &heavy, 0.5, NULL), ==, (guint)(800 * KBPS * (1 - 0.075)));
-  g_assert_cmpuint (play (estimator, &heavy, 60, NULL), ==, 100 * KBPS);
+  link_init (&link, 0);
+  /* 2-10%: hold, give or take the windows that saw less than 2%. */
+  link.random_loss = 0.05;
+  g_assert_cmpuint (play (estimator, &link, 5, NULL), <, 900 * KBPS);
+  g_assert_cmpfloat (quartet_bandwidth_estimator_get_loss (estimator), <, 0.2);
+  /* Over 10%: cut by (1 - loss / 2) a window, down to the floor. */
+  link.random_loss = 0.30;
+  g_assert_cmpuint (play (estimator, &link, 60, NULL), ==, 100 * KBPS);
+  link_clear (&link);
 }
 
 /* The peer's cap (its b=AS or userInfo bandwidth) holds at once. */
@@ -116,27 +201,35 @@ test_cap_holds (void)
 {
   g_autoptr (QuartetBandwidthEstimator) estimator
       = quartet_bandwidth_estimator_new (1500 * KBPS, 100 * KBPS, 0);
-  Link link = { 0, 0 };
+  Link link;
 
+  link_init (&link, 0);
   quartet_bandwidth_estimator_set_cap (estimator, 500 * KBPS);
   g_assert_cmpuint (quartet_bandwidth_estimator_get_bps (estimator), ==, 500 * KBPS);
   g_assert_cmpuint (play (estimator, &link, 10, NULL), ==, 500 * KBPS);
   quartet_bandwidth_estimator_set_cap (estimator, 0);
   g_assert_cmpuint (play (estimator, &link, 2, NULL), >, 500 * KBPS);
+  link_clear (&link);
 }
 
-/* Without TWCC (received 0: unknown) a growing delay alone cuts. */
+/* Keyframe bursts and a jittery path queue some packets for a moment; that
+ * is not a bottleneck, and the estimate keeps growing. */
 static void
-test_delay_without_receive_rate (void)
+test_bursts_and_jitter_are_not_congestion (void)
 {
   g_autoptr (QuartetBandwidthEstimator) estimator
-      = quartet_bandwidth_estimator_new (1000 * KBPS, 100 * KBPS, 2000 * KBPS);
-  QuartetBandwidthFeedback feedback = { REPORT_US, 1000 * KBPS, 0, 0, 25 };
+      = quartet_bandwidth_estimator_new (500 * KBPS, 100 * KBPS, 2000 * KBPS);
+  g_autoptr (GArray) estimates = g_array_new (FALSE, FALSE, sizeof (guint));
+  Link link;
 
-  g_assert_cmpuint (quartet_bandwidth_estimator_update (estimator, &feedback), ==, 850 * KBPS);
-  /* No growth right after an overuse, even on a clean report. */
-  feedback.delay_gradient_ms = 0;
-  g_assert_cmpuint (quartet_bandwidth_estimator_update (estimator, &feedback), ==, 850 * KBPS);
+  link_init (&link, 10000 * KBPS);
+  link.burst_every_us = 2 * G_USEC_PER_SEC;
+  link.jitter_us = 20 * G_TIME_SPAN_MILLISECOND;
+  g_assert_cmpuint (play (estimator, &link, 20, estimates), ==, 2000 * KBPS);
+  for (guint i = 1; i < estimates->len; i++)
+    g_assert_cmpuint (g_array_index (estimates, guint, i), >=,
+                      g_array_index (estimates, guint, i - 1));
+  link_clear (&link);
 }
 
 int
@@ -146,8 +239,10 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/bandwidth-estimator/clean-link", test_clean_link_grows_to_the_cap);
   g_test_add_func ("/bandwidth-estimator/bottleneck", test_bottleneck_is_followed_down);
+  g_test_add_func ("/bandwidth-estimator/first-second", test_first_second_on_a_bottleneck);
   g_test_add_func ("/bandwidth-estimator/loss-bands", test_loss_bands);
   g_test_add_func ("/bandwidth-estimator/cap", test_cap_holds);
-  g_test_add_func ("/bandwidth-estimator/delay-only", test_delay_without_receive_rate);
+  g_test_add_func ("/bandwidth-estimator/bursts-and-jitter",
+                   test_bursts_and_jitter_are_not_congestion);
   return g_test_run ();
 }

@@ -8,16 +8,17 @@
 
 G_BEGIN_DECLS
 
-/* What one feedback report says about the span it covers (RTCP receiver
- * reports for the loss, transport-wide congestion control for the rest). */
+/* One packet of a transport-wide congestion control report: when we sent
+ * it (our clock) and when it arrived (the receiver's clock, unrelated to
+ * ours but running at the same speed). */
 typedef struct
 {
-  gint64 interval_us;       /* the span this report covers */
-  guint sent_bps;           /* what we sent over it */
-  guint received_bps;       /* what arrived of it; 0 when unknown (no TWCC) */
-  double loss;              /* the share of our packets lost, 0 to 1 */
-  double delay_gradient_ms; /* how much the one-way queueing delay grew over it */
-} QuartetBandwidthFeedback;
+  gint64 sent_us;
+  gint64 arrived_us; /* QUARTET_TWCC_LOST when it never arrived */
+  guint size;        /* bytes */
+} QuartetTwccPacket;
+
+#define QUARTET_TWCC_LOST G_MININT64
 
 typedef struct _QuartetBandwidthEstimator QuartetBandwidthEstimator;
 
@@ -26,9 +27,14 @@ quartet_bandwidth_estimator_new (guint start_bps, guint floor_bps, guint cap_bps
 void quartet_bandwidth_estimator_free (QuartetBandwidthEstimator *self);
 
 void quartet_bandwidth_estimator_set_cap (QuartetBandwidthEstimator *self, guint cap_bps);
-guint quartet_bandwidth_estimator_update (QuartetBandwidthEstimator *self,
-                                          const QuartetBandwidthFeedback *feedback);
+/* Reports in sending order; returns TRUE when they completed a window and
+ * so may have moved the estimate. */
+gboolean quartet_bandwidth_estimator_add_packets (QuartetBandwidthEstimator *self,
+                                                  const QuartetTwccPacket *packets,
+                                                  gsize n_packets);
 guint quartet_bandwidth_estimator_get_bps (QuartetBandwidthEstimator *self);
+/* The share of packets lost in the last window, 0 to 1. */
+double quartet_bandwidth_estimator_get_loss (QuartetBandwidthEstimator *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuartetBandwidthEstimator, quartet_bandwidth_estimator_free)
 

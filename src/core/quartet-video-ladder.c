@@ -1,0 +1,123 @@
+/* quartet-video-ladder.c: the picture size and frame rate for a send rate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * VP8 at a given rate looks best at a given size: too big and every
+ * frame is smeared blocks (or the encoder drops frames to keep the rate),
+ * too small and the rate buys nothing. The rungs follow libwebrtc's
+ * bitrate limits for VP8 at 30 fps; only the bottom one halves the frame
+ * rate. The width follows from the source's aspect ratio.
+ *
+ * Hysteresis keeps it from oscillating: a rung is left downwards as soon
+ * as the rate falls under its `down_bps` (the picture would freeze
+ * otherwise), but upwards only when the rate has stayed at the next rung's
+ * `up_bps`, well above its `down_bps`, for UP_HOLD_US, and not within
+ * QUIET_AFTER_DOWN_US of stepping down.
+ */
+#include "quartet-video-ladder.h"
+
+#define UP_HOLD_US (2 * G_USEC_PER_SEC)
+#define QUIET_AFTER_DOWN_US (5 * G_USEC_PER_SEC)
+#define NEVER G_MININT64
+
+typedef struct
+{
+  guint height;
+  guint fps;
+  guint up_bps;   /* to climb onto it */
+  guint down_bps; /* under this, leave it */
+} Rung;
+
+static const Rung rungs[] = {
+  { 180, 15, 0, 0 },
+  { 360, 30, 300000, 220000 },
+  { 540, 30, 700000, 500000 },
+  { 720, 30, 1200000, 900000 },
+};
+
+struct _QuartetVideoLadder
+{
+  guint rung;
+  guint max_height;
+  gint64 up_since_us; /* when the rate reached the next rung's up_bps; NEVER: it has not */
+  gint64 down_at_us;  /* the last step down, or NEVER */
+};
+
+/* The highest rung the source can fill. */
+static guint
+top_rung (QuartetVideoLadder *self)
+{
+  guint top = 0;
+
+  for (guint i = 1; i < G_N_ELEMENTS (rungs); i++)
+    if (rungs[i].height <= self->max_height)
+      top = i;
+  return top;
+}
+
+QuartetVideoLadder *
+quartet_video_ladder_new (guint start_bps, guint max_height)
+{
+  QuartetVideoLadder *self = g_new0 (QuartetVideoLadder, 1);
+
+  self->max_height = max_height;
+  self->up_since_us = self->down_at_us = NEVER;
+  for (guint i = 1; i <= top_rung (self); i++)
+    if (start_bps >= rungs[i].up_bps)
+      self->rung = i;
+  return self;
+}
+
+void
+quartet_video_ladder_free (QuartetVideoLadder *self)
+{
+  g_free (self);
+}
+
+void
+quartet_video_ladder_set_max_height (QuartetVideoLadder *self, guint max_height)
+{
+  self->max_height = max_height;
+  self->rung = MIN (self->rung, top_rung (self));
+}
+
+gboolean
+quartet_video_ladder_update (QuartetVideoLadder *self, guint video_bps, gint64 now_us)
+{
+  guint before = self->rung;
+
+  if (video_bps < rungs[self->rung].down_bps)
+    {
+      while (self->rung > 0 && video_bps < rungs[self->rung].down_bps)
+        self->rung--;
+      self->down_at_us = now_us;
+      self->up_since_us = NEVER;
+    }
+  else if (self->rung < top_rung (self) && video_bps >= rungs[self->rung + 1].up_bps)
+    {
+      if (self->up_since_us == NEVER)
+        self->up_since_us = now_us;
+      if (now_us - self->up_since_us >= UP_HOLD_US
+          && (self->down_at_us == NEVER || now_us - self->down_at_us >= QUIET_AFTER_DOWN_US))
+        {
+          self->rung++;
+          self->up_since_us = NEVER;
+        }
+    }
+  else
+    self->up_since_us = NEVER;
+
+  return self->rung != before;
+}
+
+guint
+quartet_video_ladder_get_height (QuartetVideoLadder *self)
+{
+  return MIN (rungs[self->rung].height, self->max_height);
+}
+
+guint
+quartet_video_ladder_get_fps (QuartetVideoLadder *self)
+{
+  return rungs[self->rung].fps;
+}
