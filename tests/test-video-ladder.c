@@ -10,7 +10,7 @@
 static void
 test_start_rung_follows_the_start_rate (void)
 {
-  g_autoptr (QuartetVideoLadder) low = quartet_video_ladder_new (150 * KBPS, 720);
+  g_autoptr (QuartetVideoLadder) low = quartet_video_ladder_new (100 * KBPS, 720);
   g_autoptr (QuartetVideoLadder) mid = quartet_video_ladder_new (800 * KBPS, 720);
   g_autoptr (QuartetVideoLadder) high = quartet_video_ladder_new (2500 * KBPS, 720);
 

@@ -122,6 +122,11 @@ class HostileTest(CallTestCase):
         session = alice.next_event("accept")["session"]
         self.fluent(alice, bob_jid)
         self.fluent(bob, alice_jid)
+        # Both at the ladder's top, so that Bob's memory holds 720p frames
+        # before it is measured.
+        for process, user in ((alice, bob_jid), (bob, alice_jid)):
+            process.next_matching(lambda e: e["event"] == "stats" and e["user"] == user
+                                  and e["height"] == 720, "720p from %s" % user)
 
         mallory = RawXmppClient(self.server.c2s_port, mallory_jid, self.account(2)["password"],
                                 self.server.cafile)

@@ -151,9 +151,13 @@ on_stats_cb (gpointer user_data)
 {
   QuartetCliCall *self = user_data;
   g_autoptr (GPtrArray) users = NULL;
+  guint height, fps, bps;
 
   if (self->ringing == NULL)
     return G_SOURCE_CONTINUE;
+
+  if (quartet_media_get_sending (self->media, &height, &fps, &bps))
+    quartet_cli_output_sending (self->output, self->ringing, height, fps, bps);
 
   users = quartet_call_session_get_remote_users (self->ringing);
   for (guint i = 0; i < users->len; i++)

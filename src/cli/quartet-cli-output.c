@@ -422,12 +422,39 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   json_builder_set_member_name (builder, "audio_packets");
   json_builder_add_int_value (builder, stats->audio_packets);
   add_number_member (builder, "rtt_ms", stats->rtt_ms);
+  json_builder_set_member_name (builder, "width");
+  json_builder_add_int_value (builder, stats->width);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, stats->height);
+  json_builder_set_member_name (builder, "estimate_kbps");
+  json_builder_add_int_value (builder, stats->estimate_bps / 1000);
+  add_number_member (builder, "send_loss", stats->send_loss);
   json_builder_set_member_name (builder, "average_rgb");
   json_builder_begin_array (builder);
   quartet_cli_frame_average_rgb (frame, average_rgb);
   for (guint i = 0; i < 3; i++)
     json_builder_add_int_value (builder, average_rgb[i]);
   json_builder_end_array (builder);
+  print_event (builder);
+}
+
+/* What our shared encoder sends, once a second during a call. */
+void
+quartet_cli_output_sending (
+    QuartetCliOutput *self, QuartetCallSession *session, guint height, guint fps, guint bps)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    return;
+
+  builder = begin_call_event (self, "sending", session, NULL);
+  json_builder_set_member_name (builder, "height");
+  json_builder_add_int_value (builder, height);
+  json_builder_set_member_name (builder, "fps");
+  json_builder_add_int_value (builder, fps);
+  json_builder_set_member_name (builder, "kbps");
+  json_builder_add_int_value (builder, bps / 1000);
   print_event (builder);
 }
 

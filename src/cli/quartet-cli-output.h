@@ -42,6 +42,8 @@ void quartet_cli_output_peer_state (QuartetCliOutput *self,
                                     const char *user_id,
                                     QuartetPeerState state);
 /* @frame: that user's last frame, whose mean colour the line reports. */
+void quartet_cli_output_sending (
+    QuartetCliOutput *self, QuartetCallSession *session, guint height, guint fps, guint bps);
 void quartet_cli_output_stats (QuartetCliOutput *self,
                                QuartetCallSession *session,
                                const char *user_id,

@@ -67,8 +67,11 @@ _quartet_frame_cache_get_rgb (QuartetFrameCache *self, guint width, guint height
     {
       if (!gst_video_info_from_caps (&info, gst_sample_get_caps (latest)))
         return NULL;
-      width = GST_VIDEO_INFO_WIDTH (&info);
-      height = GST_VIDEO_INFO_HEIGHT (&info);
+      /* A width alone: the height keeps the aspect ratio (and is even). */
+      height = width > 0 ? (guint)((guint64)width * GST_VIDEO_INFO_HEIGHT (&info)
+                                   / GST_VIDEO_INFO_WIDTH (&info) / 2 * 2)
+                         : (guint)GST_VIDEO_INFO_HEIGHT (&info);
+      width = width > 0 ? width : (guint)GST_VIDEO_INFO_WIDTH (&info);
     }
   rgb = _quartet_media_convert_sample (latest, GST_VIDEO_FORMAT_RGB, width, height);
   if (rgb == NULL)

@@ -19,7 +19,7 @@ void _quartet_frame_cache_free (QuartetFrameCache *self);
 /* From any thread; takes @sample. */
 void _quartet_frame_cache_put (QuartetFrameCache *self, GstSample *sample);
 /* (transfer full) (nullable): the latest frame in RGB, at @width x @height
- * (0, 0: its own size). */
+ * (0, 0: its own size; @width, 0: that width and the same aspect ratio). */
 GstSample *_quartet_frame_cache_get_rgb (QuartetFrameCache *self, guint width, guint height);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuartetFrameCache, _quartet_frame_cache_free)

@@ -151,7 +151,14 @@ _quartet_media_make_device_source (const char *device_class, GError **error)
   return element;
 }
 
-/* @pattern: a videotestsrc pattern, by number ("4") or name ("red"). */
+/* @pattern: a videotestsrc pattern, by number ("4") or name ("red"), or
+ * "busy": a zone plate in motion, detail everywhere that changes every
+ * frame. Like a lively camera picture it takes all the rate it is given at
+ * every size of the ladder (2.3 of 2.5 Mbit/s at 720p, 280 of 300 kbit/s
+ * at 360p, at 30 fps), and its keyframes are a camera's too (1.3 KB at
+ * 270p, 8 KB at 720p): what the congestion tests send. ("snow" is noise:
+ * no rate is enough for it; a finer zone plate made 10 KB keyframes at
+ * 270p, more than a slow link's queue takes at once.) */
 GstElement *
 _quartet_media_make_test_pattern (const char *pattern, GError **error)
 {
@@ -163,6 +170,11 @@ _quartet_media_make_test_pattern (const char *pattern, GError **error)
     return NULL;
 
   source = gst_element_factory_make_full ("videotestsrc", "is-live", TRUE, NULL);
+  if (g_str_equal (pattern, "busy"))
+    {
+      g_object_set (source, "kx2", 4, "ky2", 4, "kt", 2, NULL);
+      pattern = "zone-plate";
+    }
   pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (source), "pattern");
 
   if (*pattern != '\0')
@@ -216,12 +228,26 @@ _quartet_media_make_video_encoder (void)
   if (encoder == NULL)
     return NULL;
 
-  /* Realtime: no look-ahead, fastest speed; a keyframe every 2 s at most
-   * so that a receiver recovers even without PLI; the keyframe requests of
-   * several peers within 200 ms give one keyframe. */
+  /* Realtime: no look-ahead, fastest speed.
+   *
+   * Keyframes only when asked for (a new peer, a PLI, a new size), as
+   * libwebrtc does. A keyframe is 5 to 10 times a frame, and the one we
+   * made every 2 s overflowed a slow link's queue every 2 s. Requests wait
+   * for 500 ms after the last keyframe: on a lossy link the receiver asks
+   * whenever a frame breaks, and a keyframe every 200 ms (our first
+   * setting) took three times the link's rate, kept it lossy and froze the
+   * picture. The requests of several peers give one keyframe, too.
+   *
+   * CBR with the rate buffer of GStreamer's webrtcsink and libwebrtc,
+   * 150 ms: the rate holds over a few frames and a new target takes at
+   * once. The defaults (seconds of buffer) sent 17 Mbit/s into a
+   * 400 kbit/s link. No frame dropping: it thinned the first second of
+   * every call (after the first keyframe) and helped no slow link once
+   * keyframes were rare. */
   g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "lag-in-frames", 0,
-                "keyframe-max-dist", 60, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
-                "min-force-key-unit-interval", 200 * GST_MSECOND, NULL);
+                "keyframe-max-dist", G_MAXINT, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
+                "min-force-key-unit-interval", 500 * GST_MSECOND, "buffer-initial-size", 100,
+                "buffer-optimal-size", 120, "buffer-size", 150, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
   return encoder;

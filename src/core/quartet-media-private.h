@@ -35,9 +35,27 @@ guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
 
 #define QUARTET_MEDIA_PLAYBACK_CAPS                                                                \
   "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2"
+/* The rate of an encoder per peer (the benchmark baseline), and where the
+ * shared encoder starts before the peers' estimates come in. */
 #define QUARTET_MEDIA_VIDEO_BITRATE 1000000
-/* What every video source produces, and what we encode. */
-#define QUARTET_MEDIA_VIDEO_CAPS "video/x-raw,format=I420,width=640,height=480,framerate=30/1"
+#define QUARTET_MEDIA_VIDEO_START_BITRATE 1000000
+/* Test patterns are made at the top of the ladder; a camera gives what it
+ * has up to that, and the ladder scales down from there, never up. */
+#define QUARTET_MEDIA_VIDEO_MAX_HEIGHT 720
+#define QUARTET_MEDIA_PATTERN_WIDTH 1280
+#define QUARTET_MEDIA_PATTERN_HEIGHT 720
+#define QUARTET_MEDIA_PATTERN_CAPS                                                                 \
+  "video/x-raw,format=I420,width=1280,height=720,framerate=30/1,pixel-aspect-ratio=1/1"
+#define QUARTET_MEDIA_CAMERA_CAPS                                                                  \
+  "video/x-raw,format=I420,width=(int)[16,1280],height=(int)[16,720],framerate=30/1,"              \
+  "pixel-aspect-ratio=1/1"
+
+/* What the peers' bandwidth estimators found, from their streaming
+ * threads; the shared encoder follows (quartet-media-rate.c). Without a
+ * shared encoder (encode per peer) they are ignored. */
+void
+_quartet_media_report_estimate (QuartetMedia *self, gconstpointer peer, guint bps, double loss);
+void _quartet_media_forget_estimate (QuartetMedia *self, gconstpointer peer);
 
 /* quartet-media-elements.c */
 gboolean
@@ -54,6 +72,22 @@ GstSample *_quartet_media_convert_sample (GstSample *sample,
                                           GstVideoFormat format,
                                           guint width,
                                           guint height);
+
+/* quartet-media-rate.c */
+typedef struct _QuartetMediaRate QuartetMediaRate;
+
+QuartetMediaRate *_quartet_media_rate_new (GstElement *scaler_caps,
+                                           GstElement *encoder,
+                                           GstElement *audio_encoder,
+                                           guint audio_bps);
+void _quartet_media_rate_free (QuartetMediaRate *self);
+void
+_quartet_media_rate_report (QuartetMediaRate *self, gconstpointer peer, guint bps, double loss);
+void _quartet_media_rate_forget (QuartetMediaRate *self, gconstpointer peer);
+void _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height);
+void _quartet_media_rate_apply_pending (QuartetMediaRate *self);
+void
+_quartet_media_rate_get_sending (QuartetMediaRate *self, guint *height, guint *fps, guint *bps);
 
 /* quartet-media-video.c */
 GstElement *_quartet_media_make_video_source (const char *video, GError **error);

@@ -2,10 +2,12 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * A video source is a bin with one "src" pad that always produces
- * QUARTET_MEDIA_VIDEO_CAPS, whatever is inside (a test pattern, or a
- * camera with the converters it needs). That fixed output is what lets us
- * swap a source under a running encoder without renegotiating any peer.
+ * A video source is a bin with one "src" pad that produces raw I420 at
+ * 30 fps (a test pattern at QUARTET_MEDIA_PATTERN_CAPS, or a camera with
+ * the converters it needs, at its own size up to 1280x720). Whatever it
+ * gives, the scaler before the encoder makes the ladder's size of it, so a
+ * source can be swapped under a running encoder without renegotiating any
+ * peer.
  */
 #define G_LOG_DOMAIN "quartet-media"
 
@@ -19,9 +21,10 @@
  * monotonic time it was captured, for the latency benchmark. Bit i of the
  * time in microseconds is the i-th block of CLOCK_BLOCK x CLOCK_BLOCK
  * pixels from the left, white for 1; the second row of blocks repeats the
- * bits inverted, so a reader can tell a stamp from a picture. Blocks that
- * big come through VP8 at our bit rate unharmed. */
-#define CLOCK_BLOCK 16
+ * bits inverted, so a reader can tell a stamp from a picture. The blocks
+ * span the pattern's width; scaled down by the ladder they stay 8 pixels
+ * or more, which VP8 carries unharmed. */
+#define CLOCK_BLOCK (QUARTET_MEDIA_PATTERN_WIDTH / CLOCK_BITS)
 #define CLOCK_BITS 40 /* 12 days of microseconds; readers compare modulo 2^40 */
 #define CLOCK_ROWS (2 * CLOCK_BLOCK)
 #define CLOCK_WHITE 235 /* limited-range luma */
@@ -98,7 +101,8 @@ on_clock_frame_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   GstVideoFrame frame;
 
   GST_PAD_PROBE_INFO_DATA (info) = buffer;
-  gst_video_info_set_format (&video_info, GST_VIDEO_FORMAT_I420, 640, 480);
+  gst_video_info_set_format (&video_info, GST_VIDEO_FORMAT_I420, QUARTET_MEDIA_PATTERN_WIDTH,
+                             QUARTET_MEDIA_PATTERN_HEIGHT);
   if (!gst_video_frame_map (&frame, &video_info, buffer, GST_MAP_WRITE))
     return GST_PAD_PROBE_OK;
 
@@ -127,23 +131,26 @@ quartet_media_read_frame_clock (GstSample *sample, gint64 *monotonic_us)
   GstVideoFrame frame;
   guint64 stamp = 0;
   gboolean valid = TRUE;
+  double scale; /* the frame's size to the pattern's */
 
   g_return_val_if_fail (sample != NULL, FALSE);
 
   if (!gst_video_info_from_caps (&info, gst_sample_get_caps (sample))
       || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGB
-      || GST_VIDEO_INFO_WIDTH (&info) < CLOCK_BITS * CLOCK_BLOCK
-      || GST_VIDEO_INFO_HEIGHT (&info) < CLOCK_ROWS
+      || GST_VIDEO_INFO_WIDTH (&info) < QUARTET_MEDIA_PATTERN_WIDTH / 4
       || !gst_video_frame_map (&frame, &info, gst_sample_get_buffer (sample), GST_MAP_READ))
     return FALSE;
 
+  scale = GST_VIDEO_INFO_WIDTH (&info) / (double)QUARTET_MEDIA_PATTERN_WIDTH;
   for (guint bit = 0; bit < CLOCK_BITS && valid; bit++)
     {
       const guint8 *data = GST_VIDEO_FRAME_PLANE_DATA (&frame, 0);
       gsize stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-      gsize x = (bit * CLOCK_BLOCK + CLOCK_BLOCK / 2) * 3 + 1; /* green */
-      gboolean one = data[(CLOCK_BLOCK / 2) * stride + x] > 128;
-      gboolean inverted = data[(CLOCK_BLOCK + CLOCK_BLOCK / 2) * stride + x] > 128;
+      gsize x = (gsize)((bit * CLOCK_BLOCK + CLOCK_BLOCK / 2) * scale) * 3 + 1; /* green */
+      gsize first_row = (gsize)(CLOCK_BLOCK / 2 * scale);
+      gsize second_row = (gsize)((CLOCK_BLOCK + CLOCK_BLOCK / 2) * scale);
+      gboolean one = data[first_row * stride + x] > 128;
+      gboolean inverted = data[second_row * stride + x] > 128;
 
       valid = one != inverted;
       stamp |= (guint64)one << bit;
@@ -189,12 +196,14 @@ _quartet_media_make_video_source (const char *video, GError **error)
 
   if (camera)
     {
-      /* A camera offers what it offers: scale and convert to what we send. */
+      /* A camera offers what it offers: convert it, and scale it down only
+       * when it is bigger than the ladder's top. */
       chain[n++] = gst_element_factory_make ("videoconvert", NULL);
       chain[n++] = gst_element_factory_make ("videoscale", NULL);
       chain[n++] = gst_element_factory_make ("videorate", NULL);
     }
-  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_VIDEO_CAPS);
+  chain[n++] = _quartet_media_make_capsfilter (camera ? QUARTET_MEDIA_CAMERA_CAPS
+                                                      : QUARTET_MEDIA_PATTERN_CAPS);
 
   bin = gst_bin_new ("video-source");
   for (gsize i = 0; i < n; i++)

@@ -6,8 +6,12 @@
  * here, and one bin per QuartetPeer (its webrtcbin and branches) added by
  * the peer. Video is encoded once:
  *
- *   [source] ! videobalance ! tee ! videoconvert ! queue ! vp8enc ! tee
+ *   [source] ! videobalance ! tee ! videoconvert ! queue ! videoscale ! videorate
+ *                                 ! capsfilter ! vp8enc ! tee
  *                              `-> appsink (self view, scaled and converted when looked at)
+ *
+ * The capsfilter holds the ladder's size and frame rate, and vp8enc the
+ * rate the slowest peer can take (quartet-media-rate.c).
  *
  * and each peer hangs `queue ! rtpvp8pay` off the tee, so the payload type
  * and RTP sequence numbers stay per peer while the encoder is shared. The
@@ -84,7 +88,12 @@ struct _QuartetMedia
   GstElement *video_balance;
   GstElement *audio_tee;
   GstElement *audio_volume;
+  GstElement *audio_encoder;
   GstElement *playback_mixer;
+  GstElement *video_encoder; /* the shared one */
+  GstElement *video_scaler_caps;
+
+  QuartetMediaRate *rate; /* with a shared video encoder */
 
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
 
@@ -156,7 +165,9 @@ unbuild (QuartetMedia *self)
     gst_bin_remove (GST_BIN (self->pipeline), g_ptr_array_index (self->capture, i));
   g_ptr_array_set_size (self->capture, 0);
   self->video_source = self->video_tee = self->audio_tee = self->playback_mixer = NULL;
-  self->video_balance = self->audio_volume = NULL;
+  self->video_balance = self->audio_volume = self->audio_encoder = NULL;
+  self->video_encoder = self->video_scaler_caps = NULL;
+  g_clear_pointer (&self->rate, _quartet_media_rate_free);
 }
 
 static void
@@ -199,11 +210,42 @@ build_preview (QuartetMedia *self, GstElement *preview_tee, GError **error)
   return gst_element_link (preview_tee, chain[0]);
 }
 
+/* On the encoder's thread, as video enters the scaler: the source's size
+ * whenever it is negotiated (a swapped camera may bring another; the
+ * ladder never scales up), and before each frame the ladder's latest
+ * rung. */
+static GstPadProbeReturn
+on_scaler_input_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  QuartetMedia *self = user_data;
+  GstEvent *event;
+  GstCaps *caps;
+  int height;
+
+  if (self->rate == NULL)
+    return GST_PAD_PROBE_OK;
+
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    {
+      _quartet_media_rate_apply_pending (self->rate);
+      return GST_PAD_PROBE_OK;
+    }
+
+  event = GST_PAD_PROBE_INFO_EVENT (info);
+  if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
+    return GST_PAD_PROBE_OK;
+
+  gst_event_parse_caps (event, &caps);
+  if (gst_structure_get_int (gst_caps_get_structure (caps, 0), "height", &height) && height > 0)
+    _quartet_media_rate_set_source_height (self->rate, (guint)height);
+  return GST_PAD_PROBE_OK;
+}
+
 static gboolean
 build_video (QuartetMedia *self, GError **error)
 {
   GstElement *source = _quartet_media_make_video_source (self->video, error);
-  GstElement *chain[7];
+  GstElement *chain[11];
   GstElement *preview_tee;
   gsize n = 0;
 
@@ -221,12 +263,22 @@ build_video (QuartetMedia *self, GError **error)
   if (!self->encode_per_peer)
     {
       GstElement *encoder = _quartet_media_make_video_encoder ();
+      GstElement *scaler = gst_element_factory_make ("videoscale", NULL);
       g_autoptr (GstPad) encoder_src = gst_element_get_static_pad (encoder, "src");
+      g_autoptr (GstPad) scaler_sink = gst_element_get_static_pad (scaler, "sink");
 
+      /* Scaled on the encoder's thread, after the queue. */
       chain[n++] = _quartet_media_make_leaky_queue (3);
-      chain[n++] = encoder;
+      chain[n++] = scaler;
+      /* Only ever drops frames (to 15 fps at the bottom of the ladder). */
+      chain[n++] = gst_element_factory_make_full ("videorate", "drop-only", TRUE, NULL);
+      chain[n++] = self->video_scaler_caps = gst_element_factory_make ("capsfilter", NULL);
+      chain[n++] = self->video_encoder = encoder;
       gst_pad_add_probe (encoder_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
                          on_encoder_upstream_event_cb, self, NULL);
+      gst_pad_add_probe (scaler_sink,
+                         GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
+                         on_scaler_input_cb, self, NULL);
     }
 
   g_assert (n < G_N_ELEMENTS (chain));
@@ -290,7 +342,9 @@ build_audio (QuartetMedia *self, const char *probe_name, GError **error)
   chain[n++] = self->audio_volume
       = gst_element_factory_make_full ("volume", "mute", self->audio_muted, NULL);
   chain[n++] = _quartet_media_make_leaky_queue (3);
-  chain[n++] = encoder = gst_element_factory_make_full ("opusenc", "bitrate", OPUS_BITRATE, NULL);
+  /* In-band FEC: the peers' loss (quartet-media-rate.c) sets how much. */
+  chain[n++] = self->audio_encoder = encoder = gst_element_factory_make_full (
+      "opusenc", "bitrate", OPUS_BITRATE, "inband-fec", TRUE, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
   chain[n++] = self->audio_tee
       = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
@@ -340,6 +394,11 @@ build (QuartetMedia *self, GError **error)
     return FALSE;
   if (self->audio_kind != AUDIO_NONE && !build_audio (self, probe_name, error))
     return FALSE;
+
+  if (self->video_encoder != NULL)
+    self->rate = _quartet_media_rate_new (self->video_scaler_caps, self->video_encoder,
+                                          self->audio_encoder,
+                                          self->audio_encoder != NULL ? OPUS_BITRATE : 0);
 
   self->built = TRUE;
   return TRUE;
@@ -471,6 +530,7 @@ quartet_media_finalize (GObject *object)
 {
   QuartetMedia *self = QUARTET_MEDIA (object);
 
+  g_clear_pointer (&self->rate, _quartet_media_rate_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capture, g_ptr_array_unref);
   g_clear_pointer (&self->preview, _quartet_frame_cache_free);
@@ -687,8 +747,9 @@ quartet_media_get_local_frame (QuartetMedia *self)
 {
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
 
-  /* A quarter of the pixels: enough for the self tile. */
-  return _quartet_frame_cache_get_rgb (self->preview, 320, 240);
+  /* A small picture is enough for the self tile; its height keeps the
+   * source's aspect. */
+  return _quartet_frame_cache_get_rgb (self->preview, 320, 0);
 }
 
 static GstPad *
@@ -738,6 +799,32 @@ _quartet_media_release_pad (QuartetMedia *self, GstPad *pad)
 
   if (element != NULL)
     gst_element_release_request_pad (element, pad);
+}
+
+gboolean
+quartet_media_get_sending (QuartetMedia *self, guint *height, guint *fps, guint *bps)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  if (self->rate == NULL)
+    return FALSE;
+
+  _quartet_media_rate_get_sending (self->rate, height, fps, bps);
+  return TRUE;
+}
+
+void
+_quartet_media_report_estimate (QuartetMedia *self, gconstpointer peer, guint bps, double loss)
+{
+  if (self->rate != NULL)
+    _quartet_media_rate_report (self->rate, peer, bps, loss);
+}
+
+void
+_quartet_media_forget_estimate (QuartetMedia *self, gconstpointer peer)
+{
+  if (self->rate != NULL)
+    _quartet_media_rate_forget (self->rate, peer);
 }
 
 gboolean

@@ -66,6 +66,11 @@ gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, 
  * format=RGB 320x240, for the self tile; NULL before the first one. */
 GstSample *quartet_media_get_local_frame (QuartetMedia *self);
 
+/* What the shared video encoder sends now: the ladder's height and frame
+ * rate, and the target bit rate. FALSE without a shared encoder (no video,
+ * or one encoder per peer, or not started). */
+gboolean quartet_media_get_sending (QuartetMedia *self, guint *height, guint *fps, guint *bps);
+
 /* For programs, once at start-up, before threads: keeps the memory that
  * video frames take from piling up in malloc's per-thread caches call after
  * call (glibc; nothing elsewhere). */

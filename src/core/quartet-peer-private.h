@@ -30,12 +30,28 @@ GstSample *_quartet_peer_receive_get_last_frame (QuartetPeerReceive *self);
 void _quartet_peer_receive_stop (QuartetPeerReceive *self);
 void _quartet_peer_receive_free (QuartetPeerReceive *self);
 
+/* The send rate one peer can take, from its TWCC reports, and the budget
+ * of its retransmissions. Used from streaming threads; new/free, start/stop
+ * on the main context. */
+typedef struct _QuartetPeerCongestion QuartetPeerCongestion;
+
+QuartetPeerCongestion *_quartet_peer_congestion_new (QuartetMedia *media);
+void _quartet_peer_congestion_watch_reports (QuartetPeerCongestion *self, GstPad *pad);
+void _quartet_peer_congestion_add_media_ssrc (QuartetPeerCongestion *self, guint32 ssrc);
+void _quartet_peer_congestion_watch_retransmitter (QuartetPeerCongestion *self,
+                                                   GstElement *rtxsend);
+void _quartet_peer_congestion_start (QuartetPeerCongestion *self);
+void _quartet_peer_congestion_stop (QuartetPeerCongestion *self);
+void _quartet_peer_congestion_get_estimate (QuartetPeerCongestion *self, guint *bps, double *loss);
+void _quartet_peer_congestion_free (QuartetPeerCongestion *self);
+
 /* The branches that feed one webrtcbin from the media's tees. Main context only. */
 typedef struct _QuartetPeerSend QuartetPeerSend;
 
 QuartetPeerSend *_quartet_peer_send_new (GstBin *bin,
                                          GstElement *webrtcbin,
                                          QuartetMedia *media,
+                                         QuartetPeerCongestion *congestion,
                                          gboolean with_video);
 void _quartet_peer_send_link_for_offer (QuartetPeerSend *self);
 void _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMessage *offer);

@@ -18,6 +18,11 @@
  * real stream as unsignalled and never shows it. Both sink pads carry one
  * msid, so a browser puts the audio and the video in one MediaStream.
  *
+ * Both branches carry the transport-wide congestion control header
+ * extension, its id ours when we offer, the offer's when we answer: with
+ * it in their caps, webrtcbin's rtpfunnel numbers every packet, and the
+ * remote's reports come back up the video branch (quartet-peer-congestion.c).
+ *
  * A gate on each branch drops everything until the connection is up: until
  * then webrtcbin blocks its sink pads, and frames stuck there would reach
  * the remote late and out of order. When the gate opens it asks the
@@ -29,11 +34,15 @@
 #include "quartet-peer-private.h"
 #include "quartet-media-private.h"
 
+#include <string.h>
+
 #include <gst/video/video.h>
 #define GST_USE_UNSTABLE_API
 #include <gst/webrtc/webrtc.h>
 
 #define RTP_MTU 1200 /* what browsers use: leaves room for TURN and VPN headers */
+#define TWCC_URI "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01"
+#define TWCC_OFFER_ID 3 /* as Chrome's offers have it */
 
 typedef enum
 {
@@ -59,16 +68,20 @@ struct _QuartetPeerSend
   gboolean linked;
   char *stream_id;    /* the msid of both our tracks */
   Branch branches[2]; /* audio, video */
+  guint twcc_id;      /* the TWCC header extension's, 0: none */
+  QuartetPeerCongestion *congestion; /* the peer's */
 };
 
 QuartetPeerSend *
 _quartet_peer_send_new (GstBin *bin,
                         GstElement *webrtcbin,
                         QuartetMedia *media,
+                        QuartetPeerCongestion *congestion,
                         gboolean with_video)
 {
   QuartetPeerSend *self = g_new0 (QuartetPeerSend, 1);
 
+  self->congestion = congestion;
   self->bin = bin;
   self->webrtcbin = webrtcbin;
   self->media = media;
@@ -82,7 +95,7 @@ _quartet_peer_send_new (GstBin *bin,
  * keeps the fields only the offer has), so it names only the codec. @ssrc
  * is what we send with, 0 for a stream we only receive. */
 static GstCaps *
-make_rtp_caps (GstWebRTCKind kind, int pt, guint32 ssrc, gboolean offer)
+make_rtp_caps (GstWebRTCKind kind, int pt, guint32 ssrc, guint twcc_id, gboolean offer)
 {
   GstCaps *caps;
 
@@ -97,6 +110,12 @@ make_rtp_caps (GstWebRTCKind kind, int pt, guint32 ssrc, gboolean offer)
                                 "clock-rate", G_TYPE_INT, 90000, NULL);
   if (ssrc != 0)
     gst_caps_set_simple (caps, "ssrc", G_TYPE_UINT, ssrc, NULL);
+  if (twcc_id > 0)
+    {
+      g_autofree char *field = g_strdup_printf ("extmap-%u", twcc_id);
+
+      gst_caps_set_simple (caps, field, G_TYPE_STRING, TWCC_URI, NULL);
+    }
   if (kind == GST_WEBRTC_KIND_VIDEO && offer)
     gst_caps_set_simple (caps, "rtcp-fb-nack", G_TYPE_BOOLEAN, TRUE, "rtcp-fb-nack-pli",
                          G_TYPE_BOOLEAN, TRUE, "rtcp-fb-ccm-fir", G_TYPE_BOOLEAN, TRUE, NULL);
@@ -144,8 +163,8 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
   g_autoptr (GstPad) tee_pad = video ? _quartet_media_request_video_pad (self->media)
                                      : _quartet_media_request_audio_pad (self->media);
   guint32 ssrc = g_random_int_range (1, G_MAXINT32);
-  g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, ssrc, FALSE);
-  g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, ssrc, offer);
+  g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, ssrc, self->twcc_id, FALSE);
+  g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, ssrc, self->twcc_id, offer);
   g_autoptr (GstPad) queue_sink = NULL;
   g_autoptr (GstPad) webrtc_sink = NULL;
   g_autoptr (GstWebRTCRTPTransceiver) transceiver = NULL;
@@ -156,7 +175,7 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
 
   if (tee_pad == NULL)
     {
-      g_autoptr (GstCaps) receive_only = make_rtp_caps (kind, pt, 0, offer);
+      g_autoptr (GstCaps) receive_only = make_rtp_caps (kind, pt, 0, self->twcc_id, offer);
 
       add_transceiver (self, GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY, receive_only);
       return;
@@ -196,6 +215,9 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
 
   branch->key_pad = gst_element_get_static_pad (chain[n - 1], "src");
   gst_pad_link (branch->key_pad, webrtc_sink);
+  _quartet_peer_congestion_add_media_ssrc (self->congestion, ssrc);
+  if (video && self->twcc_id > 0)
+    _quartet_peer_congestion_watch_reports (self->congestion, branch->key_pad);
 
   /* Playing before the tee feeds it: a tee stops for every peer when one
    * of its pads returns FLUSHING. */
@@ -220,6 +242,7 @@ _quartet_peer_send_link_for_offer (QuartetPeerSend *self)
     return;
 
   self->linked = TRUE;
+  self->twcc_id = TWCC_OFFER_ID;
   link_branch (self, GST_WEBRTC_KIND_AUDIO, QUARTET_MEDIA_OPUS_PT, TRUE);
   if (self->with_video)
     link_branch (self, GST_WEBRTC_KIND_VIDEO, QUARTET_MEDIA_VP8_PT, TRUE);
@@ -246,6 +269,32 @@ find_payload_type (const GstSDPMedia *media, const char *encoding)
   return -1;
 }
 
+/* The id the offer gives the TWCC header extension, or 0. */
+static guint
+find_twcc_id (const GstSDPMessage *offer)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (offer, i);
+
+      for (guint j = 0; j < gst_sdp_media_attributes_len (media); j++)
+        {
+          const GstSDPAttribute *attribute = gst_sdp_media_get_attribute (media, j);
+          char *uri = NULL;
+          guint64 id;
+
+          /* "extmap:<id>[/<direction>] <uri>" */
+          if (g_strcmp0 (attribute->key, "extmap") != 0 || attribute->value == NULL)
+            continue;
+          id = g_ascii_strtoull (attribute->value, &uri, 10);
+          uri = strchr (uri, ' ');
+          if (id > 0 && id < 15 && uri != NULL && g_str_equal (g_strstrip (uri + 1), TWCC_URI))
+            return (guint)id;
+        }
+    }
+  return 0;
+}
+
 /* The answerer: what the offer has, with its payload types. */
 void
 _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMessage *offer)
@@ -256,6 +305,7 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
     return;
 
   self->linked = TRUE;
+  self->twcc_id = find_twcc_id (offer);
   for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
     {
       const GstSDPMedia *media = gst_sdp_message_get_media (offer, i);
@@ -277,7 +327,8 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
       else if (g_strcmp0 (kind, "video") == 0 && !video_done
                && (pt = find_payload_type (media, "VP8")) >= 0)
         {
-          g_autoptr (GstCaps) caps = make_rtp_caps (GST_WEBRTC_KIND_VIDEO, pt, 0, FALSE);
+          g_autoptr (GstCaps) caps
+              = make_rtp_caps (GST_WEBRTC_KIND_VIDEO, pt, 0, self->twcc_id, FALSE);
 
           /* An audio-only peer declines the video the offer brings. */
           if (self->with_video)

@@ -30,6 +30,7 @@
 #define WEBRTC_LATENCY_MS 100
 #define STATS_INTERVAL_MS 1000
 #define RTCP_BITS_PER_SECOND 30000.0 /* see on_element_added_cb() */
+#define TWCC_FEEDBACK_INTERVAL (50 * GST_MSECOND)
 /* No RTP at all from the remote for this long: it is gone or cut off. */
 #define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
 
@@ -71,6 +72,7 @@ struct _QuartetPeer
   GstElement *webrtcbin;
   QuartetPeerSend *send;
   QuartetPeerReceive *receive;
+  QuartetPeerCongestion *congestion;
   GSource *stats_source;
   /* Ours until handled: webrtcbin 1.22 drops the operations still queued
    * when it stops without replying to their promises, and a promise freed
@@ -229,7 +231,10 @@ on_state_main (GObject *object, gpointer user_data)
     state = self->media_lost ? QUARTET_PEER_STATE_DISCONNECTED : QUARTET_PEER_STATE_CONNECTED;
 
   if (state == QUARTET_PEER_STATE_CONNECTED)
-    _quartet_peer_send_start (self->send);
+    {
+      _quartet_peer_send_start (self->send);
+      _quartet_peer_congestion_start (self->congestion);
+    }
   set_state (self, state);
 }
 
@@ -444,14 +449,33 @@ on_stats_timeout_cb (gpointer user_data)
  * second: a NACK waited that long, its retransmission came after the jitter
  * buffer had given the packet up, and the picture froze until a keyframe.
  * A fixed budget of 30 kbit/s makes the interval some 50 ms whatever the
- * video rate; feedback is only sent when there is something to say. */
+ * video rate; feedback is only sent when there is something to say.
+ *
+ * Our transport-wide congestion control reports go every
+ * TWCC_FEEDBACK_INTERVAL, as libwebrtc's do. rtpsession's default, a
+ * report at the end of each frame (its marker bit), stalls when a queue
+ * overflows and the frames' last packets are lost: the sender heard
+ * nothing for 400 ms just when its rate mattered most.
+ *
+ * The retransmitter gets a budget (quartet-peer-congestion.c). */
 static void
 on_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
 {
+  QuartetPeer *self = user_data;
   GstElementFactory *factory = gst_element_get_factory (element);
+  const char *name = factory != NULL ? GST_OBJECT_NAME (factory) : "";
 
-  if (factory != NULL && g_str_equal (GST_OBJECT_NAME (factory), "rtpsession"))
-    g_object_set (element, "rtcp-fraction", RTCP_BITS_PER_SECOND, NULL);
+  if (g_str_equal (name, "rtpsession"))
+    {
+      g_autoptr (GObject) session = NULL;
+
+      g_object_set (element, "rtcp-fraction", RTCP_BITS_PER_SECOND, NULL);
+      /* Only the element's session object has it. */
+      g_object_get (element, "internal-session", &session, NULL);
+      g_object_set (session, "twcc-feedback-interval", TWCC_FEEDBACK_INTERVAL, NULL);
+    }
+  else if (g_str_equal (name, "rtprtxsend"))
+    _quartet_peer_congestion_watch_retransmitter (self->congestion, element);
 }
 
 static void
@@ -469,13 +493,14 @@ quartet_peer_constructed (GObject *object)
   g_assert (self->webrtcbin != NULL); /* quartet_media_start() checked for it */
   gst_object_ref (self->webrtcbin);
   gst_util_set_object_arg (G_OBJECT (self->webrtcbin), "bundle-policy", "max-bundle");
-  g_signal_connect (self->webrtcbin, "deep-element-added", G_CALLBACK (on_element_added_cb), NULL);
+  self->congestion = _quartet_peer_congestion_new (self->media);
+  g_signal_connect (self->webrtcbin, "deep-element-added", G_CALLBACK (on_element_added_cb), self);
   _quartet_peer_configure_ice (self->webrtcbin, self->user_id,
                                (const char *const *)self->ice_servers, self->relay_only);
   gst_bin_add (GST_BIN (self->bin), self->webrtcbin);
 
   self->send = _quartet_peer_send_new (GST_BIN (self->bin), self->webrtcbin, self->media,
-                                       self->with_video);
+                                       self->congestion, self->with_video);
   self->receive = _quartet_peer_receive_new (GST_BIN (self->bin), self->media, self->with_video,
                                              on_first_frame, self);
   g_signal_connect (self->webrtcbin, "on-ice-candidate", G_CALLBACK (on_ice_candidate_cb), self);
@@ -512,6 +537,7 @@ shut_down (QuartetPeer *self)
 
   /* Stop feeding first: the tees go on for the other peers. */
   _quartet_peer_send_stop (self->send);
+  _quartet_peer_congestion_stop (self->congestion);
 
   _quartet_peer_release_ice (self->webrtcbin);
   for (guint i = 0; i < self->pending_promises->len; i++)
@@ -604,6 +630,7 @@ quartet_peer_dispose (GObject *object)
   g_clear_object (&self->webrtcbin);
   g_clear_object (&self->bin);
   g_clear_pointer (&self->send, _quartet_peer_send_free);
+  g_clear_pointer (&self->congestion, _quartet_peer_congestion_free);
   g_clear_pointer (&self->receive, _quartet_peer_receive_free);
   g_clear_object (&self->media);
 
@@ -752,6 +779,7 @@ quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
 
   memset (stats, 0, sizeof *stats);
   _quartet_peer_receive_get_stats (self->receive, stats);
+  _quartet_peer_congestion_get_estimate (self->congestion, &stats->estimate_bps, &stats->send_loss);
   stats->rtt_ms = self->rtt_ms;
 }
 

@@ -34,6 +34,8 @@ typedef struct
   guint64 audio_packets;/* received RTP audio packets */
   double rtt_ms;        /* round-trip time from RTCP, 0 when unknown */
   guint width, height;  /* of the last decoded frame */
+  guint estimate_bps;   /* how fast we may send to them (TWCC), 0 when unknown */
+  double send_loss;     /* the share of what we sent them that was lost, 0 to 1 */
 } QuartetPeerStats;
 
 #define QUARTET_TYPE_PEER (quartet_peer_get_type ())
