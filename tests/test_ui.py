@@ -40,6 +40,13 @@ APP = os.environ.get("QUARTET_APP")
 SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
 ARTIFACT_DIR = os.environ.get("QUARTET_ARTIFACT_DIR", ".")
 SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+# The app and up to three bots run a mesh on this (two-core) machine: each
+# encodes once and decodes everyone, and the app draws it all with cairo.
+# At 720p that starved the app now and then (a tile frozen for seconds, a
+# 1 s "Reconnecting…" missed), so they send at most 360p here; the ladder
+# up to 720p is test_congestion.py's. (The ladder does not follow the CPU
+# yet; libwebrtc's does.)
+os.environ.setdefault("QUARTET_VIDEO_MAX_HEIGHT", "360")
 # missing_tools() imports pyatspi, which loads GLib into this process, and
 # GLib reads G_DEBUG as it loads (see setUpModule): without this, the AT-SPI
 # client library's warning about an app without a cache ("Error in
@@ -395,7 +402,15 @@ class GroupCallTest(UiTestCase):
                 _, _, later = self.session.screenshot()
                 moved = changed_fraction(width, first, later, inner(tiles[name]))
             self.log("%s: %.4f of the pixels changed" % (name, moved))
-            self.assertGreater(moved, 0.001, "%s's video did not move (%.4f)" % (name, moved))
+            if moved <= 0.001:
+                bot = bots[("Bob", "Carol", "Dave").index(name)]
+                while not bot.lines.empty():
+                    line = bot.lines.get()
+                    if line:
+                        bot.events.append(json.loads(line))
+                sending = [(e["height"], e["kbps"]) for e in bot.events_named("sending")]
+                self.fail("%s's video did not move (%.4f); what %s's encoder sent, a second "
+                          "apart: %s" % (name, moved, name, sending[-12:]))
 
         driver.press(self.wait("Hang up", "push button", root=self.grid().parent)[0])
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
