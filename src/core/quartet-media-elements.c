@@ -232,11 +232,11 @@ _quartet_media_make_video_encoder (void)
    *
    * Keyframes only when asked for (a new peer, a PLI, a new size), as
    * libwebrtc does. A keyframe is 5 to 10 times a frame, and the one we
-   * made every 2 s overflowed a slow link's queue every 2 s. Requests wait
-   * for 500 ms after the last keyframe: on a lossy link the receiver asks
-   * whenever a frame breaks, and a keyframe every 200 ms (our first
-   * setting) took three times the link's rate, kept it lossy and froze the
-   * picture. The requests of several peers give one keyframe, too.
+   * made every 2 s overflowed a slow link's queue every 2 s. Requests
+   * within 200 ms give one keyframe (several peers', or a lossy link's
+   * PLIs). 500 ms kept a keyframe storm off a lossy link while keyframes
+   * were 10 KB, but delayed a new peer's first frame by as much, and with
+   * the retransmission budget and camera-sized keyframes it is not needed.
    *
    * CBR with the rate buffer of GStreamer's webrtcsink and libwebrtc,
    * 150 ms: the rate holds over a few frames and a new target takes at
@@ -246,7 +246,7 @@ _quartet_media_make_video_encoder (void)
    * keyframes were rare. */
   g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "lag-in-frames", 0,
                 "keyframe-max-dist", G_MAXINT, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
-                "min-force-key-unit-interval", 500 * GST_MSECOND, "buffer-initial-size", 100,
+                "min-force-key-unit-interval", 200 * GST_MSECOND, "buffer-initial-size", 100,
                 "buffer-optimal-size", 120, "buffer-size", 150, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
