@@ -155,12 +155,15 @@ window_add (Window *window, const QuartetTwccPacket *packet)
 static double
 window_arrived_bps (const Window *window)
 {
-  gint64 arrived_span = window->last_arrived_us - window->first_arrived_us;
-  gint64 sent_span = window->last_sent_us - window->first_sent_us;
-  double through = sent_span > 0 ? window->bytes_arrived * 8.0 * G_USEC_PER_SEC / sent_span : 0;
+  gint64 arrived_span, sent_span;
+  double through;
 
   if (window->bytes_arrived == 0)
-    return 0;
+    return 0; /* and the arrival times are still their sentinels */
+
+  arrived_span = window->last_arrived_us - window->first_arrived_us;
+  sent_span = window->last_sent_us - window->first_sent_us;
+  through = sent_span > 0 ? window->bytes_arrived * 8.0 * G_USEC_PER_SEC / sent_span : 0;
   if (arrived_span <= 0)
     return through;
   return MIN (through, window->bytes_arrived * 8.0 * G_USEC_PER_SEC / arrived_span);
