@@ -19,7 +19,7 @@ import statistics
 import time
 import unittest
 
-from test_call import BLUE, RED
+from test_call import BLUE, GREEN, RED
 
 from impaired_link import ImpairedLink
 from test_relay import RelayCallTestCase
@@ -34,6 +34,7 @@ def stats_of(user):
 @unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
                  "frame rates under the sanitizers measure AddressSanitizer, not the network")
 class CongestionTest(RelayCallTestCase):
+    users = ["alice", "bob", "carol"]
 
     def call_through_link(self):
         """Alice calls Bob, whose uplink is the link's; returns (link, alice, bob)."""
@@ -130,6 +131,47 @@ class CongestionTest(RelayCallTestCase):
         # Issue 16 asks for 20 s; from the floor at 20% a second it takes
         # 13 to 25 s here, with the ladder's holds (bench/congestion.py).
         self.assertLess(up - stepped_up, 30)
+
+    def test_a_weak_peer_does_not_set_everybodys_picture(self):
+        """Carol's link is slow both ways. Alice sends her a small picture
+        from a second encoding and keeps sending Bob 720p (before, the
+        slowest peer set the one encoding for all). Only Alice sends the
+        busy pattern, which fills any link: it is her video that Carol's
+        link cannot take."""
+        link = ImpairedLink((self.turn.host, self.turn.port))
+        self.addCleanup(link.close)
+        link.cap_uplink(500_000)
+        link.cap_downlink(500_000)
+        name, password = self.turn.credentials("carol")
+        carol = self.bot(2, GREEN, "--auto-answer", "--relay-only",
+                         "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                         "--turn-user", name, "--turn-password", password)
+        bob = self.bot(1, BLUE, "--auto-answer", "--relay-only")
+        alice = self.caller([1, 2], RED, *BUSY, "--duration", "600", "--relay-only")
+        alice_jid, carol_jid = self.account(0)["jid"], self.account(2)["jid"]
+
+        # At Alice: Bob gets the main encoding at 720p, Carol a small one.
+        split = alice.next_matching(
+            lambda e: stats_of(self.bob_jid)(e) and e["send_height"] == 720
+            and any(s["send_height"] and s["send_height"] <= 360
+                    for s in self.stats_from(alice, carol_jid)[-1:]),
+            "Alice sending 720p to Bob and a small picture to Carol", timeout=60)
+        since = split["mono_ms"] / 1000
+        # What arrives: Alice's 720p at Bob, her small picture moving at Carol.
+        at_bob = bob.next_matching(
+            lambda e: stats_of(alice_jid)(e) and e["mono_ms"] >= since * 1000
+            and e["height"] == 720 and e["fps"] >= 15, "Alice's 720p at Bob", timeout=20)
+        at_carol = carol.next_matching(
+            lambda e: stats_of(alice_jid)(e) and e["mono_ms"] >= since * 1000
+            and 0 < e["height"] <= 360 and e["fps"] >= 10, "Alice's small picture at Carol",
+            timeout=20)
+
+        print("Carol at 500 kbit/s both ways: Alice sends Bob %dp (%d kbit/s estimate), "
+              "Carol %dp (%d kbit/s); Bob gets %dp at %.0f fps, Carol %dp at %.0f fps" % (
+                  split["send_height"], split["estimate_kbps"],
+                  self.stats_from(alice, carol_jid)[-1]["send_height"],
+                  self.stats_from(alice, carol_jid)[-1]["estimate_kbps"],
+                  at_bob["height"], at_bob["fps"], at_carol["height"], at_carol["fps"]))
 
 
 if __name__ == "__main__":

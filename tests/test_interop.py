@@ -295,8 +295,8 @@ class InteropTestCase(unittest.TestCase):
         return "\n".join(text)
 
     def check_web_sees_and_hears(self, page, user, colour, seconds=4):
-        """Whether @user's tile on the page renders moving video of @colour,
-        and what is heard from @user is not silence. What is wrong is noted
+        """Whether @user's tile on the page renders moving video of @colour
+        (None: any), and what is heard from @user is not silence. What is wrong is noted
         in self.problems (the test goes on, to check the other side too) and
         failed at the end by assert_no_problems()."""
         key = str(user)
@@ -318,7 +318,8 @@ class InteropTestCase(unittest.TestCase):
             # and a loaded machine (the sanitized leg) renders fewer.
             (rendered >= 5 * seconds, "%d's tile rendered %d frames in %d s" % (
                 user, rendered, seconds)),
-            (last["averageRgb"] is not None and dominant(last["averageRgb"]) == colour,
+            (colour is None or last["averageRgb"] is not None
+             and dominant(last["averageRgb"]) == colour,
              "%d's tile shows %s" % (user, last["averageRgb"])),
             (len(last["audioTracks"]) == 1, "the SDK's remote stream from %d has %d audio tracks" % (
                 user, len(last["audioTracks"]))),
@@ -388,6 +389,29 @@ class TwoPartyTest(InteropTestCase):
         if self.problems:
             self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
                 "\n  ".join(self.problems), evidence))
+
+    def test_web_calls_quartet_with_a_bandwidth_limit(self):
+        """The SDK puts a session's bandwidth (kbit/s) on the video m-line of
+        both descriptions as b=AS: Quartet keeps its video under it."""
+        bot = self.quartet_listen(A, "--auto-answer")
+        page = self.web_user(JS)
+        page.call_js("qtCall", [A], 1, {}, 256)
+        self.connected(page, A)
+        fitted = bot.next_matching(
+            lambda e: e["event"] == "stats" and e["user"] == str(JS) and 0 < e["send_height"] <= 360,
+            "Quartet sending a picture that fits 256 kbit/s", timeout=TIMEOUT)
+        sending = bot.next_matching(lambda e: e["event"] == "sending", "Quartet's encoder")
+        last = self.check_web_sees_and_hears(page, A, COLOUR[A])
+        print("b=AS:256: Quartet sends %dp at %d kbit/s; the web app shows %s" % (
+            fitted["send_height"], sending["kbps"],
+            last and "%dx%d" % (last["videoWidth"], last["videoHeight"])))
+        # 360p holds down to 250 kbit/s (the ladder's hysteresis), 540p would not.
+        self.assertLessEqual(sending["kbps"], 256)
+        if last is not None:
+            self.assertLessEqual(last["videoHeight"], 360)
+        page.call_js("qtHangUp", {})
+        bot.next_event("call-end")
+        self.assert_no_problems(page)
 
     def test_quartet_calls_web(self):
         page = self.web_user()
@@ -560,13 +584,9 @@ class BusyTest(InteropTestCase):
 @unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
 @unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
                  "frame rates under the sanitizers measure AddressSanitizer, not the network")
-class ReconnectTest(InteropTestCase):
-    """The QuickBlox reconnect protocol against the SDK itself: Quartet is
-    relay-only through coturn, reached through tests/harness/impaired_link.py,
-    and the link rebinds mid-call (Quartet's allocation is lost). Both sides
-    notice; the call comes back in the same session, without a ring, with
-    Quartet polite (the smaller id: the SDK's offer wins) and impolite (its
-    own offer wins)."""
+class LinkTestCase(InteropTestCase):
+    """Quartet is relay-only through coturn, reached through
+    tests/harness/impaired_link.py; the page reaches coturn's relay directly."""
 
     @classmethod
     def setUpClass(cls):
@@ -578,13 +598,26 @@ class ReconnectTest(InteropTestCase):
         super().tearDownClass()
         cls.turn.close()
 
-    def repaired_call(self, web_user):
+    def quartet_behind_link(self, *extra):
+        """(link, a listening Quartet A whose every packet crosses it)"""
         link = ImpairedLink((self.turn.host, self.turn.port))
         self.addCleanup(link.close)
         name, password = self.turn.credentials(str(A))
         bot = self.quartet_listen(A, "--auto-answer", "--relay-only",
                                   "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
-                                  "--turn-user", name, "--turn-password", password)
+                                  "--turn-user", name, "--turn-password", password, *extra)
+        return link, bot
+
+
+class ReconnectTest(LinkTestCase):
+    """The QuickBlox reconnect protocol against the SDK itself: the link
+    rebinds mid-call (Quartet's allocation is lost). Both sides notice; the
+    call comes back in the same session, without a ring, with Quartet polite
+    (the smaller id: the SDK's offer wins) and impolite (its own offer
+    wins)."""
+
+    def repaired_call(self, web_user):
+        link, bot = self.quartet_behind_link()
         page = self.web_user(web_user)
         page.call_js("qtCall", [A], 1, {})
         self.connected(page, A)
@@ -627,6 +660,34 @@ class ReconnectTest(InteropTestCase):
 
     def test_quartet_impolite(self):
         self.repaired_call(JS_SMALL)
+
+
+class CappedLinkTest(LinkTestCase):
+    """Chrome's transport-wide congestion control reports drive Quartet's
+    sender: with Quartet's uplink capped, the web app gets a smaller, moving
+    picture instead of a frozen one."""
+
+    def test_web_calls_quartet_on_a_capped_uplink(self):
+        link, bot = self.quartet_behind_link("--video", "pattern:busy")
+        link.cap_uplink(400_000)
+        page = self.web_user(JS)
+        page.call_js("qtCall", [A], 1, {})
+        self.connected(page, A)
+
+        fitted = bot.next_matching(
+            lambda e: e["event"] == "stats" and e["user"] == str(JS)
+            and 0 < e["estimate_kbps"] <= 400 and 0 < e["send_height"] <= 360,
+            "Quartet fitting its video to the 400 kbit/s uplink", timeout=TIMEOUT)
+        last = self.check_web_sees_and_hears(page, A, None)
+        print("400 kbit/s uplink: Quartet estimates %d kbit/s from Chrome's reports and sends "
+              "%dp; the web app shows %s" % (
+                  fitted["estimate_kbps"], fitted["send_height"],
+                  last and "%dx%d" % (last["videoWidth"], last["videoHeight"])))
+        if last is not None:
+            self.assertLessEqual(last["videoHeight"], 360)
+        page.call_js("qtHangUp", {})
+        bot.next_event("call-end")
+        self.assert_no_problems(page)
 
 
 class MeshTest(InteropTestCase):

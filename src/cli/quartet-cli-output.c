@@ -429,6 +429,8 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   json_builder_set_member_name (builder, "estimate_kbps");
   json_builder_add_int_value (builder, stats->estimate_bps / 1000);
   add_number_member (builder, "send_loss", stats->send_loss);
+  json_builder_set_member_name (builder, "send_height");
+  json_builder_add_int_value (builder, stats->send_height);
   json_builder_set_member_name (builder, "average_rgb");
   json_builder_begin_array (builder);
   quartet_cli_frame_average_rgb (frame, average_rgb);
@@ -438,7 +440,8 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   print_event (builder);
 }
 
-/* What our shared encoder sends, once a second during a call. */
+/* What our main shared encoding sends, once a second during a call (a
+ * peer that cannot take it gets the low one: its stats' send_height). */
 void
 quartet_cli_output_sending (
     QuartetCliOutput *self, QuartetCallSession *session, guint height, guint fps, guint bps)

@@ -14,22 +14,51 @@ G_BEGIN_DECLS
 #define QUARTET_MEDIA_VP8_PT 96
 #define QUARTET_MEDIA_OPUS_PT 97
 
-/* Request pads on the media's tees and playback mixer, each (transfer full),
- * or NULL when the media has no such stream or has not been started. Give
- * them back with _quartet_media_release_pad().
- *
- * The video pad carries VP8 (video/x-vp8), or raw video when the media
- * encodes per peer: then the peer puts _quartet_media_make_video_encoder()
- * in its own branch. The audio pad carries Opus. The playback pad takes
- * S16LE 48 kHz stereo, see QUARTET_MEDIA_PLAYBACK_CAPS. */
-GstPad *_quartet_media_request_video_pad (QuartetMedia *self);
+/* The shared encodings: the main one, and one for peers that cannot take
+ * its rate (quartet-media-rate.c). */
+#define QUARTET_MEDIA_MAX_ENCODINGS 2
+
+/* The video one peer sends: the media's encodings, behind a switch in the
+ * peer's bin that the media's rate turns (quartet-media-feed.c). It
+ * carries VP8 (video/x-vp8), or raw video when the media encodes per
+ * peer: then the peer puts _quartet_media_make_video_encoder() in its own
+ * branch. */
+typedef struct _QuartetMediaFeed QuartetMediaFeed;
+
+QuartetMediaFeed *_quartet_media_feed_new (GstBin *bin, GstElement *const *tees, guint n_tees);
+QuartetMediaFeed *_quartet_media_feed_ref (QuartetMediaFeed *self);
+void _quartet_media_feed_unref (QuartetMediaFeed *self);
+GstElement *_quartet_media_feed_get_element (QuartetMediaFeed *self);
+void _quartet_media_feed_connect (QuartetMediaFeed *self);
+void _quartet_media_feed_choose (QuartetMediaFeed *self, guint index);
+guint _quartet_media_feed_get_current (QuartetMediaFeed *self);
+void _quartet_media_feed_disconnect (QuartetMediaFeed *self);
+
+/* (transfer full) A feed whose selector is in @bin, or NULL when the media
+ * has no video or has not been started. @key is what the peer reports its
+ * estimates with. Link the branch to its element, then connect it; give
+ * it back with _quartet_media_release_video_feed(). */
+QuartetMediaFeed *
+_quartet_media_request_video_feed (QuartetMedia *self, gconstpointer key, GstBin *bin);
+void
+_quartet_media_release_video_feed (QuartetMedia *self, gconstpointer key, QuartetMediaFeed *feed);
+/* The most video the peer behind @key wants (b=AS in its SDP), 0: no limit. */
+void _quartet_media_set_video_cap (QuartetMedia *self, gconstpointer key, guint video_bps);
+/* The height of what the feed sends now, 0 when unknown. */
+guint _quartet_media_get_video_feed_height (QuartetMedia *self, QuartetMediaFeed *feed);
+
+/* Request pads on the media's audio tee and playback mixer, each (transfer
+ * full), or NULL when the media has no such stream or has not been
+ * started. Give them back with _quartet_media_release_pad(). The audio pad
+ * carries Opus. The playback pad takes S16LE 48 kHz stereo, see
+ * QUARTET_MEDIA_PLAYBACK_CAPS. */
 GstPad *_quartet_media_request_audio_pad (QuartetMedia *self);
 GstPad *_quartet_media_request_playback_pad (QuartetMedia *self);
 void _quartet_media_release_pad (QuartetMedia *self, GstPad *pad);
 
 gboolean _quartet_media_get_encode_per_peer (QuartetMedia *self);
 
-/* Upstream force-key-unit events that reached the (shared) video encoder:
+/* Upstream force-key-unit events that reached the shared video encoders:
  * proves that a peer's PLI/FIR gets through the tee. */
 guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
 
@@ -51,8 +80,8 @@ guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
   "pixel-aspect-ratio=1/1"
 
 /* What the peers' bandwidth estimators found, from their streaming
- * threads; the shared encoder follows (quartet-media-rate.c). Without a
- * shared encoder (encode per peer) they are ignored. */
+ * threads; the shared encodings follow (quartet-media-rate.c). Without
+ * them (encode per peer) they are ignored. */
 void
 _quartet_media_report_estimate (QuartetMedia *self, gconstpointer peer, guint bps, double loss);
 void _quartet_media_forget_estimate (QuartetMedia *self, gconstpointer peer);
@@ -76,18 +105,22 @@ GstSample *_quartet_media_convert_sample (GstSample *sample,
 /* quartet-media-rate.c */
 typedef struct _QuartetMediaRate QuartetMediaRate;
 
-QuartetMediaRate *_quartet_media_rate_new (GstElement *scaler_caps,
-                                           GstElement *encoder,
+QuartetMediaRate *_quartet_media_rate_new (GstElement *const *scaler_caps,
+                                           GstElement *const *encoders,
+                                           guint n_encodings,
                                            GstElement *audio_encoder,
                                            guint audio_bps);
 void _quartet_media_rate_free (QuartetMediaRate *self);
+void _quartet_media_rate_report (QuartetMediaRate *self, gconstpointer key, guint bps, double loss);
+void _quartet_media_rate_forget (QuartetMediaRate *self, gconstpointer key);
+void _quartet_media_rate_set_cap (QuartetMediaRate *self, gconstpointer key, guint video_bps);
 void
-_quartet_media_rate_report (QuartetMediaRate *self, gconstpointer peer, guint bps, double loss);
-void _quartet_media_rate_forget (QuartetMediaRate *self, gconstpointer peer);
+_quartet_media_rate_add_feed (QuartetMediaRate *self, gconstpointer key, QuartetMediaFeed *feed);
+void _quartet_media_rate_remove_feed (QuartetMediaRate *self, gconstpointer key);
 void _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height);
-void _quartet_media_rate_apply_pending (QuartetMediaRate *self);
-void
-_quartet_media_rate_get_sending (QuartetMediaRate *self, guint *height, guint *fps, guint *bps);
+gboolean _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index);
+gboolean _quartet_media_rate_get_sending (
+    QuartetMediaRate *self, guint index, guint *height, guint *fps, guint *bps);
 
 /* quartet-media-video.c */
 GstElement *_quartet_media_make_video_source (const char *video, GError **error);

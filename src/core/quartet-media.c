@@ -4,21 +4,26 @@
  *
  * One GstPipeline holds everything of a call: the capture branches built
  * here, and one bin per QuartetPeer (its webrtcbin and branches) added by
- * the peer. Video is encoded once:
+ * the peer. Video is encoded once for all peers, or twice when one peer
+ * cannot take what the others can:
  *
- *   [source] ! videobalance ! tee ! videoconvert ! queue ! videoscale ! videorate
- *                                 ! capsfilter ! vp8enc ! tee
+ *   [source] ! videobalance ! tee ! videoconvert ! tee ! queue ! videoscale ! videorate
+ *                              |                     |     ! capsfilter ! vp8enc ! tee (main)
+ *                              |                      `-> queue ! videoscale ! videorate
+ *                              |                            ! capsfilter ! vp8enc ! tee (low)
  *                              `-> appsink (self view, scaled and converted when looked at)
  *
- * The capsfilter holds the ladder's size and frame rate, and vp8enc the
- * rate the slowest peer can take (quartet-media-rate.c).
+ * Each capsfilter holds its ladder's size and frame rate, and each vp8enc
+ * the rate the slowest of its peers can take (quartet-media-rate.c); the
+ * low encoding drops every frame while no peer needs it.
  *
- * and each peer hangs `queue ! rtpvp8pay` off the tee, so the payload type
- * and RTP sequence numbers stay per peer while the encoder is shared. The
- * tee forwards upstream events from any of its src pads, so a force-key-unit
- * that a peer's RTP session raises for a PLI/FIR reaches the shared encoder.
- * With encode-per-peer (the benchmark baseline) the tee carries raw video
- * and each peer runs its own vp8enc.
+ * Each peer takes one of the encodings through its feed (an input-selector
+ * in its bin, quartet-media-feed.c) and hangs `queue ! rtpvp8pay` after it,
+ * so the payload type and RTP sequence numbers stay per peer while the
+ * encoders are shared. Tees and the selector forward upstream events, so a
+ * force-key-unit that a peer's RTP session raises for a PLI/FIR reaches
+ * the encoder the peer gets. With encode-per-peer (the benchmark baseline)
+ * one tee carries raw video and each peer runs its own vp8enc.
  *
  *   source ! audioconvert ! audioresample ! [webrtcdsp] ! volume ! queue ! opusenc ! tee
  *
@@ -84,16 +89,17 @@ struct _QuartetMedia
 
   /* Owned by the pipeline; set once it is built. */
   GstElement *video_source;
-  GstElement *video_tee;
+  GstElement *video_tees[QUARTET_MEDIA_MAX_ENCODINGS]; /* raw video with encode-per-peer */
+  guint n_video_tees;
   GstElement *video_balance;
   GstElement *audio_tee;
   GstElement *audio_volume;
   GstElement *audio_encoder;
   GstElement *playback_mixer;
-  GstElement *video_encoder; /* the shared one */
-  GstElement *video_scaler_caps;
+  GstElement *video_encoders[QUARTET_MEDIA_MAX_ENCODINGS]; /* the shared ones */
+  GstElement *video_scaler_caps[QUARTET_MEDIA_MAX_ENCODINGS];
 
-  QuartetMediaRate *rate; /* with a shared video encoder */
+  QuartetMediaRate *rate; /* with shared video encoders */
 
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
 
@@ -164,9 +170,12 @@ unbuild (QuartetMedia *self)
   for (guint i = 0; i < self->capture->len; i++)
     gst_bin_remove (GST_BIN (self->pipeline), g_ptr_array_index (self->capture, i));
   g_ptr_array_set_size (self->capture, 0);
-  self->video_source = self->video_tee = self->audio_tee = self->playback_mixer = NULL;
+  self->video_source = self->audio_tee = self->playback_mixer = NULL;
   self->video_balance = self->audio_volume = self->audio_encoder = NULL;
-  self->video_encoder = self->video_scaler_caps = NULL;
+  memset (self->video_tees, 0, sizeof self->video_tees);
+  memset (self->video_encoders, 0, sizeof self->video_encoders);
+  memset (self->video_scaler_caps, 0, sizeof self->video_scaler_caps);
+  self->n_video_tees = 0;
   g_clear_pointer (&self->rate, _quartet_media_rate_free);
 }
 
@@ -210,14 +219,21 @@ build_preview (QuartetMedia *self, GstElement *preview_tee, GError **error)
   return gst_element_link (preview_tee, chain[0]);
 }
 
-/* On the encoder's thread, as video enters the scaler: the source's size
- * whenever it is negotiated (a swapped camera may bring another; the
- * ladder never scales up), and before each frame the ladder's latest
- * rung. */
+typedef struct
+{
+  QuartetMedia *media;
+  guint index;
+} EncodingInput;
+
+/* On encoding @index's thread, as video enters its scaler: the source's
+ * size whenever it is negotiated (a swapped camera may bring another; the
+ * ladder never scales up), and before each frame the ladder's latest rung,
+ * or no frame at all while nobody needs this encoding. */
 static GstPadProbeReturn
 on_scaler_input_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
 {
-  QuartetMedia *self = user_data;
+  EncodingInput *input = user_data;
+  QuartetMedia *self = input->media;
   GstEvent *event;
   GstCaps *caps;
   int height;
@@ -226,10 +242,8 @@ on_scaler_input_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
     return GST_PAD_PROBE_OK;
 
   if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
-    {
-      _quartet_media_rate_apply_pending (self->rate);
-      return GST_PAD_PROBE_OK;
-    }
+    return _quartet_media_rate_apply_pending (self->rate, input->index) ? GST_PAD_PROBE_OK
+                                                                        : GST_PAD_PROBE_DROP;
 
   event = GST_PAD_PROBE_INFO_EVENT (info);
   if (GST_EVENT_TYPE (event) != GST_EVENT_CAPS)
@@ -241,12 +255,53 @@ on_scaler_input_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   return GST_PAD_PROBE_OK;
 }
 
+/* raw tee ! queue ! videoscale ! videorate ! capsfilter ! vp8enc ! tee */
+static gboolean
+build_encoding (QuartetMedia *self, GstElement *raw_tee, guint index, GError **error)
+{
+  GstElement *encoder = _quartet_media_make_video_encoder ();
+  GstElement *scaler = gst_element_factory_make ("videoscale", NULL);
+  EncodingInput *input = g_new0 (EncodingInput, 1);
+  GstElement *chain[6];
+  gsize n = 0;
+
+  /* Scaled on the encoder's thread, after the queue. */
+  chain[n++] = _quartet_media_make_leaky_queue (3);
+  chain[n++] = scaler;
+  /* Only ever drops frames (to 15 fps at the bottom of the ladder). */
+  chain[n++] = gst_element_factory_make_full ("videorate", "drop-only", TRUE, NULL);
+  chain[n++] = self->video_scaler_caps[index] = gst_element_factory_make ("capsfilter", NULL);
+  chain[n++] = self->video_encoders[index] = encoder;
+  chain[n++] = self->video_tees[index]
+      = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
+
+  input->media = self;
+  input->index = index;
+  if (encoder != NULL && scaler != NULL)
+    {
+      g_autoptr (GstPad) encoder_src = gst_element_get_static_pad (encoder, "src");
+      g_autoptr (GstPad) scaler_sink = gst_element_get_static_pad (scaler, "sink");
+
+      gst_pad_add_probe (encoder_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
+                         on_encoder_upstream_event_cb, self, NULL);
+      gst_pad_add_probe (scaler_sink,
+                         GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
+                         on_scaler_input_cb, g_steal_pointer (&input), g_free);
+    }
+  g_free (input);
+
+  if (!add_chain (self, chain, n, error))
+    return FALSE;
+  self->n_video_tees = index + 1;
+  return gst_element_link (raw_tee, chain[0]);
+}
+
 static gboolean
 build_video (QuartetMedia *self, GError **error)
 {
   GstElement *source = _quartet_media_make_video_source (self->video, error);
-  GstElement *chain[11];
-  GstElement *preview_tee;
+  GstElement *chain[5];
+  GstElement *preview_tee, *raw_tee;
   gsize n = 0;
 
   if (source == NULL)
@@ -259,34 +314,20 @@ build_video (QuartetMedia *self, GError **error)
   chain[n++] = self->video_balance = gst_element_factory_make ("videobalance", NULL);
   chain[n++] = preview_tee = gst_element_factory_make ("tee", NULL);
   chain[n++] = gst_element_factory_make ("videoconvert", NULL);
-
-  if (!self->encode_per_peer)
-    {
-      GstElement *encoder = _quartet_media_make_video_encoder ();
-      GstElement *scaler = gst_element_factory_make ("videoscale", NULL);
-      g_autoptr (GstPad) encoder_src = gst_element_get_static_pad (encoder, "src");
-      g_autoptr (GstPad) scaler_sink = gst_element_get_static_pad (scaler, "sink");
-
-      /* Scaled on the encoder's thread, after the queue. */
-      chain[n++] = _quartet_media_make_leaky_queue (3);
-      chain[n++] = scaler;
-      /* Only ever drops frames (to 15 fps at the bottom of the ladder). */
-      chain[n++] = gst_element_factory_make_full ("videorate", "drop-only", TRUE, NULL);
-      chain[n++] = self->video_scaler_caps = gst_element_factory_make ("capsfilter", NULL);
-      chain[n++] = self->video_encoder = encoder;
-      gst_pad_add_probe (encoder_src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM,
-                         on_encoder_upstream_event_cb, self, NULL);
-      gst_pad_add_probe (scaler_sink,
-                         GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM | GST_PAD_PROBE_TYPE_BUFFER,
-                         on_scaler_input_cb, self, NULL);
-    }
-
-  g_assert (n < G_N_ELEMENTS (chain));
-  chain[n++] = self->video_tee
-      = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
+  chain[n++] = raw_tee = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
 
   if (!add_chain (self, chain, n, error) || !build_preview (self, preview_tee, error))
     return FALSE;
+
+  if (self->encode_per_peer)
+    {
+      self->video_tees[0] = raw_tee;
+      self->n_video_tees = 1;
+    }
+  else
+    for (guint i = 0; i < QUARTET_MEDIA_MAX_ENCODINGS; i++)
+      if (!build_encoding (self, raw_tee, i, error))
+        return FALSE;
 
   apply_video_mute (self);
   return TRUE;
@@ -395,9 +436,9 @@ build (QuartetMedia *self, GError **error)
   if (self->audio_kind != AUDIO_NONE && !build_audio (self, probe_name, error))
     return FALSE;
 
-  if (self->video_encoder != NULL)
-    self->rate = _quartet_media_rate_new (self->video_scaler_caps, self->video_encoder,
-                                          self->audio_encoder,
+  if (self->video_encoders[0] != NULL)
+    self->rate = _quartet_media_rate_new (self->video_scaler_caps, self->video_encoders,
+                                          self->n_video_tees, self->audio_encoder,
                                           self->audio_encoder != NULL ? OPUS_BITRATE : 0);
 
   self->built = TRUE;
@@ -761,10 +802,46 @@ request_pad (GstElement *element)
   return gst_element_request_pad_simple (element, "src_%u");
 }
 
-GstPad *
-_quartet_media_request_video_pad (QuartetMedia *self)
+QuartetMediaFeed *
+_quartet_media_request_video_feed (QuartetMedia *self, gconstpointer key, GstBin *bin)
 {
-  return request_pad (self->video_tee);
+  QuartetMediaFeed *feed;
+
+  if (self->n_video_tees == 0)
+    return NULL;
+
+  feed = _quartet_media_feed_new (bin, self->video_tees, self->n_video_tees);
+  if (self->rate != NULL)
+    _quartet_media_rate_add_feed (self->rate, key, feed);
+  return feed;
+}
+
+void
+_quartet_media_release_video_feed (QuartetMedia *self, gconstpointer key, QuartetMediaFeed *feed)
+{
+  if (self->rate != NULL)
+    _quartet_media_rate_remove_feed (self->rate, key);
+  _quartet_media_feed_disconnect (feed);
+  _quartet_media_feed_unref (feed);
+}
+
+void
+_quartet_media_set_video_cap (QuartetMedia *self, gconstpointer key, guint video_bps)
+{
+  if (self->rate != NULL)
+    _quartet_media_rate_set_cap (self->rate, key, video_bps);
+}
+
+guint
+_quartet_media_get_video_feed_height (QuartetMedia *self, QuartetMediaFeed *feed)
+{
+  guint height, fps, bps;
+
+  if (self->rate == NULL
+      || !_quartet_media_rate_get_sending (self->rate, _quartet_media_feed_get_current (feed),
+                                           &height, &fps, &bps))
+    return 0;
+  return height;
 }
 
 GstPad *
@@ -809,8 +886,7 @@ quartet_media_get_sending (QuartetMedia *self, guint *height, guint *fps, guint 
   if (self->rate == NULL)
     return FALSE;
 
-  _quartet_media_rate_get_sending (self->rate, height, fps, bps);
-  return TRUE;
+  return _quartet_media_rate_get_sending (self->rate, 0, height, fps, bps);
 }
 
 void

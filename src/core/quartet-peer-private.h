@@ -59,6 +59,7 @@ void _quartet_peer_send_apply_answer (QuartetPeerSend *self, const GstSDPMessage
 /* Once connected: until then nothing is sent. */
 void _quartet_peer_send_start (QuartetPeerSend *self);
 void _quartet_peer_send_stop (QuartetPeerSend *self);
+guint _quartet_peer_send_get_video_height (QuartetPeerSend *self);
 void _quartet_peer_send_free (QuartetPeerSend *self);
 
 /* Before webrtcbin stops: frees the TURN allocations on the server. */

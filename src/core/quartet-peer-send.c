@@ -2,8 +2,11 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- *   media tee -> ghost pad -> queue [! vp8enc] ! rtpvp8pay ! capsfilter -> webrtcbin sink_%u
+ *   media feed (input-selector) ! queue [! vp8enc] ! rtpvp8pay ! capsfilter -> webrtcbin sink_%u
  *   media tee -> ghost pad -> queue ! rtpopuspay ! capsfilter -> webrtcbin sink_%u
+ *
+ * The feed picks the media's encoding that fits this peer
+ * (quartet-media-feed.c).
  *
  * The branches are linked once the payload types are known: ours when we
  * offer, the offer's when we answer, because webrtcbin 1.22 answers with the
@@ -55,7 +58,8 @@ typedef struct
 {
   int gate;         /* atomic: read on the tee's streaming thread */
   gboolean refused; /* the answer does not want it */
-  GstPad *tee_pad;
+  GstPad *tee_pad;  /* audio */
+  QuartetMediaFeed *feed; /* video */
   GstPad *key_pad; /* where our keyframe requests start: just before webrtcbin */
 } Branch;
 
@@ -160,8 +164,9 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
 {
   gboolean video = kind == GST_WEBRTC_KIND_VIDEO;
   Branch *branch = &self->branches[video ? 1 : 0];
-  g_autoptr (GstPad) tee_pad = video ? _quartet_media_request_video_pad (self->media)
-                                     : _quartet_media_request_audio_pad (self->media);
+  g_autoptr (GstPad) tee_pad = video ? NULL : _quartet_media_request_audio_pad (self->media);
+  QuartetMediaFeed *feed
+      = video ? _quartet_media_request_video_feed (self->media, self->congestion, self->bin) : NULL;
   guint32 ssrc = g_random_int_range (1, G_MAXINT32);
   g_autoptr (GstCaps) caps = make_rtp_caps (kind, pt, ssrc, self->twcc_id, FALSE);
   g_autoptr (GstCaps) preferences = make_rtp_caps (kind, pt, ssrc, self->twcc_id, offer);
@@ -173,7 +178,7 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
   GstPad *ghost;
   gsize n = 0;
 
-  if (tee_pad == NULL)
+  if (tee_pad == NULL && feed == NULL)
     {
       g_autoptr (GstCaps) receive_only = make_rtp_caps (kind, pt, 0, self->twcc_id, offer);
 
@@ -226,11 +231,18 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
 
   queue_sink = gst_element_get_static_pad (chain[0], "sink");
   gst_pad_add_probe (queue_sink, GST_PAD_PROBE_TYPE_BUFFER, on_gate_buffer_cb, branch, NULL);
+  if (feed != NULL)
+    {
+      gst_element_link (_quartet_media_feed_get_element (feed), chain[0]);
+      _quartet_media_feed_connect (feed);
+      branch->feed = feed;
+      return;
+    }
+
   ghost = gst_ghost_pad_new (NULL, queue_sink);
   gst_pad_set_active (ghost, TRUE);
   gst_element_add_pad (GST_ELEMENT (self->bin), ghost);
   gst_pad_link (tee_pad, ghost);
-
   branch->tee_pad = g_steal_pointer (&tee_pad);
 }
 
@@ -295,6 +307,32 @@ find_twcc_id (const GstSDPMessage *offer)
   return 0;
 }
 
+/* The most video the remote wants, in bits/s, 0: no limit. The QuickBlox
+ * SDKs put the session's `bandwidth` (kbit/s) on the video m-line of both
+ * descriptions: b=AS (kbit/s), or b=TIAS (bit/s) for Firefox. */
+static guint
+find_video_cap (const GstSDPMessage *sdp)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
+        continue;
+      for (guint j = 0; j < gst_sdp_media_bandwidths_len (media); j++)
+        {
+          const GstSDPBandwidth *bandwidth = gst_sdp_media_get_bandwidth (media, j);
+
+          if (g_strcmp0 (bandwidth->bwtype, "TIAS") == 0)
+            return bandwidth->bandwidth;
+          if (g_strcmp0 (bandwidth->bwtype, "AS") == 0)
+            return (guint)MIN ((guint64)bandwidth->bandwidth * 1000, G_MAXUINT);
+        }
+      return 0;
+    }
+  return 0;
+}
+
 /* The answerer: what the offer has, with its payload types. */
 void
 _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMessage *offer)
@@ -305,6 +343,7 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
     return;
 
   self->linked = TRUE;
+  _quartet_media_set_video_cap (self->media, self->congestion, find_video_cap (offer));
   self->twcc_id = find_twcc_id (offer);
   for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
     {
@@ -345,6 +384,7 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
 void
 _quartet_peer_send_apply_answer (QuartetPeerSend *self, const GstSDPMessage *answer)
 {
+  _quartet_media_set_video_cap (self->media, self->congestion, find_video_cap (answer));
   for (guint i = 0; i < gst_sdp_message_medias_len (answer); i++)
     {
       const GstSDPMedia *media = gst_sdp_message_get_media (answer, i);
@@ -371,11 +411,11 @@ _quartet_peer_send_start (QuartetPeerSend *self)
   if (!audio->refused)
     g_atomic_int_set (&audio->gate, GATE_OPEN);
 
-  if (video->tee_pad == NULL || video->refused
+  if (video->feed == NULL || video->refused
       || !g_atomic_int_compare_and_exchange (&video->gate, GATE_CLOSED, GATE_KEYFRAME))
     return;
 
-  /* It travels up the way a remote's PLI does: payloader, queue, tee. */
+  /* It travels up the way a remote's PLI does: payloader, queue, feed, tee. */
   gst_pad_send_event (video->key_pad,
                       gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
 }
@@ -392,7 +432,19 @@ _quartet_peer_send_stop (QuartetPeerSend *self)
       if (branch->tee_pad != NULL)
         _quartet_media_release_pad (self->media, branch->tee_pad);
       g_clear_object (&branch->tee_pad);
+      if (branch->feed != NULL)
+        _quartet_media_release_video_feed (self->media, self->congestion,
+                                           g_steal_pointer (&branch->feed));
     }
+}
+
+/* The height of the video this peer gets now, 0 when unknown. */
+guint
+_quartet_peer_send_get_video_height (QuartetPeerSend *self)
+{
+  QuartetMediaFeed *feed = self->branches[1].feed;
+
+  return feed != NULL ? _quartet_media_get_video_feed_height (self->media, feed) : 0;
 }
 
 void

@@ -780,6 +780,7 @@ quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
   memset (stats, 0, sizeof *stats);
   _quartet_peer_receive_get_stats (self->receive, stats);
   _quartet_peer_congestion_get_estimate (self->congestion, &stats->estimate_bps, &stats->send_loss);
+  stats->send_height = _quartet_peer_send_get_video_height (self->send);
   stats->rtt_ms = self->rtt_ms;
 }
 

@@ -36,6 +36,7 @@ typedef struct
   guint width, height;  /* of the last decoded frame */
   guint estimate_bps;   /* how fast we may send to them (TWCC), 0 when unknown */
   double send_loss;     /* the share of what we sent them that was lost, 0 to 1 */
+  guint send_height;    /* of the video we send them now, 0 when unknown */
 } QuartetPeerStats;
 
 #define QUARTET_TYPE_PEER (quartet_peer_get_type ())

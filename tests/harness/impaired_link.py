@@ -15,9 +15,10 @@ pair would.
         link.cut(5)
         link.rebind()
         link.cap_uplink(400_000)  # bits/s, client -> server; None lifts it
+        link.cap_downlink(400_000)  # server -> client
 
-A capped uplink is a bottleneck as a home router's is: datagrams leave one
-after another at the capped rate, wait in a drop-tail queue of
+A capped direction is a bottleneck as a home router's is: datagrams leave
+one after another at the capped rate, wait in a drop-tail queue of
 QUEUE_SECONDS at that rate, and are dropped when it is full.
 
 The link listens on the machine's own (non-loopback) address: libnice binds
@@ -38,6 +39,27 @@ from prosody import HOST
 QUEUE_SECONDS = 0.25  # the bottleneck's buffer, at its own rate
 
 
+class Bottleneck:
+    """One direction's rate cap with its drop-tail queue."""
+
+    def __init__(self):
+        self.rate = None  # bits/s, None: no cap
+        self.drops = 0
+        self._free_at = 0.0  # when it has sent what it holds
+
+    def admit(self, now, size):
+        """When a datagram of @size bytes offered at @now leaves, or None
+        when the queue is full and it is dropped."""
+        if not self.rate:
+            return now
+        start = max(now, self._free_at)
+        if start - now > QUEUE_SECONDS:
+            self.drops += 1
+            return None
+        self._free_at = start + size * 8 / self.rate
+        return self._free_at
+
+
 def local_address():
     """The first global IPv4 address of this machine; loopback if none."""
     out = subprocess.run(["ip", "-4", "-o", "addr", "show", "scope", "global"],
@@ -56,12 +78,11 @@ class ImpairedLink:
         self.delay = delay
         self.forwarded = 0
         self.dropped = 0
-        self.queue_drops = 0  # of those dropped, by the capped uplink's full queue
         self.uplink_bytes = 0  # sent towards the server
         self.uplink_datagrams = 0
         self.uplink_offered_bytes = 0  # sent or dropped at the bottleneck
-        self._uplink_rate = None  # bits/s
-        self._uplink_free_at = 0.0  # when the capped uplink has sent what it holds
+        self._uplink = Bottleneck()
+        self._downlink = Bottleneck()
         self._random = random.Random(seed)
         self._cut_until = 0.0
         self._rebind = False
@@ -81,9 +102,22 @@ class ImpairedLink:
         """Drops every datagram, both ways, for @seconds from now."""
         self._cut_until = time.monotonic() + seconds
 
+    @property
+    def queue_drops(self):
+        """Of the dropped datagrams, those the capped uplink's full queue dropped."""
+        return self._uplink.drops
+
+    @property
+    def downlink_queue_drops(self):
+        return self._downlink.drops
+
     def cap_uplink(self, bits_per_second):
         """Caps what clients send towards the server (None: no cap)."""
-        self._uplink_rate = bits_per_second
+        self._uplink.rate = bits_per_second
+
+    def cap_downlink(self, bits_per_second):
+        """Caps what the server sends towards the clients (None: no cap)."""
+        self._downlink.rate = bits_per_second
 
     def rebind(self):
         """A NAT that rebinds (or a laptop that changes networks): each
@@ -97,19 +131,14 @@ class ImpairedLink:
         if now < self._cut_until or self._random.random() < self.loss:
             self.dropped += 1
             return
-        due = now
-        rate = self._uplink_rate
-        if uplink and rate:
-            start = max(now, self._uplink_free_at)
-            if start - now > QUEUE_SECONDS:
-                self.dropped += 1
-                self.queue_drops += 1
-                self.uplink_offered_bytes += len(datagram)
-                return
-            self._uplink_free_at = due = start + len(datagram) * 8 / rate
+        due = (self._uplink if uplink else self._downlink).admit(now, len(datagram))
+        if uplink:
+            self.uplink_offered_bytes += len(datagram)
+        if due is None:
+            self.dropped += 1
+            return
         if uplink:
             self.uplink_bytes += len(datagram)
-            self.uplink_offered_bytes += len(datagram)
             self.uplink_datagrams += 1
         heapq.heappush(self._queue, (due + self.delay, next(self._sequence), sock, datagram, address))
 

@@ -259,9 +259,11 @@ function findSession(sessionID) {
   return session;
 }
 
-/* Calls @opponentIds (numbers); @type 1 video, 2 audio. Returns the session id. */
-window.qtCall = async function (opponentIds, type, userInfo) {
-  var session = QB.webrtc.createNewSession(opponentIds, type || 1);
+/* Calls @opponentIds (numbers); @type 1 video, 2 audio; @bandwidth: the
+ * SDK's limit in kbit/s (0 or absent: none). Returns the session id. */
+window.qtCall = async function (opponentIds, type, userInfo, bandwidth) {
+  var session = QB.webrtc.createNewSession(opponentIds, type || 1, null,
+                                           bandwidth ? { bandwidth : bandwidth } : undefined);
   qt.current = session;
   remember(session);
   await withMedia(session, type || 1);
