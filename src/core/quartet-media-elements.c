@@ -336,3 +336,36 @@ _quartet_media_convert_sample (GstSample *sample, GstVideoFormat format, guint w
   gst_buffer_unref (out);
   return converted;
 }
+
+/* Adds @chain to @pipeline and links it; @elements remembers them, so
+ * that a failed start can take them out again. */
+gboolean
+_quartet_media_add_chain (
+    GstBin *pipeline, GPtrArray *elements, GstElement **chain, gsize n, GError **error)
+{
+  for (gsize i = 0; i < n; i++)
+    if (chain[i] == NULL)
+      {
+        for (gsize j = 0; j < n; j++)
+          if (chain[j] != NULL)
+            gst_object_unref (gst_object_ref_sink (chain[j]));
+        g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
+                             "A GStreamer element is missing");
+        return FALSE;
+      }
+
+  for (gsize i = 0; i < n; i++)
+    {
+      gst_bin_add (pipeline, chain[i]);
+      g_ptr_array_add (elements, chain[i]);
+    }
+  for (gsize i = 0; i + 1 < n; i++)
+    if (!gst_element_link (chain[i], chain[i + 1]))
+      {
+        g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED, "Cannot link %s to %s",
+                     GST_ELEMENT_NAME (chain[i]), GST_ELEMENT_NAME (chain[i + 1]));
+        return FALSE;
+      }
+
+  return TRUE;
+}

@@ -62,6 +62,7 @@ gboolean _quartet_media_get_encode_per_peer (QuartetMedia *self);
  * proves that a peer's PLI/FIR gets through the tee. */
 guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
 
+#define QUARTET_MEDIA_OPUS_BITRATE 48000
 #define QUARTET_MEDIA_PLAYBACK_CAPS                                                                \
   "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=2"
 /* The rate of an encoder per peer (the benchmark baseline), and where the
@@ -96,6 +97,8 @@ GstElement *_quartet_media_make_test_pattern (const char *pattern, GError **erro
 GstElement *_quartet_media_make_capsfilter (const char *caps_string);
 GstElement *_quartet_media_make_leaky_queue (guint max_buffers);
 GstElement *_quartet_media_make_video_encoder (void);
+gboolean _quartet_media_add_chain (
+    GstBin *pipeline, GPtrArray *elements, GstElement **chain, gsize n, GError **error);
 GThread *_quartet_media_warm_up (void);
 GstSample *_quartet_media_convert_sample (GstSample *sample,
                                           GstVideoFormat format,
@@ -121,6 +124,27 @@ void _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height
 gboolean _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index);
 gboolean _quartet_media_rate_get_sending (
     QuartetMediaRate *self, guint index, guint *height, guint *fps, guint *bps);
+
+/* quartet-media-audio.c */
+typedef struct
+{
+  GstElement *volume; /* mutes */
+  GstElement *encoder;
+  GstElement *tee; /* the peers' audio pads */
+} QuartetMediaAudioCapture;
+
+gboolean _quartet_media_can_process_voice (void);
+gboolean _quartet_media_build_audio (GstBin *pipeline,
+                                     GPtrArray *elements,
+                                     gboolean microphone,
+                                     gboolean muted,
+                                     const char *probe_name,
+                                     QuartetMediaAudioCapture *capture,
+                                     GError **error);
+GstElement *_quartet_media_build_playback (GstBin *pipeline,
+                                           GPtrArray *elements,
+                                           const char *probe_name,
+                                           GError **error);
 
 /* quartet-media-video.c */
 GstElement *_quartet_media_make_video_source (const char *video, GError **error);

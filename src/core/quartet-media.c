@@ -25,15 +25,8 @@
  * the encoder the peer gets. With encode-per-peer (the benchmark baseline)
  * one tee carries raw video and each peer runs its own vp8enc.
  *
- *   source ! audioconvert ! audioresample ! [webrtcdsp] ! volume ! queue ! opusenc ! tee
- *
- * Received audio from every peer is mixed into one playback path, so that
- * webrtcechoprobe sees all of what the speaker plays:
- *
- *   audiotestsrc wave=silence ! audiomixer ! [webrtcechoprobe] ! audioconvert ! sink
- *
- * The silence source keeps the mixer (a live aggregator) running while no
- * peer is connected.
+ * Audio is encoded once too, and what the peers send is mixed into one
+ * playback path (quartet-media-audio.c).
  */
 #define G_LOG_DOMAIN "quartet-media"
 
@@ -48,10 +41,6 @@
 
 #include <gst/app/app.h>
 #include <gst/video/video.h>
-
-#define CAPTURE_AUDIO_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
-#define TONE_VOLUME 0.1
-#define OPUS_BITRATE 48000
 
 typedef enum
 {
@@ -131,36 +120,10 @@ on_encoder_upstream_event_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_
   return GST_PAD_PROBE_OK;
 }
 
-/* Adds and links @chain; the capture elements are remembered so that a
- * failed start can take them out again. */
 static gboolean
 add_chain (QuartetMedia *self, GstElement **chain, gsize n, GError **error)
 {
-  for (gsize i = 0; i < n; i++)
-    if (chain[i] == NULL)
-      {
-        for (gsize j = 0; j < n; j++)
-          if (chain[j] != NULL)
-            gst_object_unref (gst_object_ref_sink (chain[j]));
-        g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
-                             "A GStreamer element is missing");
-        return FALSE;
-      }
-
-  for (gsize i = 0; i < n; i++)
-    {
-      gst_bin_add (GST_BIN (self->pipeline), chain[i]);
-      g_ptr_array_add (self->capture, chain[i]);
-    }
-  for (gsize i = 0; i + 1 < n; i++)
-    if (!gst_element_link (chain[i], chain[i + 1]))
-      {
-        g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED, "Cannot link %s to %s",
-                     GST_ELEMENT_NAME (chain[i]), GST_ELEMENT_NAME (chain[i + 1]));
-        return FALSE;
-      }
-
-  return TRUE;
+  return _quartet_media_add_chain (GST_BIN (self->pipeline), self->capture, chain, n, error);
 }
 
 static void
@@ -333,88 +296,6 @@ build_video (QuartetMedia *self, GError **error)
   return TRUE;
 }
 
-/* webrtcdsp needs a webrtcechoprobe of the given name to exist before it
- * starts; both are optional (gst-plugins-bad), so without them we go on
- * without voice processing. */
-static gboolean
-can_process_voice (QuartetMedia *self)
-{
-  static gsize warned = 0;
-
-  if (!self->voice_processing)
-    return FALSE;
-
-  if (_quartet_media_has_element ("webrtcdsp") && _quartet_media_has_element ("webrtcechoprobe"))
-    return TRUE;
-
-  if (g_once_init_enter (&warned))
-    {
-      g_info ("webrtcdsp is missing (install gstreamer1.0-plugins-bad): "
-              "no echo cancellation or noise suppression");
-      g_once_init_leave (&warned, 1);
-    }
-  return FALSE;
-}
-
-static gboolean
-build_audio (QuartetMedia *self, const char *probe_name, GError **error)
-{
-  GstElement *chain[10];
-  GstElement *encoder;
-  gsize n = 0;
-
-  if (self->audio_kind == AUDIO_MIC)
-    {
-      if ((chain[n++] = _quartet_media_make_device_source ("Audio/Source", error)) == NULL)
-        return FALSE;
-    }
-  else
-    {
-      chain[n++] = gst_element_factory_make_full ("audiotestsrc", "is-live", TRUE, "volume",
-                                                  TONE_VOLUME, "samplesperbuffer", 480, NULL);
-      gst_util_set_object_arg (G_OBJECT (chain[0]), "wave", "sine");
-    }
-
-  chain[n++] = gst_element_factory_make ("audioconvert", NULL);
-  chain[n++] = gst_element_factory_make ("audioresample", NULL);
-  chain[n++] = _quartet_media_make_capsfilter (CAPTURE_AUDIO_CAPS);
-  if (probe_name != NULL)
-    chain[n++] = gst_element_factory_make_full ("webrtcdsp", "probe", probe_name, NULL);
-  chain[n++] = self->audio_volume
-      = gst_element_factory_make_full ("volume", "mute", self->audio_muted, NULL);
-  chain[n++] = _quartet_media_make_leaky_queue (3);
-  /* In-band FEC: the peers' loss (quartet-media-rate.c) sets how much. */
-  chain[n++] = self->audio_encoder = encoder = gst_element_factory_make_full (
-      "opusenc", "bitrate", OPUS_BITRATE, "inband-fec", TRUE, NULL);
-  gst_util_set_object_arg (G_OBJECT (encoder), "audio-type", "voice");
-  chain[n++] = self->audio_tee
-      = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
-
-  return add_chain (self, chain, n, error);
-}
-
-static gboolean
-build_playback (QuartetMedia *self, const char *probe_name, GError **error)
-{
-  GstElement *chain[8];
-  GstElement *silence;
-  gsize n = 0;
-
-  chain[n++] = silence = gst_element_factory_make_full ("audiotestsrc", "is-live", TRUE,
-                                                        "samplesperbuffer", 480, NULL);
-  gst_util_set_object_arg (G_OBJECT (silence), "wave", "silence");
-  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
-  chain[n++] = self->playback_mixer = gst_element_factory_make ("audiomixer", NULL);
-  gst_util_set_object_arg (G_OBJECT (self->playback_mixer), "start-time-selection", "first");
-  chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
-  if (probe_name != NULL)
-    chain[n++] = gst_element_factory_make ("webrtcechoprobe", probe_name);
-  chain[n++] = gst_element_factory_make ("audioconvert", NULL);
-  chain[n++] = _quartet_media_make_audio_sink ();
-
-  return add_chain (self, chain, n, error);
-}
-
 static gboolean
 build (QuartetMedia *self, GError **error)
 {
@@ -425,21 +306,35 @@ build (QuartetMedia *self, GError **error)
                                       self->audio_kind != AUDIO_NONE, error))
     return FALSE;
 
-  if (self->audio_kind != AUDIO_NONE && can_process_voice (self))
+  if (self->audio_kind != AUDIO_NONE && self->voice_processing
+      && _quartet_media_can_process_voice ())
     probe_name = g_strdup_printf ("quartet-echo-probe-%u", g_atomic_int_add (&probe_serial, 1));
 
   /* The probe must exist before webrtcdsp looks for it. */
-  if (!build_playback (self, probe_name, error))
+  self->playback_mixer
+      = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture, probe_name, error);
+  if (self->playback_mixer == NULL)
     return FALSE;
   if (self->video_kind != VIDEO_NONE && !build_video (self, error))
     return FALSE;
-  if (self->audio_kind != AUDIO_NONE && !build_audio (self, probe_name, error))
-    return FALSE;
+  if (self->audio_kind != AUDIO_NONE)
+    {
+      QuartetMediaAudioCapture audio = { NULL };
+      gboolean built = _quartet_media_build_audio (GST_BIN (self->pipeline), self->capture,
+                                                   self->audio_kind == AUDIO_MIC, self->audio_muted,
+                                                   probe_name, &audio, error);
+
+      self->audio_volume = audio.volume;
+      self->audio_encoder = audio.encoder;
+      self->audio_tee = audio.tee;
+      if (!built)
+        return FALSE;
+    }
 
   if (self->video_encoders[0] != NULL)
-    self->rate = _quartet_media_rate_new (self->video_scaler_caps, self->video_encoders,
-                                          self->n_video_tees, self->audio_encoder,
-                                          self->audio_encoder != NULL ? OPUS_BITRATE : 0);
+    self->rate = _quartet_media_rate_new (
+        self->video_scaler_caps, self->video_encoders, self->n_video_tees, self->audio_encoder,
+        self->audio_encoder != NULL ? QUARTET_MEDIA_OPUS_BITRATE : 0);
 
   self->built = TRUE;
   return TRUE;
