@@ -2,7 +2,9 @@
 """CPU of each client in a 4-party call: video encoded once vs once per peer.
 
 Starts a throwaway Prosody, three auto-answering quartet-cli bots and a
-caller (640x480@30 VP8, all four on this machine), lets the call run, and
+caller (the ball pattern, made at 1280x720@30 and sent at the ladder's
+height: 720p on loopback, or QUARTET_VIDEO_MAX_HEIGHT; with --encode-per-peer
+each encoder takes the source's 720p; all four on this machine), lets the call run, and
 reads every client's CPU time from /proc over the same window of connected
 call, and what each decodes from its `stats` lines. Both variants run in
 this one process, alternating, so that the ratio compares like with like on
@@ -11,6 +13,7 @@ a shared machine; in the baseline every client runs `--encode-per-peer`.
     bench/mesh-cpu.py [--cli _build/src/cli/quartet-cli] [--seconds 20] [--rounds 2]
 """
 import argparse
+import os
 import sys
 import time
 
@@ -82,7 +85,9 @@ def main():
 
     # The round with the least total CPU: the one least disturbed by the machine.
     best = {v: min(results[v], key=lambda r: sum(per_minute(r).values())) for v in results}
-    print(f"CPU seconds per client per minute of a 4-party 640x480@30 VP8 call "
+    height = os.environ.get("QUARTET_VIDEO_MAX_HEIGHT", "720")
+    print(f"CPU seconds per client per minute of a 4-party VP8 call, encoding once at up to "
+          f"{height}p, per peer at 720p "
           f"(best of {args.rounds}, {args.seconds:g} s windows):")
     print(f"  {'client':8} {'per peer':>9} {'once':>9} {'ratio':>6}  lowest decoded fps "
           f"(per peer / once)")
