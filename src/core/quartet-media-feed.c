@@ -158,7 +158,7 @@ _quartet_media_feed_choose (QuartetMediaFeed *self, guint index)
 {
   g_return_if_fail (index < self->n_inputs);
 
-  if ((guint)g_atomic_int_get (&self->wanted) == index)
+  if ((guint)g_atomic_int_get (&self->wanted) == index || self->inputs[index] == NULL)
     return;
 
   g_atomic_int_set (&self->wanted, index);
@@ -174,18 +174,25 @@ _quartet_media_feed_get_current (QuartetMediaFeed *self)
   return (guint)g_atomic_int_get (&self->current);
 }
 
-/* The encodings stop feeding this peer; the selector goes with its bin. */
+/* The encodings stop feeding this peer; the selector goes with its bin.
+ * The inputs' probes hold the feed, so it lets go of the inputs here:
+ * the pads and their probes go with the selector, and the feed with the
+ * last of them. Nothing may be chosen any more. */
 void
 _quartet_media_feed_disconnect (QuartetMediaFeed *self)
 {
   for (guint i = 0; i < self->n_inputs; i++)
-    if (self->tee_pads[i] != NULL)
-      {
-        g_autoptr (GstPad) peer = gst_pad_get_peer (self->tee_pads[i]);
+    {
+      if (self->tee_pads[i] != NULL)
+        {
+          g_autoptr (GstPad) peer = gst_pad_get_peer (self->tee_pads[i]);
 
-        if (peer != NULL)
-          gst_pad_unlink (self->tee_pads[i], peer);
-        gst_element_release_request_pad (self->tees[i], self->tee_pads[i]);
-        gst_clear_object (&self->tee_pads[i]);
-      }
+          if (peer != NULL)
+            gst_pad_unlink (self->tee_pads[i], peer);
+          gst_element_release_request_pad (self->tees[i], self->tee_pads[i]);
+        }
+      gst_clear_object (&self->tee_pads[i]);
+      gst_clear_object (&self->inputs[i]);
+      gst_clear_object (&self->tees[i]);
+    }
 }
