@@ -34,7 +34,7 @@ def stats_of(user):
 @unittest.skipIf(os.environ.get("QUARTET_SANITIZED"),
                  "frame rates under the sanitizers measure AddressSanitizer, not the network")
 class CongestionTest(RelayCallTestCase):
-    users = ["alice", "bob", "carol"]
+    users = ["alice", "bob", "carol", "dave"]
 
     def call_through_link(self):
         """Alice calls Bob, whose uplink is the link's; returns (link, alice, bob)."""
@@ -133,11 +133,12 @@ class CongestionTest(RelayCallTestCase):
         self.assertLess(up - stepped_up, 30)
 
     def test_a_weak_peer_does_not_set_everybodys_picture(self):
-        """Carol's link is slow both ways. Alice sends her a small picture
-        from a second encoding and keeps sending Bob 720p (before, the
-        slowest peer set the one encoding for all). Only Alice sends the
-        busy pattern, which fills any link: it is her video that Carol's
-        link cannot take."""
+        """A 4-party call where Carol's link is slow both ways. Alice sends
+        her a small picture from a second encoding and keeps sending Bob and
+        Dave 720p (before, the slowest peer set the one encoding for all).
+        Only Alice sends the busy pattern, which fills any link: it is her
+        video that Carol's link cannot take. (A cap on Carol's uplink alone
+        would slow only what Carol sends.)"""
         link = ImpairedLink((self.turn.host, self.turn.port))
         self.addCleanup(link.close)
         link.cap_uplink(500_000)
@@ -147,31 +148,58 @@ class CongestionTest(RelayCallTestCase):
                          "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
                          "--turn-user", name, "--turn-password", password)
         bob = self.bot(1, BLUE, "--auto-answer", "--relay-only")
-        alice = self.caller([1, 2], RED, *BUSY, "--duration", "600", "--relay-only")
-        alice_jid, carol_jid = self.account(0)["jid"], self.account(2)["jid"]
+        dave = self.bot(3, BLUE, "--auto-answer", "--relay-only")
+        alice = self.caller([1, 2, 3], RED, *BUSY, "--duration", "600", "--relay-only")
+        alice_jid, carol_jid, dave_jid = (self.account(i)["jid"] for i in (0, 2, 3))
 
-        # At Alice: Bob gets the main encoding at 720p, Carol a small one.
+        def latest_send_height(user):
+            stats = self.stats_from(alice, user)
+            return stats[-1]["send_height"] if stats else 0
+
+        # At Alice: Bob and Dave get the main encoding at 720p, Carol a small one.
         split = alice.next_matching(
             lambda e: stats_of(self.bob_jid)(e) and e["send_height"] == 720
-            and any(s["send_height"] and s["send_height"] <= 360
-                    for s in self.stats_from(alice, carol_jid)[-1:]),
-            "Alice sending 720p to Bob and a small picture to Carol", timeout=60)
+            and latest_send_height(dave_jid) == 720
+            and 0 < latest_send_height(carol_jid) <= 360,
+            "Alice sending 720p to Bob and Dave and a small picture to Carol", timeout=60)
         since = split["mono_ms"] / 1000
-        # What arrives: Alice's 720p at Bob, her small picture moving at Carol.
+        # What arrives: Alice's 720p at Bob and Dave, her small picture moving at Carol.
         at_bob = bob.next_matching(
             lambda e: stats_of(alice_jid)(e) and e["mono_ms"] >= since * 1000
             and e["height"] == 720 and e["fps"] >= 15, "Alice's 720p at Bob", timeout=20)
+        dave.next_matching(
+            lambda e: stats_of(alice_jid)(e) and e["mono_ms"] >= since * 1000
+            and e["height"] == 720 and e["fps"] >= 15, "Alice's 720p at Dave", timeout=20)
         at_carol = carol.next_matching(
             lambda e: stats_of(alice_jid)(e) and e["mono_ms"] >= since * 1000
             and 0 < e["height"] <= 360 and e["fps"] >= 10, "Alice's small picture at Carol",
             timeout=20)
 
-        print("Carol at 500 kbit/s both ways: Alice sends Bob %dp (%d kbit/s estimate), "
+        print("Carol at 500 kbit/s both ways: Alice sends Bob and Dave %dp (%d kbit/s estimate), "
               "Carol %dp (%d kbit/s); Bob gets %dp at %.0f fps, Carol %dp at %.0f fps" % (
                   split["send_height"], split["estimate_kbps"],
                   self.stats_from(alice, carol_jid)[-1]["send_height"],
                   self.stats_from(alice, carol_jid)[-1]["estimate_kbps"],
                   at_bob["height"], at_bob["fps"], at_carol["height"], at_carol["fps"]))
+
+    def test_a_bandwidth_limit_holds_both_ways(self):
+        """Alice's client limits calls to 300 kbit/s of video, as a QuickBlox
+        session's bandwidth does: her call carries it (userInfo.bandwidth and
+        b=AS), and both sides send under it on an open link."""
+        bob = self.bot(1, BLUE, *BUSY, "--auto-answer")
+        alice = self.caller([1], RED, *BUSY, "--duration", "600", "--bandwidth", "300")
+        call = bob.next_event("call")
+        self.assertEqual(call.get("userInfo", {}).get("bandwidth"), "300", call)
+
+        def under_the_limit(process, what):
+            return process.next_matching(
+                lambda e: e["event"] == "sending" and 0 < e["kbps"] <= 300 and e["height"] <= 360,
+                what, timeout=30)
+
+        at_bob = under_the_limit(bob, "Bob sending under Alice's limit")
+        at_alice = under_the_limit(alice, "Alice sending under her own limit")
+        print("300 kbit/s limit: Bob sends %dp at %d kbit/s, Alice %dp at %d kbit/s" % (
+            at_bob["height"], at_bob["kbps"], at_alice["height"], at_alice["kbps"]))
 
 
 if __name__ == "__main__":

@@ -440,6 +440,31 @@ class TwoPartyTest(InteropTestCase):
             self.fail("what the web app's user sees and hears:\n  %s\n%s" % (
                 "\n  ".join(self.problems), evidence))
 
+    def test_quartet_calls_web_with_a_bandwidth_limit(self):
+        """Quartet's limit reaches the SDK as a QuickBlox caller's would:
+        userInfo.bandwidth in `call`, which the SDK makes its session's, so
+        its answer asks for no more (b=AS); Quartet sends under it too."""
+        page = self.web_user()
+        caller = self.quartet_call(A, [JS], "--duration", "600", "--bandwidth", "256")
+        call = page.wait_event("onCallListener")
+        self.assertEqual(str(call["userInfo"].get("bandwidth")), "256", call)
+        page.call_js("qtAccept", {})
+        self.connected(page, A)
+        sending = caller.next_matching(
+            lambda e: e["event"] == "sending" and 0 < e["kbps"] <= 256,
+            "Quartet sending under its limit", timeout=TIMEOUT)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        peers = list(page.evaluate("qtPeers()").values())
+        self.assertEqual(len(peers), 1)
+        video_lines = lambda sdp: sdp[sdp.index("m=video"):]
+        self.assertIn("b=AS:256", video_lines(peers[0]["remoteSdp"]))  # Quartet's offer
+        self.assertIn("b=AS:256", video_lines(peers[0]["localSdp"]))  # the SDK's answer
+        print("Quartet's 256 kbit/s limit: it sends %dp at %d kbit/s; the SDK's answer has b=AS:256"
+              % (sending["height"], sending["kbps"]))
+        page.call_js("qtHangUp", {})
+        caller.next_event("call-end")
+        self.assert_no_problems(page)
+
     def test_audio_only_web_calls_quartet(self):
         bot = self.quartet_listen(A, "--auto-answer")
         page = self.web_user()

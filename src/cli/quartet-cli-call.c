@@ -69,6 +69,10 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "Seconds a disconnected peer may stay so (default 30)", "S" },
     { "repair-delay", 0, 0, G_OPTION_ARG_DOUBLE, &options->repair_delay,
       "Seconds a broken connection may come back by itself before it is rebuilt (default 2)", "S" },
+    { "bandwidth", 0, 0, G_OPTION_ARG_INT, &options->bandwidth,
+      "The most video a call carries each way, in kbit/s, as QuickBlox's session bandwidth "
+      "(default 0: no limit)",
+      "KBPS" },
     { "stun", 0, 0, G_OPTION_ARG_STRING_ARRAY, &options->stun, "A STUN server (repeatable)",
       "stun://HOST:PORT" },
     { "turn", 0, 0, G_OPTION_ARG_STRING, &options->turn, "A TURN server", "turn://HOST:PORT" },
@@ -402,7 +406,8 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
       seconds_to_ms (options->answer_timeout, QUARTET_CALL_ANSWER_TIMEOUT_MS), "disconnect-timeout",
       seconds_to_ms (options->disconnect_timeout, QUARTET_CALL_DISCONNECT_TIMEOUT_MS),
       "repair-delay", seconds_to_ms (options->repair_delay, QUARTET_CALL_REPAIR_DELAY_MS),
-      "ice-servers", ice_servers, "relay-only", options->relay_only, NULL);
+      "ice-servers", ice_servers, "relay-only", options->relay_only, "bandwidth",
+      (guint)CLAMP (options->bandwidth, 0, G_MAXINT / 1000), NULL);
 
   g_signal_connect (self->client, "call", G_CALLBACK (on_call_cb), self);
   g_signal_connect (self->client, "accept", G_CALLBACK (on_user_info_event_cb), self);

@@ -19,6 +19,7 @@ typedef struct
   double dialing_interval;
   double disconnect_timeout;
   double repair_delay;
+  int bandwidth; /* kbit/s of video each way, 0: no limit */
   char **stun;
   char *turn;
   char *turn_user;

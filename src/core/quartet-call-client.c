@@ -147,6 +147,7 @@ enum
   PROP_ANSWER_TIMEOUT,
   PROP_DISCONNECT_TIMEOUT,
   PROP_REPAIR_DELAY,
+  PROP_BANDWIDTH,
   PROP_ICE_SERVERS,
   PROP_RELAY_ONLY,
   N_PROPS
@@ -451,6 +452,9 @@ quartet_call_client_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_REPAIR_DELAY:
       g_value_set_uint (value, self->settings.repair_delay_ms);
       break;
+    case PROP_BANDWIDTH:
+      g_value_set_uint (value, self->settings.bandwidth_kbps);
+      break;
     case PROP_ICE_SERVERS:
       g_value_set_boxed (value, self->ice_servers);
       break;
@@ -483,6 +487,9 @@ quartet_call_client_set_property (GObject *object,
       break;
     case PROP_REPAIR_DELAY:
       self->settings.repair_delay_ms = g_value_get_uint (value);
+      break;
+    case PROP_BANDWIDTH:
+      self->settings.bandwidth_kbps = g_value_get_uint (value);
       break;
     case PROP_ICE_SERVERS:
       g_strfreev (self->ice_servers);
@@ -548,6 +555,12 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   properties[PROP_REPAIR_DELAY]
       = g_param_spec_uint ("repair-delay", NULL, NULL, 10, G_MAXUINT, QUARTET_CALL_REPAIR_DELAY_MS,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* The QuickBlox session bandwidth, kbit/s of video each way (0: no
+   * limit): our calls carry it as userInfo.bandwidth and b=AS, as the SDKs'
+   * do. Sessions take it when they start (docs/protocol.md, "SDP: a
+   * bandwidth limit"). */
+  properties[PROP_BANDWIDTH] = g_param_spec_uint ("bandwidth", NULL, NULL, 0, G_MAXUINT / 1000, 0,
+                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   /* "stun://host:port" and "turn://user:password@host:port" URLs. */
   properties[PROP_ICE_SERVERS] = g_param_spec_boxed ("ice-servers", NULL, NULL, G_TYPE_STRV,
                                                      G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);

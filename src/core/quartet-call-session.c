@@ -36,6 +36,7 @@ struct _QuartetCallSession
   guint repair_delay_ms;
   char **ice_servers;
   gboolean relay_only;
+  guint bandwidth_kbps; /* the most video each way, 0: no limit */
 
   char *id;
   QuartetCallType call_type;
@@ -263,8 +264,12 @@ on_participant_send_cb (QuartetCallParticipant *participant,
 static QuartetPeer *
 new_peer (QuartetCallSession *self, const char *user_id)
 {
-  return quartet_peer_new (self->media, user_id, self->call_type == QUARTET_CALL_TYPE_VIDEO,
-                           (const char *const *)self->ice_servers, self->relay_only);
+  QuartetPeer *peer
+      = quartet_peer_new (self->media, user_id, self->call_type == QUARTET_CALL_TYPE_VIDEO,
+                          (const char *const *)self->ice_servers, self->relay_only);
+
+  quartet_peer_set_video_bandwidth (peer, self->bandwidth_kbps);
+  return peer;
 }
 
 static void
@@ -675,7 +680,38 @@ new_session (QuartetXmppConnection *connection,
   self->repair_delay_ms = settings->repair_delay_ms;
   self->ice_servers = g_strdupv ((char **)settings->ice_servers);
   self->relay_only = settings->relay_only;
+  self->bandwidth_kbps = settings->bandwidth_kbps;
   return self;
+}
+
+/* (transfer full) @user_info (floating or not) with our session bandwidth,
+ * as the SDKs' `call` carries it, unless the caller set one. */
+static GVariant *
+user_info_with_bandwidth (GVariant *user_info, guint kbps)
+{
+  g_autoptr (GVariant) sunk = user_info ? g_variant_ref_sink (user_info) : NULL;
+  g_auto (GVariantDict) dict = G_VARIANT_DICT_INIT (sunk);
+  g_autofree char *text = NULL;
+
+  if (kbps == 0 || g_variant_dict_contains (&dict, "bandwidth"))
+    return g_steal_pointer (&sunk);
+
+  text = g_strdup_printf ("%u", kbps);
+  g_variant_dict_insert (&dict, "bandwidth", "s", text);
+  return g_variant_ref_sink (g_variant_dict_end (&dict));
+}
+
+/* The caller's session bandwidth (kbit/s) from its `call`, 0: none. */
+static guint
+user_info_get_bandwidth (GVariant *user_info)
+{
+  const char *text = NULL;
+  guint64 kbps;
+
+  if (user_info == NULL || !g_variant_lookup (user_info, "bandwidth", "&s", &text)
+      || !g_ascii_string_to_unsigned (text, 10, 0, G_MAXUINT / 1000, &kbps, NULL))
+    return 0;
+  return (guint)kbps;
 }
 
 QuartetCallSession *
@@ -692,7 +728,7 @@ _quartet_call_session_new_outgoing (QuartetXmppConnection *connection,
   self->call_type = call_type;
   self->initiator = g_strdup (self->own_user_id);
   self->opponents = g_strdupv ((char **)opponents);
-  self->user_info = user_info ? g_variant_ref_sink (user_info) : NULL;
+  self->user_info = user_info_with_bandwidth (user_info, self->bandwidth_kbps);
   return self;
 }
 
@@ -704,10 +740,16 @@ _quartet_call_session_new_incoming (QuartetXmppConnection *connection,
 {
   QuartetCallSession *self = new_session (connection, media, settings);
   QuartetCallParticipant *initiator;
+  guint caller_kbps;
 
   self->id = g_strdup (call->session_id);
   self->call_type = call->call_type;
   self->initiator = g_strdup (call->caller_id);
+  /* Both limits hold: the caller's for the whole session (the SDKs take
+   * it as theirs), ours for what we send and ask for. */
+  caller_kbps = user_info_get_bandwidth (call->user_info);
+  if (caller_kbps > 0 && (self->bandwidth_kbps == 0 || caller_kbps < self->bandwidth_kbps))
+    self->bandwidth_kbps = caller_kbps;
   self->opponents = g_new0 (char *, call->opponent_ids->len + 1);
   for (guint i = 0; i < call->opponent_ids->len; i++)
     self->opponents[i] = g_strdup (g_ptr_array_index (call->opponent_ids, i));

@@ -49,6 +49,7 @@ typedef struct
   guint repair_delay_ms;       /* broken this long -> rebuild the connection */
   const char *const *ice_servers;
   gboolean relay_only;
+  guint bandwidth_kbps; /* the most video a call may carry each way, 0: no limit */
 } QuartetCallSettings;
 
 #define QUARTET_TYPE_CALL_SESSION (quartet_call_session_get_type ())

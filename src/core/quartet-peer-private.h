@@ -60,6 +60,7 @@ void _quartet_peer_send_apply_answer (QuartetPeerSend *self, const GstSDPMessage
 void _quartet_peer_send_start (QuartetPeerSend *self);
 void _quartet_peer_send_stop (QuartetPeerSend *self);
 guint _quartet_peer_send_get_video_height (QuartetPeerSend *self);
+void _quartet_peer_send_set_own_cap (QuartetPeerSend *self, guint video_bps);
 void _quartet_peer_send_free (QuartetPeerSend *self);
 
 /* Before webrtcbin stops: frees the TURN allocations on the server. */

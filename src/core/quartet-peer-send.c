@@ -73,6 +73,9 @@ struct _QuartetPeerSend
   char *stream_id;    /* the msid of both our tracks */
   Branch branches[2]; /* audio, video */
   guint twcc_id;      /* the TWCC header extension's, 0: none */
+  guint own_cap_bps;  /* the most video we send (our b=AS), 0: no limit */
+  guint remote_cap_bps;              /* the most the remote wants (its b=AS), 0: no limit */
+  gboolean capped;                   /* a cap went to the media */
   QuartetPeerCongestion *congestion; /* the peer's */
 };
 
@@ -246,6 +249,56 @@ link_branch (QuartetPeerSend *self, GstWebRTCKind kind, int pt, gboolean offer)
   branch->tee_pad = g_steal_pointer (&tee_pad);
 }
 
+/* The most video the remote wants, in bits/s, 0: no limit. The QuickBlox
+ * SDKs put the session's `bandwidth` (kbit/s) on the video m-line of both
+ * descriptions: b=AS (kbit/s), or b=TIAS (bit/s) for Firefox. */
+static guint
+find_video_cap (const GstSDPMessage *sdp)
+{
+  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
+        continue;
+      for (guint j = 0; j < gst_sdp_media_bandwidths_len (media); j++)
+        {
+          const GstSDPBandwidth *bandwidth = gst_sdp_media_get_bandwidth (media, j);
+
+          if (g_strcmp0 (bandwidth->bwtype, "TIAS") == 0)
+            return bandwidth->bandwidth;
+          if (g_strcmp0 (bandwidth->bwtype, "AS") == 0)
+            return (guint)MIN ((guint64)bandwidth->bandwidth * 1000, G_MAXUINT);
+        }
+      return 0;
+    }
+  return 0;
+}
+
+/* The tighter of the two limits goes to the media's rate (again once
+ * linked: the media may have started since). */
+static void
+apply_caps (QuartetPeerSend *self)
+{
+  guint cap = self->own_cap_bps;
+
+  if (self->remote_cap_bps > 0 && (cap == 0 || self->remote_cap_bps < cap))
+    cap = self->remote_cap_bps;
+  if (cap == 0 && !self->capped)
+    return; /* nothing to lift */
+  self->capped = cap > 0;
+  _quartet_media_set_video_cap (self->media, self->congestion, cap);
+}
+
+void
+_quartet_peer_send_set_own_cap (QuartetPeerSend *self, guint video_bps)
+{
+  if (self->own_cap_bps == video_bps)
+    return;
+  self->own_cap_bps = video_bps;
+  apply_caps (self);
+}
+
 /* The offerer: audio, then video when asked for, with our payload types. */
 void
 _quartet_peer_send_link_for_offer (QuartetPeerSend *self)
@@ -254,6 +307,7 @@ _quartet_peer_send_link_for_offer (QuartetPeerSend *self)
     return;
 
   self->linked = TRUE;
+  apply_caps (self);
   self->twcc_id = TWCC_OFFER_ID;
   link_branch (self, GST_WEBRTC_KIND_AUDIO, QUARTET_MEDIA_OPUS_PT, TRUE);
   if (self->with_video)
@@ -307,32 +361,6 @@ find_twcc_id (const GstSDPMessage *offer)
   return 0;
 }
 
-/* The most video the remote wants, in bits/s, 0: no limit. The QuickBlox
- * SDKs put the session's `bandwidth` (kbit/s) on the video m-line of both
- * descriptions: b=AS (kbit/s), or b=TIAS (bit/s) for Firefox. */
-static guint
-find_video_cap (const GstSDPMessage *sdp)
-{
-  for (guint i = 0; i < gst_sdp_message_medias_len (sdp); i++)
-    {
-      const GstSDPMedia *media = gst_sdp_message_get_media (sdp, i);
-
-      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") != 0)
-        continue;
-      for (guint j = 0; j < gst_sdp_media_bandwidths_len (media); j++)
-        {
-          const GstSDPBandwidth *bandwidth = gst_sdp_media_get_bandwidth (media, j);
-
-          if (g_strcmp0 (bandwidth->bwtype, "TIAS") == 0)
-            return bandwidth->bandwidth;
-          if (g_strcmp0 (bandwidth->bwtype, "AS") == 0)
-            return (guint)MIN ((guint64)bandwidth->bandwidth * 1000, G_MAXUINT);
-        }
-      return 0;
-    }
-  return 0;
-}
-
 /* The answerer: what the offer has, with its payload types. */
 void
 _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMessage *offer)
@@ -343,7 +371,8 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
     return;
 
   self->linked = TRUE;
-  _quartet_media_set_video_cap (self->media, self->congestion, find_video_cap (offer));
+  self->remote_cap_bps = find_video_cap (offer);
+  apply_caps (self);
   self->twcc_id = find_twcc_id (offer);
   for (guint i = 0; i < gst_sdp_message_medias_len (offer); i++)
     {
@@ -384,7 +413,8 @@ _quartet_peer_send_link_for_remote_offer (QuartetPeerSend *self, const GstSDPMes
 void
 _quartet_peer_send_apply_answer (QuartetPeerSend *self, const GstSDPMessage *answer)
 {
-  _quartet_media_set_video_cap (self->media, self->congestion, find_video_cap (answer));
+  self->remote_cap_bps = find_video_cap (answer);
+  apply_caps (self);
   for (guint i = 0; i < gst_sdp_message_medias_len (answer); i++)
     {
       const GstSDPMedia *media = gst_sdp_message_get_media (answer, i);

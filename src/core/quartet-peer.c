@@ -66,6 +66,7 @@ struct _QuartetPeer
   gboolean with_video;
   char **ice_servers;
   gboolean relay_only;
+  guint video_bandwidth_kbps; /* b=AS in our descriptions, 0: none */
 
   QuartetMainQueue *main_queue;
   GstElement *bin;
@@ -318,12 +319,30 @@ find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
   return TRUE;
 }
 
+/* The QuickBlox SDKs' way of asking for less video: b=AS on the video
+ * m-line (docs/protocol.md, "SDP: a bandwidth limit"). */
+static void
+add_video_bandwidth (GstSDPMessage *sdp, guint kbps)
+{
+  for (guint i = 0; kbps > 0 && i < gst_sdp_message_medias_len (sdp); i++)
+    {
+      GstSDPMedia *media = (GstSDPMedia *)gst_sdp_message_get_media (sdp, i);
+
+      if (g_strcmp0 (gst_sdp_media_get_media (media), "video") == 0)
+        gst_sdp_media_add_bandwidth (media, "AS", kbps);
+    }
+}
+
 static void
 set_local_description (QuartetPeer *self, GstWebRTCSessionDescription *description)
 {
-  g_autoptr (GstPromise) promise = new_promise (self, OP_LOCAL_SET);
-  g_autofree char *sdp = gst_sdp_message_as_text (description->sdp);
+  g_autoptr (GstPromise) promise = NULL;
+  g_autofree char *sdp = NULL;
   const char *type = gst_webrtc_sdp_type_to_string (description->type);
+
+  add_video_bandwidth (description->sdp, self->video_bandwidth_kbps);
+  promise = new_promise (self, OP_LOCAL_SET);
+  sdp = gst_sdp_message_as_text (description->sdp);
 
   g_signal_emit_by_name (self->webrtcbin, "set-local-description", description, promise);
   /* Candidates come after this: webrtcbin gathers once the description is
@@ -769,6 +788,15 @@ quartet_peer_get_state (QuartetPeer *self)
   g_return_val_if_fail (QUARTET_IS_PEER (self), QUARTET_PEER_STATE_CLOSED);
 
   return self->state;
+}
+
+void
+quartet_peer_set_video_bandwidth (QuartetPeer *self, guint kbps)
+{
+  g_return_if_fail (QUARTET_IS_PEER (self));
+
+  self->video_bandwidth_kbps = kbps;
+  _quartet_peer_send_set_own_cap (self->send, kbps * 1000);
 }
 
 void

@@ -69,6 +69,10 @@ QuartetPeer *quartet_peer_new (QuartetMedia *media,
                                const char *const *ice_servers,
                                gboolean relay_only);
 
+/* Before the offer or answer: the most video (kbit/s) we send and ask the
+ * remote to send (b=AS on our video m-line), 0: no limit. */
+void quartet_peer_set_video_bandwidth (QuartetPeer *self, guint kbps);
+
 const char *quartet_peer_get_user_id (QuartetPeer *self);
 QuartetPeerState quartet_peer_get_state (QuartetPeer *self);
 void quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats);
