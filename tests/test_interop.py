@@ -523,6 +523,11 @@ class RejectHangUpTest(InteropTestCase):
         page.call_js("qtAccept", {})
         self.connected(page, A)
         caller.next_event("accept")
+        # The SDK reports CONNECTED when ICE is, before DTLS ends: a hang-up
+        # then may reach Quartet before its own CONNECTED, and a call that
+        # never connected ends in failure (exit 1).
+        caller.next_matching(lambda e: e["event"] == "peer-connection-state-changed"
+                             and e["state"] == "connected", "Quartet connected")
         page.call_js("qtHangUp", {"reason": "bye", "rating": "5"})
         self.assertEqual(caller.read_all(), EXIT_OK, caller.stderr_text())
         hang_up = caller.events_named("hang-up")[0]
