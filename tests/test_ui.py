@@ -412,6 +412,21 @@ class GroupCallTest(UiTestCase):
                 self.fail("%s's video did not move (%.4f); what %s's encoder sent, a second "
                           "apart: %s" % (name, moved, name, sending[-12:]))
 
+        # Ctrl+I: each remote tile tells what its connection carries (the
+        # picture received, the one sent, the link's speed), ours nothing.
+        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "i"))
+        tile = {t.name: t for t in self.tiles()}
+        figures = self.wait(role="label", root=tile["Bob"], predicate=lambda n: "fps" in (
+            n.name or "") and "Sending" in (n.name or ""))[0].name
+        self.log("Bob's tile: %r" % figures)
+        self.assertRegex(figures, r"Receiving \d+×(360|270|180) at \d+ fps")
+        self.assertRegex(figures, r"Sending (360|270|180)p, link [\d.]+ (Mbit|kbit)/s")
+        self.assertEqual(driver.find_all(tile["Alice (you)"], role="label",
+                                         predicate=lambda n: "fps" in (n.name or "")), [])
+        width, height, shown = self.session.screenshot()
+        ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-call-statistics.png"), width,
+                             height, shown)
+
         driver.press(self.wait("Hang up", "push button", root=self.grid().parent)[0])
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
         for bot in bots:

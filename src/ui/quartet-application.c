@@ -269,11 +269,9 @@ quartet_application_startup (GApplication *application)
     const char *action;
     const char *accels[2];
   } accels[] = {
-    { "win.mute", { "<Control>d", NULL } },
-    { "win.camera-off", { "<Control>e", NULL } },
-    { "win.hang-up", { "<Control>h", NULL } },
-    { "win.fullscreen", { "F11", NULL } },
-    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.mute", { "<Control>d", NULL } },       { "win.camera-off", { "<Control>e", NULL } },
+    { "win.hang-up", { "<Control>h", NULL } },    { "win.fullscreen", { "F11", NULL } },
+    { "win.statistics", { "<Control>i", NULL } }, { "app.preferences", { "<Control>comma", NULL } },
     { "app.quit", { "<Control>q", NULL } },
   };
 

@@ -32,6 +32,7 @@ struct _QuartetCallView
 
   QuartetCall *call;
   GPtrArray *tiles; /* QuartetVideoTile, in the order of the participants */
+  gboolean show_statistics;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetCallView, quartet_call_view, GTK_TYPE_WIDGET)
@@ -68,6 +69,7 @@ on_participants_changed_cb (GListModel *participants,
 
       if (tile == NULL)
         tile = g_object_ref_sink (quartet_video_tile_new (participant));
+      quartet_video_tile_set_show_statistics (QUARTET_VIDEO_TILE (tile), self->show_statistics);
       g_ptr_array_add (self->tiles, tile);
     }
 
@@ -81,6 +83,16 @@ on_participants_changed_cb (GListModel *participants,
       gtk_grid_attach (self->grid, g_ptr_array_index (self->tiles, i), at.column, at.row,
                        at.column_span, 1);
     }
+}
+
+void
+quartet_call_view_set_show_statistics (QuartetCallView *self, gboolean show)
+{
+  g_return_if_fail (QUARTET_IS_CALL_VIEW (self));
+
+  self->show_statistics = !!show;
+  for (guint i = 0; i < self->tiles->len; i++)
+    quartet_video_tile_set_show_statistics (g_ptr_array_index (self->tiles, i), show);
 }
 
 static void

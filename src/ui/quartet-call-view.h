@@ -15,5 +15,6 @@ G_DECLARE_FINAL_TYPE (QuartetCallView, quartet_call_view, QUARTET, CALL_VIEW, Gt
 
 QuartetCall *quartet_call_view_get_call (QuartetCallView *self);
 void quartet_call_view_set_call (QuartetCallView *self, QuartetCall *call);
+void quartet_call_view_set_show_statistics (QuartetCallView *self, gboolean show);
 
 G_END_DECLS

@@ -104,6 +104,21 @@ remove_participant (QuartetCall *self, const char *user_id)
     g_list_store_remove (self->participants, position);
 }
 
+/* The engine's stats are cheap to read (counters and the last report). */
+static void
+update_statistics (QuartetCall *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->participants));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (QuartetParticipant) participant
+          = g_list_model_get_item (G_LIST_MODEL (self->participants), i);
+
+      quartet_participant_update_statistics (participant);
+    }
+}
+
 static gboolean
 on_timer_cb (gpointer user_data)
 {
@@ -114,6 +129,7 @@ on_timer_cb (gpointer user_data)
     {
       self->duration = duration;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+      update_statistics (self);
     }
 
   return G_SOURCE_CONTINUE;

@@ -11,6 +11,8 @@
 
 #include "quartet-participant.h"
 
+#include <glib/gi18n.h>
+
 #include "quartet-ui-enums.h"
 
 struct _QuartetParticipant
@@ -24,6 +26,7 @@ struct _QuartetParticipant
   gboolean has_video;
   gboolean audio_muted;
   gboolean video_muted;
+  char *statistics;
 
   QuartetMedia *media; /* the local preview, for ourselves */
   QuartetPeer *peer;   /* the remote frames, for the others */
@@ -41,6 +44,7 @@ enum
   PROP_HAS_VIDEO,
   PROP_AUDIO_MUTED,
   PROP_VIDEO_MUTED,
+  PROP_STATISTICS,
   N_PROPS
 };
 
@@ -148,6 +152,82 @@ quartet_participant_set_peer (QuartetParticipant *self, QuartetPeer *peer)
   g_set_object (&self->peer, peer);
 }
 
+const char *
+quartet_participant_get_statistics (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
+
+  return self->statistics;
+}
+
+static char *
+format_rate (guint bps)
+{
+  if (bps >= 1000000)
+    /* Translators: a network speed, megabits per second */
+    return g_strdup_printf (_ ("%.1f Mbit/s"), bps / 1e6);
+  /* Translators: a network speed, kilobits per second */
+  return g_strdup_printf (_ ("%u kbit/s"), bps / 1000);
+}
+
+/* Two lines: what we receive from them, what we send them. */
+static char *
+format_statistics (const QuartetPeerStats *stats)
+{
+  g_autofree char *receiving = NULL;
+  g_autofree char *sending = NULL;
+  g_autofree char *rate = stats->estimate_bps > 0 ? format_rate (stats->estimate_bps) : NULL;
+
+  if (stats->height > 0)
+    /* Translators: the picture received: width×height, frames per second */
+    receiving = g_strdup_printf (_ ("Receiving %u×%u at %.0f fps"), stats->width, stats->height,
+                                 stats->fps);
+  else
+    receiving = g_strdup (_ ("Receiving no video"));
+
+  /* A round trip under a millisecond (or not measured yet) says nothing. */
+  if (rate == NULL)
+    return g_steal_pointer (&receiving);
+  else if (stats->send_height > 0 && stats->rtt_ms >= 1)
+    /* Translators: the picture sent (its height, e.g. 720p), how fast the
+     * link to them is, and its round trip */
+    sending = g_strdup_printf (_ ("Sending %up, link %s, %.0f ms"), stats->send_height, rate,
+                               stats->rtt_ms);
+  else if (stats->send_height > 0)
+    /* Translators: the picture sent (its height, e.g. 720p), how fast the link to them is */
+    sending = g_strdup_printf (_ ("Sending %up, link %s"), stats->send_height, rate);
+  else if (stats->rtt_ms >= 1)
+    /* Translators: how fast the link to them is, and its round trip */
+    sending = g_strdup_printf (_ ("Link %s, %.0f ms"), rate, stats->rtt_ms);
+  else
+    /* Translators: how fast the link to them is */
+    sending = g_strdup_printf (_ ("Link %s"), rate);
+
+  return g_strdup_printf ("%s\n%s", receiving, sending);
+}
+
+/* Once a second while the call is on: the connection's figures. */
+void
+quartet_participant_update_statistics (QuartetParticipant *self)
+{
+  QuartetPeerStats stats;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+
+  if (self->peer == NULL)
+    return;
+
+  quartet_peer_get_stats (self->peer, &stats);
+  text = format_statistics (&stats);
+  if (g_strcmp0 (text, self->statistics) == 0)
+    return;
+
+  g_free (self->statistics);
+  self->statistics = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATISTICS]);
+}
+
 GstSample *
 quartet_participant_get_frame (QuartetParticipant *self)
 {
@@ -187,6 +267,9 @@ quartet_participant_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_VIDEO_MUTED:
       g_value_set_boolean (value, self->video_muted);
+      break;
+    case PROP_STATISTICS:
+      g_value_set_string (value, self->statistics);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -244,6 +327,7 @@ quartet_participant_finalize (GObject *object)
 
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->name, g_free);
+  g_clear_pointer (&self->statistics, g_free);
 
   G_OBJECT_CLASS (quartet_participant_parent_class)->finalize (object);
 }
@@ -270,6 +354,10 @@ quartet_participant_class_init (QuartetParticipantClass *klass)
   properties[PROP_HAS_VIDEO] = g_param_spec_boolean ("has-video", NULL, NULL, FALSE, rw);
   properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
   properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
+  /* What the connection carries, for a person who wonders why the picture
+   * is small or choppy; NULL until known. */
+  properties[PROP_STATISTICS] = g_param_spec_string ("statistics", NULL, NULL, NULL,
+                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -38,6 +38,8 @@ void quartet_participant_set_audio_muted (QuartetParticipant *self, gboolean mut
 gboolean quartet_participant_get_video_muted (QuartetParticipant *self);
 void quartet_participant_set_video_muted (QuartetParticipant *self, gboolean muted);
 void quartet_participant_set_peer (QuartetParticipant *self, QuartetPeer *peer);
+const char *quartet_participant_get_statistics (QuartetParticipant *self);
+void quartet_participant_update_statistics (QuartetParticipant *self);
 
 /* (transfer full) (nullable): the newest frame to show, video/x-raw RGB. */
 GstSample *quartet_participant_get_frame (QuartetParticipant *self);

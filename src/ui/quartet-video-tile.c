@@ -33,8 +33,10 @@ struct _QuartetVideoTile
   GtkLabel *name_label;
   GtkWidget *mic_off_icon;
   GtkWidget *camera_off_icon;
+  GtkLabel *statistics_label;
 
   QuartetParticipant *participant;
+  gboolean show_statistics;
   QuartetVideoPaintable *paintable;
   guint tick_id;
 };
@@ -45,6 +47,7 @@ enum
 {
   PROP_0,
   PROP_PARTICIPANT,
+  PROP_SHOW_STATISTICS,
   N_PROPS
 };
 
@@ -119,9 +122,26 @@ update_icons (QuartetVideoTile *self)
   update_page (self);
 }
 
+/* Only for the others: our own tile has no connection to describe. */
+static void
+update_statistics (QuartetVideoTile *self)
+{
+  const char *text = quartet_participant_get_statistics (self->participant);
+
+  gtk_label_set_label (self->statistics_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->statistics_label),
+                          self->show_statistics && text != NULL);
+}
+
 static void
 on_participant_notify_cb (QuartetParticipant *participant, GParamSpec *pspec, QuartetVideoTile *self)
 {
+  /* Once a second: leave the rest (and its accessibility events) alone. */
+  if (g_str_equal (pspec->name, "statistics"))
+    {
+      update_statistics (self);
+      return;
+    }
   update_state (self);
   update_icons (self);
 }
@@ -144,6 +164,22 @@ set_participant (QuartetVideoTile *self, QuartetParticipant *participant)
   g_signal_connect_object (participant, "notify", G_CALLBACK (on_participant_notify_cb), self, 0);
   update_state (self);
   update_icons (self);
+  update_statistics (self);
+}
+
+void
+quartet_video_tile_set_show_statistics (QuartetVideoTile *self, gboolean show)
+{
+  g_return_if_fail (QUARTET_IS_VIDEO_TILE (self));
+
+  show = !!show;
+  if (self->show_statistics == show)
+    return;
+
+  self->show_statistics = show;
+  if (self->participant != NULL)
+    update_statistics (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_STATISTICS]);
 }
 
 QuartetParticipant *
@@ -163,6 +199,9 @@ quartet_video_tile_get_property (GObject *object, guint prop_id, GValue *value, 
     case PROP_PARTICIPANT:
       g_value_set_object (value, self->participant);
       break;
+    case PROP_SHOW_STATISTICS:
+      g_value_set_boolean (value, self->show_statistics);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -180,6 +219,9 @@ quartet_video_tile_set_property (GObject *object,
     {
     case PROP_PARTICIPANT:
       set_participant (self, g_value_get_object (value));
+      break;
+    case PROP_SHOW_STATISTICS:
+      quartet_video_tile_set_show_statistics (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -215,6 +257,10 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   properties[PROP_PARTICIPANT]
     = g_param_spec_object ("participant", NULL, NULL, QUARTET_TYPE_PARTICIPANT,
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* The connection's figures over the picture (win.statistics, Ctrl+I). */
+  properties[PROP_SHOW_STATISTICS]
+      = g_param_spec_boolean ("show-statistics", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -231,6 +277,7 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, name_label);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, mic_off_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, camera_off_icon);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, statistics_label);
 }
 
 static void

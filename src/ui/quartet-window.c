@@ -4,7 +4,8 @@
  *
  * The page follows the account: signed out shows the sign-in page, signed
  * in the contacts, and a current call the call view. The in-call actions
- * (win.mute, win.camera-off, win.hang-up, win.fullscreen) live here so that
+ * (win.mute, win.camera-off, win.hang-up, win.fullscreen, win.statistics)
+ * live here so that
  * their shortcuts work wherever the focus is; they are enabled only while
  * a call is on screen.
  */
@@ -55,7 +56,7 @@ quartet_window_toast (GtkWidget *widget, const char *title)
 static void
 set_call_actions_enabled (QuartetWindow *self, gboolean enabled)
 {
-  const char *names[] = { "mute", "camera-off", "hang-up" };
+  const char *names[] = { "mute", "camera-off", "hang-up", "statistics" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     g_simple_action_set_enabled (
@@ -189,6 +190,16 @@ change_fullscreen_state (GSimpleAction *action, GVariant *state, gpointer user_d
     gtk_window_unfullscreen (GTK_WINDOW (self));
 }
 
+/* The connection's figures on every tile, for this window's calls. */
+static void
+change_statistics_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+
+  g_simple_action_set_state (action, state);
+  quartet_call_view_set_show_statistics (self->call_view, g_variant_get_boolean (state));
+}
+
 static void
 on_fullscreened_cb (QuartetWindow *self)
 {
@@ -264,6 +275,7 @@ quartet_window_init (QuartetWindow *self)
     { "mute", activate_toggle, NULL, "false", change_mute_state },
     { "camera-off", activate_toggle, NULL, "false", change_camera_off_state },
     { "fullscreen", activate_toggle, NULL, "false", change_fullscreen_state },
+    { "statistics", activate_toggle, NULL, "false", change_statistics_state },
     { "hang-up", activate_hang_up },
   };
 
