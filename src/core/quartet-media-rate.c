@@ -11,13 +11,10 @@
  * Opus gets the worst peer's loss, so that its in-band FEC covers it.
  *
  * Two encodings, so that one weak peer does not set everybody's picture:
- * the main one feeds every peer that can take at least SPLIT_RATIO of the
- * best peer's rate; a peer under that gets the low encoding, which follows
- * the weak ones and is not encoded at all while nobody needs it. A peer
- * moves back once it can take JOIN_RATIO of the best, and moves at most
- * every SWITCH_HOLD_US, for each move costs a keyframe. Why two encodings
- * and not temporal layers or an encoder per peer: docs/architecture.md,
- * "One weak peer".
+ * a peer well under the best peer's rate gets the low encoding
+ * (quartet-encoding-choice.c), which follows the weak ones and is not
+ * encoded at all while nobody needs it. Why two encodings and not temporal
+ * layers or an encoder per peer: docs/architecture.md, "One weak peer".
  *
  * Called from the peers' streaming threads: one lock, held briefly. The
  * encoder's rate may be set from any thread, but the capsfilter's caps
@@ -28,6 +25,7 @@
  */
 #define G_LOG_DOMAIN "quartet-media"
 
+#include "quartet-encoding-choice.h"
 #include "quartet-media-private.h"
 #include "quartet-video-ladder.h"
 
@@ -37,9 +35,6 @@
  * not overflow the link and lose more. */
 #define ESTIMATE_SHARE 0.8
 #define RETUNE_RATIO 0.03 /* smaller changes are not worth reconfiguring the encoder */
-#define SPLIT_RATIO 0.5
-#define JOIN_RATIO 0.75
-#define SWITCH_HOLD_US (5 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -203,20 +198,10 @@ video_bps_of (QuartetMediaRate *self, Peer *peer)
 static guint
 choose_encoding (QuartetMediaRate *self, Peer *peer, guint best_bps, gint64 now)
 {
-  guint wanted = peer->encoding;
-  guint video_bps = video_bps_of (self, peer);
-
   if (self->n_encodings < 2 || peer->feed == NULL)
-    return 0;
-
-  if (peer->encoding == 0 && video_bps < SPLIT_RATIO * best_bps)
-    wanted = 1;
-  else if (peer->encoding == 1 && video_bps >= JOIN_RATIO * best_bps)
-    wanted = 0;
-
-  if (wanted != peer->encoding && now - peer->moved_us < SWITCH_HOLD_US)
-    return peer->encoding;
-  return wanted;
+    return QUARTET_ENCODING_MAIN;
+  return quartet_encoding_choose (peer->encoding, video_bps_of (self, peer), best_bps,
+                                  peer->moved_us, now);
 }
 
 /* With the lock held: @encoding follows @video_bps, what the slowest of
