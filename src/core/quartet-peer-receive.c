@@ -197,14 +197,24 @@ find_jitter_buffer (GstPad *pad)
  * VIDEO_LATENCY_MS, room for a retry on a 200 ms round trip. That costs
  * nothing while packets come in order (they are let through at once) and
  * does not delay audio: video sinks do not sync, so the pipeline's latency
- * ignores them. */
+ * ignores them.
+ *
+ * A packet is asked for only once a later one has come (a gap), as
+ * libwebrtc's NACK module does. rtpjitterbuffer's default also asks for the
+ * next packet when it is later than its estimate (`rtx-next-seqnum`): on a
+ * link near its capacity every packet is a little late, so it asked for
+ * packets that were on their way, their retransmissions filled the link,
+ * the queue grew, more looked late, and within half a second the
+ * bottleneck's queue overflowed and the picture froze (every few seconds at
+ * 400 kbit/s and at 2 Mbit/s alike; the sender's estimate then saw loss it
+ * had not caused). */
 static void
 let_video_wait_for_retransmissions (GstPad *pad)
 {
   g_autoptr (GstElement) buffer = find_jitter_buffer (pad);
 
   if (buffer != NULL)
-    g_object_set (buffer, "latency", VIDEO_LATENCY_MS, NULL);
+    g_object_set (buffer, "latency", VIDEO_LATENCY_MS, "rtx-next-seqnum", FALSE, NULL);
   else
     g_info ("No jitter buffer found behind %s: lost video waits for a keyframe",
             GST_PAD_NAME (pad));
