@@ -6,7 +6,9 @@
  * 1000-byte packets evenly at the estimate, the link is a bottleneck with
  * a drop-tail queue (as a home router's) and 20 ms of propagation, and
  * every 50 ms the receiver reports what arrived when, on a clock of its
- * own, as transport-wide congestion control feedback does.
+ * own, as transport-wide congestion control feedback does: a packet is
+ * reported once it has arrived, a lost one once a later one has, so the
+ * news of a queue comes a queue's length late.
  */
 #include "quartet-bandwidth-estimator.h"
 
@@ -29,19 +31,46 @@ typedef struct
   gint64 link_free_us; /* when the bottleneck has sent what it queued */
   gint64 next_burst_us;
   guint sent, dropped;
+  GArray *in_flight; /* QuartetTwccPacket, sent and not reported yet */
   GRand *rand;
 } Link;
 
 static void
 link_init (Link *link, guint rate_bps)
 {
-  *link = (Link){ .rate_bps = rate_bps, .now_us = 1000000, .rand = g_rand_new_with_seed (16) };
+  *link = (Link){ .rate_bps = rate_bps,
+                  .now_us = 1000000,
+                  .in_flight = g_array_new (FALSE, FALSE, sizeof (QuartetTwccPacket)),
+                  .rand = g_rand_new_with_seed (16) };
 }
 
 static void
 link_clear (Link *link)
 {
+  g_array_unref (link->in_flight);
   g_rand_free (link->rand);
+}
+
+/* What the receiver can report now: the packets sent before the last one
+ * that has arrived, those of them that never will as lost. */
+static void
+link_take_report (Link *link, GArray *report)
+{
+  gint64 now_at_receiver = link->now_us + RECEIVER_CLOCK_OFFSET_US;
+  guint n = 0;
+
+  for (guint i = 0; i < link->in_flight->len; i++)
+    {
+      gint64 arrived = g_array_index (link->in_flight, QuartetTwccPacket, i).arrived_us;
+
+      if (arrived != QUARTET_TWCC_LOST && arrived > now_at_receiver)
+        break;
+      if (arrived != QUARTET_TWCC_LOST)
+        n = i + 1;
+    }
+  g_array_set_size (report, 0);
+  g_array_append_vals (report, link->in_flight->data, n);
+  g_array_remove_range (link->in_flight, 0, n);
 }
 
 /* When the packet sent now arrives, or QUARTET_TWCC_LOST. */
@@ -81,7 +110,6 @@ play (QuartetBandwidthEstimator *estimator, Link *link, double seconds, GArray *
       gint64 report_end = link->now_us + REPORT_US;
       guint bps;
 
-      g_array_set_size (report, 0);
       while (link->now_us < report_end)
         {
           guint n = 1;
@@ -95,11 +123,12 @@ play (QuartetBandwidthEstimator *estimator, Link *link, double seconds, GArray *
             {
               QuartetTwccPacket packet = { link->now_us, link_send (link), PACKET_BYTES };
 
-              g_array_append_val (report, packet);
+              g_array_append_val (link->in_flight, packet);
             }
           link->now_us += (gint64)PACKET_BYTES * 8 * G_USEC_PER_SEC
                           / quartet_bandwidth_estimator_get_bps (estimator);
         }
+      link_take_report (link, report);
       quartet_bandwidth_estimator_add_packets (estimator, (QuartetTwccPacket *)report->data,
                                                report->len);
       bps = quartet_bandwidth_estimator_get_bps (estimator);
@@ -174,6 +203,32 @@ test_first_second_on_a_bottleneck (void)
 
   link_init (&link, 400 * KBPS);
   g_assert_cmpuint (play (estimator, &link, 1, NULL), <=, 400 * KBPS);
+  link_clear (&link);
+}
+
+/* A link whose rate falls to a seventh (a 2 Mbit/s uplink shared at once,
+ * a phone moving to a weak cell): the news comes a full queue late, and
+ * the first cut must take the estimate under the new rate, or the queue
+ * overflows for another round of feedback (and the picture freezes). */
+static void
+test_link_falling_to_a_seventh (void)
+{
+  g_autoptr (QuartetBandwidthEstimator) estimator
+      = quartet_bandwidth_estimator_new (1500 * KBPS, 100 * KBPS, 2500 * KBPS);
+  g_autoptr (GArray) estimates = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint dropped;
+  Link link;
+
+  link_init (&link, 2000 * KBPS);
+  play (estimator, &link, 10, NULL);
+  link.rate_bps = 300 * KBPS;
+  dropped = link.dropped;
+  play (estimator, &link, 0.6, estimates);
+  g_assert_cmpuint (estimate_at (estimates, 0.6), <=, 300 * KBPS);
+  play (estimator, &link, 0.6, NULL);
+  dropped = link.dropped;
+  g_assert_cmpuint (play (estimator, &link, 10, NULL), >=, 200 * KBPS);
+  g_assert_cmpuint (link.dropped, ==, dropped);
   link_clear (&link);
 }
 
@@ -268,6 +323,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/bandwidth-estimator/clean-link", test_clean_link_grows_to_the_cap);
   g_test_add_func ("/bandwidth-estimator/bottleneck", test_bottleneck_is_followed_down);
   g_test_add_func ("/bandwidth-estimator/first-second", test_first_second_on_a_bottleneck);
+  g_test_add_func ("/bandwidth-estimator/falling-link", test_link_falling_to_a_seventh);
   g_test_add_func ("/bandwidth-estimator/loss-bands", test_loss_bands);
   g_test_add_func ("/bandwidth-estimator/cap", test_cap_holds);
   g_test_add_func ("/bandwidth-estimator/outage", test_outage_is_not_congestion);

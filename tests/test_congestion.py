@@ -91,10 +91,7 @@ class CongestionTest(RelayCallTestCase):
                   fps, heights, [e["kbps"] for e in sending], 100 * lost))
 
         self.assertGreaterEqual(statistics.mean(fps), 20, fps)
-        # Issue 16 asks for no second under 5 fps; a loss that the
-        # retransmission budget cannot repair still costs up to a second
-        # (a keyframe's round trip), about one run in five.
-        self.assertLessEqual(sum(1 for f in fps if f < 5), 1, fps)
+        self.assertGreater(min(fps), 5, fps)
         self.assertLess(lost, 0.05)
         # A smaller picture, not the 720p of an open link; and what Bob
         # encodes is what arrives.
@@ -105,15 +102,18 @@ class CongestionTest(RelayCallTestCase):
         link, alice, bob = self.call_through_link()
 
         link.cap_uplink(2_000_000)
-        self.wait_sending(bob, lambda e: e["height"] == 720, "720p at 2 Mbit/s", 0, timeout=40)
+        at_720 = self.wait_sending(bob, lambda e: e["height"] == 720, "720p at 2 Mbit/s", 0,
+                                   timeout=40)
+        # A link the estimate has found: it keeps under it, no overflow.
+        drops = link.queue_drops
+        open_fps = [s["fps"] for s in self.seconds_of_stats(alice, at_720 + 1, 8)]
+        open_drops = link.queue_drops - drops
 
         link.cap_uplink(300_000)
         stepped_down = time.monotonic()
         down = self.wait_sending(bob, lambda e: e["height"] <= 270, "a small picture at 300 kbit/s",
                                  stepped_down, timeout=10)
-        moving = alice.next_matching(
-            lambda e: stats_of(self.bob_jid)(e) and e["mono_ms"] >= stepped_down * 1000
-            and e["fps"] >= 10, "Bob's video moving again at 300 kbit/s", timeout=30)
+        low_fps = [s["fps"] for s in self.seconds_of_stats(alice, stepped_down, 10)]
 
         link.cap_uplink(2_000_000)
         stepped_up = time.monotonic()
@@ -123,13 +123,19 @@ class CongestionTest(RelayCallTestCase):
             lambda e: stats_of(self.bob_jid)(e) and e["mono_ms"] >= up * 1000
             and e["height"] == 720 and e["fps"] >= 20, "Bob's 720p video at Alice", timeout=15)
 
-        print("2 Mbit/s -> 300 kbit/s: Bob's picture down in %.1f s, moving at Alice again "
-              "(>= 10 fps) after %.1f s; -> 2 Mbit/s: 720p again in %.1f s, at Alice at %.0f fps" % (
-                  down - stepped_down, moving["mono_ms"] / 1000 - stepped_down, up - stepped_up,
+        print("2 Mbit/s, 720p: fps %s, %d datagrams dropped; -> 300 kbit/s: Bob's picture "
+              "down in %.1f s, fps %s; -> 2 Mbit/s: 720p again in %.1f s, at Alice at %.0f fps" % (
+                  open_fps, open_drops, down - stepped_down, low_fps, up - stepped_up,
                   back["fps"]))
+        self.assertGreater(min(open_fps), 5, open_fps)
+        self.assertEqual(open_drops, 0)
         self.assertLess(down - stepped_down, 5)
-        # Issue 16 asks for 20 s; from the floor at 20% a second it takes
-        # 13 to 25 s here, with the ladder's holds (bench/congestion.py).
+        # The link's rate falls to a seventh at once: what is queued when
+        # the cap falls and what we send before the feedback of a full
+        # queue comes back (a queue's length later) is lost, and the
+        # picture waits for a keyframe at the new size: one second.
+        self.assertLessEqual(sum(1 for f in low_fps if f < 5), 1, low_fps)
+        self.assertGreater(min(low_fps[3:]), 5, low_fps)
         self.assertLess(up - stepped_up, 30)
 
     def test_a_weak_peer_does_not_set_everybodys_picture(self):

@@ -16,9 +16,16 @@
  *   than the path carries: cut to 85% of what arrived, before any loss, and
  *   do not grow again for a moment. Taking the window's smallest delay
  *   ignores the bursts of a keyframe.
+ *   What arrived is the bottleneck's rate when a queue stands: the packets
+ *   that waited in it left one after the other, so their spacing is its
+ *   rate (QueuedRun). A window's own arrivals mix in the packets sent
+ *   before the queue began, at our faster rate: when the link fell to a
+ *   seventh, the first cut only halved the estimate and the queue
+ *   overflowed for another second.
  *   A queue past QUEUE_DEEP_MS in any report cuts at once, without waiting
  *   for the window to end: when the link's rate falls to a seventh, every
- *   millisecond of waiting loses another packet.
+ *   millisecond of waiting loses another packet. The news of it comes a
+ *   queue's length late already.
  * - loss-based, on the loss of the last LOSS_WINDOWS windows (a second: a
  *   window holds a few dozen packets, too few to tell 5% from 10%): under
  *   2% grow GROWTH_PER_SECOND, 2 to 10% hold (grow, while no queue stands:
@@ -48,6 +55,8 @@
 #define LOSS_WINDOWS 4
 #define QUEUE_OVERUSE_MS 30.0
 #define QUEUE_DEEP_MS 100.0
+#define QUEUED_RUN 16
+#define QUEUED_RUN_MIN 4 /* packets, to tell the bottleneck's rate */
 #define QUEUE_RISING_US (2 * G_TIME_SPAN_MILLISECOND)
 #define GROWTH_PER_SECOND 0.20
 #define LOSS_LOW 0.02
@@ -61,9 +70,19 @@ typedef struct
   gint64 first_sent_us, last_sent_us;
   gint64 first_arrived_us, last_arrived_us;
   guint64 bytes_sent, bytes_arrived;
+  guint first_arrived_size; /* a rate is the bytes after the first over the span */
   guint packets, lost;
   gint64 min_delay_us;
 } Window;
+
+/* The last packets that arrived through a standing queue, in a row: the
+ * bottleneck sent them back to back, so their spacing is its rate. */
+typedef struct
+{
+  gint64 arrived_us[QUEUED_RUN];
+  guint size[QUEUED_RUN];
+  guint n, next;
+} QueuedRun;
 
 struct _QuartetBandwidthEstimator
 {
@@ -75,6 +94,7 @@ struct _QuartetBandwidthEstimator
   double loss;
 
   Window window;
+  QueuedRun queued;
   guint packets[LOSS_WINDOWS], lost[LOSS_WINDOWS]; /* of the last windows */
   gint64 base_delays_us[BASE_WINDOWS]; /* the smallest delay of past windows */
   guint n_windows;
@@ -129,6 +149,52 @@ quartet_bandwidth_estimator_set_cap (QuartetBandwidthEstimator *self, guint cap_
   clamp (self);
 }
 
+/* The smallest one-way delay of the last BASE_WINDOWS windows and this
+ * one: the path without a queue. G_MAXINT64 before the first report. */
+static gint64
+base_delay_us (QuartetBandwidthEstimator *self)
+{
+  gint64 base = self->window.min_delay_us;
+
+  for (guint i = 0; i < MIN (self->n_windows, BASE_WINDOWS); i++)
+    base = MIN (base, self->base_delays_us[i]);
+  return base;
+}
+
+static void
+queued_run_add (QueuedRun *run, const QuartetTwccPacket *packet, gint64 base_delay_us)
+{
+  if (packet->arrived_us == QUARTET_TWCC_LOST)
+    return; /* it never left the bottleneck */
+  if (base_delay_us == G_MAXINT64
+      || packet->arrived_us - packet->sent_us - base_delay_us
+             <= QUEUE_OVERUSE_MS * G_TIME_SPAN_MILLISECOND)
+    {
+      run->n = 0; /* the queue was empty: the bottleneck waited for this one */
+      return;
+    }
+  run->arrived_us[run->next] = packet->arrived_us;
+  run->size[run->next] = packet->size;
+  run->next = (run->next + 1) % QUEUED_RUN;
+  run->n = MIN (run->n + 1, QUEUED_RUN);
+}
+
+/* The bottleneck's rate, or 0 while no queue stands (or too short a run). */
+static double
+queued_run_bps (const QueuedRun *run)
+{
+  guint oldest = (run->next + QUEUED_RUN - run->n) % QUEUED_RUN;
+  guint newest = (run->next + QUEUED_RUN - 1) % QUEUED_RUN;
+  gint64 span = run->arrived_us[newest] - run->arrived_us[oldest];
+  guint64 bytes = 0;
+
+  if (run->n < QUEUED_RUN_MIN || span <= 0)
+    return 0;
+  for (guint i = 1; i < run->n; i++)
+    bytes += run->size[(oldest + i) % QUEUED_RUN];
+  return bytes * 8.0 * G_USEC_PER_SEC / span;
+}
+
 static void
 window_add (Window *window, const QuartetTwccPacket *packet)
 {
@@ -143,15 +209,19 @@ window_add (Window *window, const QuartetTwccPacket *packet)
       window->lost++;
       return;
     }
-  window->first_arrived_us = MIN (window->first_arrived_us, packet->arrived_us);
+  if (packet->arrived_us < window->first_arrived_us)
+    {
+      window->first_arrived_us = packet->arrived_us;
+      window->first_arrived_size = packet->size;
+    }
   window->last_arrived_us = MAX (window->last_arrived_us, packet->arrived_us);
   window->bytes_arrived += packet->size;
   window->min_delay_us = MIN (window->min_delay_us, packet->arrived_us - packet->sent_us);
 }
 
-/* What got through the bottleneck. The arrival times of a few packets
- * (a window that lost most of them) make a poor clock, so it is never
- * more than what we sent times the share that arrived. */
+/* What got through the bottleneck in a window. The arrival times of a few
+ * packets (a window that lost most of them) make a poor clock, so it is
+ * never more than what we sent times the share that arrived. */
 static double
 window_arrived_bps (const Window *window)
 {
@@ -161,12 +231,13 @@ window_arrived_bps (const Window *window)
   if (window->bytes_arrived == 0)
     return 0; /* and the arrival times are still their sentinels */
 
-  arrived_span = window->last_arrived_us - window->first_arrived_us;
   sent_span = window->last_sent_us - window->first_sent_us;
   through = sent_span > 0 ? window->bytes_arrived * 8.0 * G_USEC_PER_SEC / sent_span : 0;
+  arrived_span = window->last_arrived_us - window->first_arrived_us;
   if (arrived_span <= 0)
     return through;
-  return MIN (through, window->bytes_arrived * 8.0 * G_USEC_PER_SEC / arrived_span);
+  return MIN (through, (window->bytes_arrived - window->first_arrived_size) * 8.0 * G_USEC_PER_SEC
+                           / arrived_span);
 }
 
 /* The queue standing at the bottleneck, and whether it grew since the
@@ -175,17 +246,13 @@ static double
 queue_delay_ms (QuartetBandwidthEstimator *self, gboolean *rising)
 {
   gint64 min_delay = self->window.min_delay_us;
-  gint64 base = min_delay;
 
   *rising = self->last_min_delay_us != G_MAXINT64
             && min_delay > self->last_min_delay_us + QUEUE_RISING_US;
   self->last_min_delay_us = min_delay;
 
   self->base_delays_us[self->n_windows++ % BASE_WINDOWS] = min_delay;
-  for (guint i = 0; i < MIN (self->n_windows, BASE_WINDOWS); i++)
-    base = MIN (base, self->base_delays_us[i]);
-
-  return (min_delay - base) / 1000.0;
+  return (min_delay - base_delay_us (self)) / 1000.0;
 }
 
 /* Over the last LOSS_WINDOWS windows, this one included. */
@@ -212,7 +279,8 @@ end_window (QuartetBandwidthEstimator *self)
   double seconds = (window->last_sent_us - window->first_sent_us) / (double)G_USEC_PER_SEC;
   gboolean rising = FALSE;
   double queue_ms;
-  double arrived_bps = window_arrived_bps (window);
+  double link_bps = queued_run_bps (&self->queued);
+  double arrived_bps = link_bps > 0 ? link_bps : window_arrived_bps (window);
 
   self->hold_left_us -= window->last_sent_us - window->first_sent_us;
   self->cut_left_us -= window->last_sent_us - window->first_sent_us;
@@ -227,7 +295,9 @@ end_window (QuartetBandwidthEstimator *self)
 
   if ((queue_ms > QUEUE_OVERUSE_MS && rising) || queue_ms > QUEUE_DEEP_MS)
     {
-      if (self->cut_left_us <= 0)
+      /* A measured bottleneck may cut again at once: to 85% of it, not
+       * compounding. */
+      if (self->cut_left_us <= 0 || link_bps > 0)
         {
           self->bps = MIN (self->bps, BACK_OFF_RATIO * (arrived_bps > 0 ? arrived_bps : self->bps));
           self->cut_left_us = CUT_INTERVAL_US;
@@ -254,17 +324,26 @@ static double
 report_queue_ms (QuartetBandwidthEstimator *self, const QuartetTwccPacket *packets, gsize n)
 {
   gint64 min_delay = G_MAXINT64;
-  gint64 base = G_MAXINT64;
+  gint64 base = base_delay_us (self);
 
   for (gsize i = 0; i < n; i++)
     if (packets[i].arrived_us != QUARTET_TWCC_LOST)
       min_delay = MIN (min_delay, packets[i].arrived_us - packets[i].sent_us);
-  for (guint i = 0; i < MIN (self->n_windows, BASE_WINDOWS); i++)
-    base = MIN (base, self->base_delays_us[i]);
 
   if (min_delay == G_MAXINT64 || base == G_MAXINT64 || min_delay < base)
     return 0;
   return (min_delay - base) / 1000.0;
+}
+
+/* A queue past QUEUE_DEEP_MS cuts at once, without waiting for the window
+ * to end, when the last cut is long enough ago or the bottleneck's rate
+ * says the estimate is still well over it. */
+static gboolean
+deep_queue_cuts_now (QuartetBandwidthEstimator *self)
+{
+  double link_bps = queued_run_bps (&self->queued);
+
+  return self->cut_left_us <= 0 || (link_bps > 0 && BACK_OFF_RATIO * link_bps < 0.9 * self->bps);
 }
 
 gboolean
@@ -272,24 +351,24 @@ quartet_bandwidth_estimator_add_packets (QuartetBandwidthEstimator *self,
                                          const QuartetTwccPacket *packets,
                                          gsize n_packets)
 {
+  gboolean deep = report_queue_ms (self, packets, n_packets) > QUEUE_DEEP_MS;
+  gint64 base = base_delay_us (self);
   gboolean moved = FALSE;
-
-  if (report_queue_ms (self, packets, n_packets) > QUEUE_DEEP_MS && self->cut_left_us <= 0)
-    {
-      for (gsize i = 0; i < n_packets; i++)
-        window_add (&self->window, &packets[i]);
-      end_window (self);
-      return TRUE;
-    }
 
   for (gsize i = 0; i < n_packets; i++)
     {
       window_add (&self->window, &packets[i]);
+      queued_run_add (&self->queued, &packets[i], base);
       if (self->window.last_sent_us - self->window.first_sent_us >= WINDOW_US)
         {
           end_window (self);
           moved = TRUE;
         }
+    }
+  if (deep && self->window.packets > 0 && deep_queue_cuts_now (self))
+    {
+      end_window (self);
+      moved = TRUE;
     }
   return moved;
 }
