@@ -136,7 +136,7 @@ class CongestionTest(RelayCallTestCase):
         # picture waits for a keyframe at the new size: one second.
         self.assertLessEqual(sum(1 for f in low_fps if f < 5), 1, low_fps)
         self.assertGreater(min(low_fps[3:]), 5, low_fps)
-        self.assertLess(up - stepped_up, 30)
+        self.assertLess(up - stepped_up, 20)
 
     def test_a_weak_peer_does_not_set_everybodys_picture(self):
         """A 4-party call where Carol's link is slow both ways. Alice sends
