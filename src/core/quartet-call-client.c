@@ -20,7 +20,7 @@ struct _QuartetCallClient
 {
   GObject parent_instance;
 
-  QuartetXmppConnection *connection;
+  QuartetSignaling *signaling; /* the XMPP connection, in the product */
   QuartetMedia *media;
   QuartetCallSettings settings;
   char **ice_servers;
@@ -307,14 +307,14 @@ reject_as_busy (QuartetCallClient *self, const char *from, const QuartetSignal *
     g_variant_new_parsed ("{'reason': <'busy'>}"));
 
   g_info ("Busy: rejecting call %s from %s", call->session_id, from);
-  if (!quartet_xmpp_connection_send_signal (self->connection, to, reject, &error))
+  if (!quartet_signaling_send_signal (self->signaling, to, reject, &error))
     g_info ("Could not send the busy reject: %s", error->message);
 }
 
 static void
 handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal *call)
 {
-  const char *own_id = quartet_xmpp_connection_get_user_id (self->connection);
+  const char *own_id = quartet_signaling_get_user_id (self->signaling);
   g_autofree char *from_user = quartet_jid_get_user_id (from);
   g_autofree char *from_bare = quartet_jid_get_bare (from);
   QuartetCallSession *session;
@@ -347,8 +347,8 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
       return;
     }
 
-  session = _quartet_call_session_new_incoming (self->connection, self->media, &self->settings,
-                                                call);
+  session
+      = _quartet_call_session_new_incoming (self->signaling, self->media, &self->settings, call);
   adopt_session (self, session);
   replay_early_signals (self, session);
 
@@ -359,7 +359,7 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
 }
 
 static void
-on_signal_received_cb (QuartetXmppConnection *connection,
+on_signal_received_cb (QuartetSignaling *signaling,
                        const char *from,
                        QuartetSignal *signal,
                        gpointer user_data)
@@ -383,8 +383,8 @@ on_signal_received_cb (QuartetXmppConnection *connection,
 static gboolean
 check_opponents (QuartetCallClient *self, const char *const *opponent_ids, GError **error)
 {
-  const char *own_id = quartet_xmpp_connection_get_user_id (self->connection);
-  const char *own_jid = quartet_xmpp_connection_get_jid (self->connection);
+  const char *own_id = quartet_signaling_get_user_id (self->signaling);
+  const char *own_jid = quartet_signaling_get_jid (self->signaling);
   guint n = opponent_ids ? g_strv_length ((char **)opponent_ids) : 0;
 
   if (n == 0 || n > QUARTET_SIGNAL_MAX_OPPONENTS)
@@ -510,7 +510,7 @@ quartet_call_client_dispose (GObject *object)
   QuartetCallClient *self = QUARTET_CALL_CLIENT (object);
 
   quartet_call_client_release (self);
-  g_clear_object (&self->connection);
+  g_clear_object (&self->signaling);
   g_clear_object (&self->media);
 
   G_OBJECT_CLASS (quartet_call_client_parent_class)->dispose (object);
@@ -610,13 +610,23 @@ quartet_call_client_instance_init (GTypeInstance *instance, gpointer klass)
 QuartetCallClient *
 quartet_call_client_new (QuartetXmppConnection *connection, QuartetMedia *media)
 {
+  g_return_val_if_fail (QUARTET_IS_XMPP_CONNECTION (connection), NULL);
+
+  return quartet_call_client_new_for_signaling (QUARTET_SIGNALING (connection), media);
+}
+
+/* A client whose signals go through @signaling rather than an XMPP
+ * connection: the session state-machine tests' switchboard. */
+QuartetCallClient *
+quartet_call_client_new_for_signaling (QuartetSignaling *signaling, QuartetMedia *media)
+{
   QuartetCallClient *self;
 
-  g_return_val_if_fail (QUARTET_IS_XMPP_CONNECTION (connection), NULL);
+  g_return_val_if_fail (QUARTET_IS_SIGNALING (signaling), NULL);
   g_return_val_if_fail (QUARTET_IS_MEDIA (media), NULL);
 
   self = g_object_new (QUARTET_TYPE_CALL_CLIENT, NULL);
-  self->connection = g_object_ref (connection);
+  self->signaling = g_object_ref (signaling);
   self->media = g_object_ref (media);
   return self;
 }
@@ -631,8 +641,7 @@ quartet_call_client_init (QuartetCallClient *self, GError **error)
   if (self->initialized)
     return TRUE;
 
-  if (self->connection == NULL
-      || quartet_xmpp_connection_get_state (self->connection) != QUARTET_XMPP_STATE_CONNECTED)
+  if (!quartet_signaling_is_connected (self->signaling))
     {
       g_set_error_literal (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_NOT_CONNECTED,
                            "The call service is not connected");
@@ -649,7 +658,7 @@ quartet_call_client_init (QuartetCallClient *self, GError **error)
 void
 _quartet_call_client_start_receiving (QuartetCallClient *self)
 {
-  g_signal_connect (self->connection, "signal-received", G_CALLBACK (on_signal_received_cb), self);
+  g_signal_connect (self->signaling, "signal-received", G_CALLBACK (on_signal_received_cb), self);
   self->initialized = TRUE;
 }
 
@@ -685,7 +694,7 @@ quartet_call_client_call (QuartetCallClient *self,
   if (!quartet_media_start (self->media, error))
     return NULL;
 
-  session = _quartet_call_session_new_outgoing (self->connection, self->media, &self->settings,
+  session = _quartet_call_session_new_outgoing (self->signaling, self->media, &self->settings,
                                                 call_type, opponent_ids, user_info);
   adopt_session (self, session);
   _quartet_call_session_start (session);
@@ -763,8 +772,8 @@ quartet_call_client_release (QuartetCallClient *self)
     _quartet_call_session_hang_up (session, NULL);
   g_hash_table_remove_all (self->sessions);
 
-  if (self->connection != NULL)
-    g_signal_handlers_disconnect_by_data (self->connection, self);
+  if (self->signaling != NULL)
+    g_signal_handlers_disconnect_by_data (self->signaling, self);
   if (self->media != NULL)
     quartet_media_stop (self->media);
   quartet_peer_wait_for_dtls_certificate ();

@@ -28,6 +28,8 @@ G_DECLARE_FINAL_TYPE (QuartetCallClient, quartet_call_client, QUARTET, CALL_CLIE
 GQuark quartet_call_error_quark (void);
 
 QuartetCallClient *quartet_call_client_new (QuartetXmppConnection *connection, QuartetMedia *media);
+QuartetCallClient *quartet_call_client_new_for_signaling (QuartetSignaling *signaling,
+                                                          QuartetMedia *media);
 
 gboolean quartet_call_client_init (QuartetCallClient *self, GError **error);
 QuartetCallSession *quartet_call_client_call (QuartetCallClient *self,

@@ -5,19 +5,20 @@
 #pragma once
 
 #include "quartet-call-session.h"
+#include "quartet-signaling.h"
 
 G_BEGIN_DECLS
 
-QuartetCallSession *_quartet_call_session_new_outgoing (QuartetXmppConnection *connection,
-                                                       QuartetMedia *media,
-                                                       const QuartetCallSettings *settings,
-                                                       QuartetCallType call_type,
-                                                       const char *const *opponents,
-                                                       GVariant *user_info);
-QuartetCallSession *_quartet_call_session_new_incoming (QuartetXmppConnection *connection,
-                                                       QuartetMedia *media,
-                                                       const QuartetCallSettings *settings,
-                                                       const QuartetSignal *call);
+QuartetCallSession *_quartet_call_session_new_outgoing (QuartetSignaling *signaling,
+                                                        QuartetMedia *media,
+                                                        const QuartetCallSettings *settings,
+                                                        QuartetCallType call_type,
+                                                        const char *const *opponents,
+                                                        GVariant *user_info);
+QuartetCallSession *_quartet_call_session_new_incoming (QuartetSignaling *signaling,
+                                                        QuartetMedia *media,
+                                                        const QuartetCallSettings *settings,
+                                                        const QuartetSignal *call);
 
 void _quartet_call_session_start (QuartetCallSession *self);
 gboolean _quartet_call_session_accept (QuartetCallSession *self,

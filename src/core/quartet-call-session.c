@@ -28,7 +28,7 @@ struct _QuartetCallSession
 {
   GObject parent_instance;
 
-  QuartetXmppConnection *connection;
+  QuartetSignaling *signaling;
   QuartetMedia *media;
   guint dialing_interval_ms;
   guint answer_timeout_ms;
@@ -117,7 +117,7 @@ send_to (QuartetCallSession *self, QuartetCallParticipant *participant, const Qu
 
   /* A failure here is a dropped connection: the dialing re-send and the
    * other side's timers recover, so it is not the caller's error. */
-  if (!quartet_xmpp_connection_send_signal (self->connection, participant->jid, signal, &error))
+  if (!quartet_signaling_send_signal (self->signaling, participant->jid, signal, &error))
     g_info ("session %s: could not send %s to %s: %s", self->id,
             quartet_signal_type_to_string (signal->type), participant->user_id, error->message);
 }
@@ -330,8 +330,8 @@ add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
     return participant;
 
   if (jid == NULL)
-    jid = derived_jid = quartet_jid_for_user_id (user_id,
-                                                 quartet_xmpp_connection_get_jid (self->connection));
+    jid = derived_jid
+        = quartet_jid_for_user_id (user_id, quartet_signaling_get_jid (self->signaling));
   if (jid == NULL)
     return NULL;
 
@@ -509,7 +509,7 @@ handle_update (QuartetCallSession *self,
 /* Repair offers sent while the XMPP connection was down were lost: send
  * them again as soon as it is back, not at the next retry. */
 static void
-on_reconnected_cb (QuartetXmppConnection *connection, QuartetCallSession *self)
+on_reconnected_cb (QuartetSignaling *signaling, QuartetCallSession *self)
 {
   GHashTableIter iter;
   QuartetCallParticipant *participant;
@@ -664,16 +664,14 @@ on_ring_timeout_cb (gpointer user_data)
 }
 
 static QuartetCallSession *
-new_session (QuartetXmppConnection *connection,
-             QuartetMedia *media,
-             const QuartetCallSettings *settings)
+new_session (QuartetSignaling *signaling, QuartetMedia *media, const QuartetCallSettings *settings)
 {
   QuartetCallSession *self = g_object_new (QUARTET_TYPE_CALL_SESSION, NULL);
 
-  self->connection = g_object_ref (connection);
-  g_signal_connect_object (connection, "reconnected", G_CALLBACK (on_reconnected_cb), self, 0);
+  self->signaling = g_object_ref (signaling);
+  g_signal_connect_object (signaling, "reconnected", G_CALLBACK (on_reconnected_cb), self, 0);
   self->media = g_object_ref (media);
-  self->own_user_id = g_strdup (quartet_xmpp_connection_get_user_id (connection));
+  self->own_user_id = g_strdup (quartet_signaling_get_user_id (signaling));
   self->dialing_interval_ms = settings->dialing_interval_ms;
   self->answer_timeout_ms = settings->answer_timeout_ms;
   self->disconnect_timeout_ms = settings->disconnect_timeout_ms;
@@ -715,14 +713,14 @@ user_info_get_bandwidth (GVariant *user_info)
 }
 
 QuartetCallSession *
-_quartet_call_session_new_outgoing (QuartetXmppConnection *connection,
+_quartet_call_session_new_outgoing (QuartetSignaling *signaling,
                                     QuartetMedia *media,
                                     const QuartetCallSettings *settings,
                                     QuartetCallType call_type,
                                     const char *const *opponents,
                                     GVariant *user_info)
 {
-  QuartetCallSession *self = new_session (connection, media, settings);
+  QuartetCallSession *self = new_session (signaling, media, settings);
 
   self->id = g_uuid_string_random ();
   self->call_type = call_type;
@@ -733,12 +731,12 @@ _quartet_call_session_new_outgoing (QuartetXmppConnection *connection,
 }
 
 QuartetCallSession *
-_quartet_call_session_new_incoming (QuartetXmppConnection *connection,
+_quartet_call_session_new_incoming (QuartetSignaling *signaling,
                                     QuartetMedia *media,
                                     const QuartetCallSettings *settings,
                                     const QuartetSignal *call)
 {
-  QuartetCallSession *self = new_session (connection, media, settings);
+  QuartetCallSession *self = new_session (signaling, media, settings);
   QuartetCallParticipant *initiator;
   guint caller_kbps;
 
@@ -770,7 +768,7 @@ quartet_call_session_dispose (GObject *object)
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
   g_clear_pointer (&self->participants, g_hash_table_unref);
-  g_clear_object (&self->connection);
+  g_clear_object (&self->signaling);
   g_clear_object (&self->media);
 
   G_OBJECT_CLASS (quartet_call_session_parent_class)->dispose (object);

@@ -32,7 +32,13 @@
 #define PING_TIMEOUT_S 15
 #define XMLNS_PING "urn:xmpp:ping"
 
-G_DEFINE_FINAL_TYPE (QuartetXmppConnection, quartet_xmpp_connection, G_TYPE_OBJECT)
+static void quartet_xmpp_connection_signaling_init (QuartetSignalingInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (QuartetXmppConnection,
+                               quartet_xmpp_connection,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (QUARTET_TYPE_SIGNALING,
+                                                      quartet_xmpp_connection_signaling_init))
 G_DEFINE_QUARK (quartet-xmpp-error-quark, quartet_xmpp_error)
 
 enum
@@ -50,12 +56,11 @@ enum
   N_PROPS
 };
 
+/* signal-received and reconnected are QuartetSignaling's. */
 enum
 {
-  SIGNAL_RECEIVED,
   INVALID_SIGNAL,
   DISCONNECTED,
-  RECONNECTED,
   N_SIGNALS
 };
 
@@ -90,7 +95,7 @@ _quartet_xmpp_connection_emit_signal_received (QuartetXmppConnection *self,
                                                const char *from,
                                                QuartetSignal *signal)
 {
-  g_signal_emit (self, signals[SIGNAL_RECEIVED], 0, from, signal);
+  quartet_signaling_emit_signal_received (QUARTET_SIGNALING (self), from, signal);
 }
 
 void
@@ -288,7 +293,7 @@ _quartet_xmpp_connection_finish_sign_in (QuartetXmppConnection *self)
   set_state (self, QUARTET_XMPP_STATE_CONNECTED);
 
   if (is_reconnect)
-    g_signal_emit (self, signals[RECONNECTED], 0);
+    quartet_signaling_emit_reconnected (QUARTET_SIGNALING (self));
   complete_connect (self, NULL);
 }
 
@@ -501,20 +506,14 @@ quartet_xmpp_connection_class_init (QuartetXmppConnectionClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /* (from, signal): a well-formed QuickBlox call signal arrived. */
-  signals[SIGNAL_RECEIVED] = g_signal_new ("signal-received", G_TYPE_FROM_CLASS (klass),
-                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE,
-                                           2, G_TYPE_STRING, QUARTET_TYPE_SIGNAL);
   /* (from, error): a call signal was malformed and dropped; nothing else is affected. */
   signals[INVALID_SIGNAL] = g_signal_new ("invalid-signal", G_TYPE_FROM_CLASS (klass),
                                           G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 2,
                                           G_TYPE_STRING, G_TYPE_ERROR);
   /* (error): a signed-in connection dropped; it reconnects unless the error is fatal. */
-  signals[DISCONNECTED] = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass),
-                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 1,
-                                        G_TYPE_ERROR);
-  signals[RECONNECTED] = g_signal_new ("reconnected", G_TYPE_FROM_CLASS (klass),
-                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[DISCONNECTED]
+      = g_signal_new ("disconnected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
 }
 
 static void
@@ -794,4 +793,41 @@ quartet_xmpp_connection_send_signal (QuartetXmppConnection *self,
 
   xmpp_send (self->conn, stanza);
   return TRUE;
+}
+
+static const char *
+signaling_get_jid (QuartetSignaling *signaling)
+{
+  return quartet_xmpp_connection_get_jid (QUARTET_XMPP_CONNECTION (signaling));
+}
+
+static const char *
+signaling_get_user_id (QuartetSignaling *signaling)
+{
+  return quartet_xmpp_connection_get_user_id (QUARTET_XMPP_CONNECTION (signaling));
+}
+
+static gboolean
+signaling_is_connected (QuartetSignaling *signaling)
+{
+  return QUARTET_XMPP_CONNECTION (signaling)->state == QUARTET_XMPP_STATE_CONNECTED;
+}
+
+static gboolean
+signaling_send_signal (QuartetSignaling *signaling,
+                       const char *to,
+                       const QuartetSignal *signal,
+                       GError **error)
+{
+  return quartet_xmpp_connection_send_signal (QUARTET_XMPP_CONNECTION (signaling), to, signal,
+                                              error);
+}
+
+static void
+quartet_xmpp_connection_signaling_init (QuartetSignalingInterface *iface)
+{
+  iface->get_jid = signaling_get_jid;
+  iface->get_user_id = signaling_get_user_id;
+  iface->is_connected = signaling_is_connected;
+  iface->send_signal = signaling_send_signal;
 }

@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include "quartet-signal.h"
+#include "quartet-signaling.h"
 
 G_BEGIN_DECLS
 

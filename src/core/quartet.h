@@ -15,4 +15,5 @@
 #include "quartet-quickblox-account.h"
 #include "quartet-quickblox-directory.h"
 #include "quartet-signal.h"
+#include "quartet-signaling.h"
 #include "quartet-xmpp-connection.h"
