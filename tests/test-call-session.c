@@ -401,6 +401,29 @@ test_hang_up_crosses_accept (Fixture *fixture, gconstpointer data)
                    QUARTET_CALL_SESSION_STATE_ENDED);
 }
 
+/* Bob declines while Alice gives up: both end once, each told of the
+ * other's signal only if its own session still listened. */
+static void
+test_reject_crosses_hang_up (Fixture *fixture, gconstpointer data)
+{
+  const guint bob[] = { BOB };
+  g_autoptr (QuartetCallSession) session = call (fixture, ALICE, bob, 1);
+
+  wait_event (fixture, BOB, "call alice@localhost");
+  quartet_test_switchboard_hold (fixture->board);
+  g_assert_true (
+      quartet_call_client_reject (fixture->clients[BOB], fixture->rang[BOB], NULL, NULL));
+  hang_up (fixture, ALICE, session);
+  quartet_test_switchboard_release (fixture->board);
+
+  wait_event (fixture, ALICE, "call-end");
+  wait_event (fixture, BOB, "call-end");
+  settle (200);
+  g_assert_false (has_event (fixture, ALICE, "reject bob@localhost"));
+  g_assert_false (has_event (fixture, BOB, "hang-up alice@localhost"));
+  g_assert_cmpuint (fixture->events[BOB]->len, ==, 2); /* call, call-end */
+}
+
 /* The caller's candidates arrive while the callee is still deciding: they
  * are kept for the answer, and the call connects. */
 static void
@@ -478,6 +501,34 @@ test_three_way_one_leaves (Fixture *fixture, gconstpointer data)
   wait_event (fixture, ALICE, "call-end");
 }
 
+/* Carol answers first and offers Bob, whose id is smaller, the mesh's
+ * third connection (docs/protocol.md, The mesh rule) while his call still
+ * rings: he keeps her offer, rings once, and answers it when he accepts. */
+static void
+test_mesh_offer_before_the_answer (Fixture *fixture, gconstpointer data)
+{
+  const guint callees[] = { BOB, CAROL };
+  g_autoptr (QuartetCallSession) session = call (fixture, ALICE, callees, 2);
+
+  wait_event (fixture, BOB, "call alice@localhost");
+  wait_event (fixture, CAROL, "call alice@localhost");
+  accept (fixture, CAROL);
+  wait_event (fixture, ALICE, "connected carol@localhost");
+  settle (200);
+  g_assert_cmpuint (quartet_test_switchboard_count (fixture->board, jids[CAROL], jids[BOB],
+                                                    QUARTET_SIGNAL_TYPE_CALL),
+                    ==, 1);
+  g_assert_false (has_event (fixture, BOB, "call carol@localhost"));
+
+  accept (fixture, BOB);
+  wait_event (fixture, BOB, "connected alice@localhost");
+  wait_event (fixture, BOB, "connected carol@localhost");
+  wait_event (fixture, CAROL, "connected bob@localhost");
+  g_assert_cmpuint (quartet_test_switchboard_count (fixture->board, jids[BOB], jids[CAROL],
+                                                    QUARTET_SIGNAL_TYPE_CALL),
+                    ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -491,9 +542,11 @@ main (int argc, char *argv[])
   ADD ("not-answered", test_not_answered);
   ADD ("hung-up-while-ringing", test_hung_up_while_ringing);
   ADD ("hang-up-crosses-accept", test_hang_up_crosses_accept);
+  ADD ("reject-crosses-hang-up", test_reject_crosses_hang_up);
   ADD ("candidates-before-the-answer", test_candidates_before_the_answer);
   ADD ("glare", test_glare);
   ADD ("three-way-one-leaves", test_three_way_one_leaves);
+  ADD ("mesh-offer-before-the-answer", test_mesh_offer_before_the_answer);
 #undef ADD
   return g_test_run ();
 }
