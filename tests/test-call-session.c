@@ -259,12 +259,34 @@ hang_up (Fixture *fixture, guint user, QuartetCallSession *session)
   g_assert_no_error (error);
 }
 
-/* The whole call: ringing, answered, connected with video both ways, hung up. */
+static void
+on_participant_state_notify_cb (QuartetCallParticipant *participant,
+                                GParamSpec *pspec,
+                                GString *states)
+{
+  g_autoptr (GEnumClass) enum_class = g_type_class_ref (QUARTET_TYPE_PEER_STATE);
+
+  g_string_append_printf (
+      states, "%s%s", states->len > 0 ? " " : "",
+      g_enum_get_value (enum_class, quartet_call_participant_get_peer_state (participant))
+          ->value_nick);
+}
+
+/* The whole call: ringing, answered, connected with video both ways, hung
+ * up; and Bob, as a participant of Alice's session, through it all. */
 static void
 test_answered_then_hung_up (Fixture *fixture, gconstpointer data)
 {
   const guint bob[] = { BOB };
   g_autoptr (QuartetCallSession) session = call (fixture, ALICE, bob, 1);
+  g_autoptr (GString) states = g_string_new (NULL);
+  g_autoptr (QuartetCallParticipant) participant
+      = g_object_ref (quartet_call_session_get_participant (session, jids[BOB]));
+
+  g_assert_cmpstr (quartet_call_participant_get_user_id (participant), ==, jids[BOB]);
+  g_assert_cmpstr (quartet_call_participant_get_jid (participant), ==, jids[BOB]);
+  g_signal_connect (participant, "notify::peer-state", G_CALLBACK (on_participant_state_notify_cb),
+                    states);
 
   g_assert_cmpint (quartet_call_session_get_state (session), ==,
                    QUARTET_CALL_SESSION_STATE_DIALING);
@@ -283,6 +305,11 @@ test_answered_then_hung_up (Fixture *fixture, gconstpointer data)
   wait_event (fixture, BOB, "connected alice@localhost");
   wait_event (fixture, ALICE, "video bob@localhost");
   wait_event (fixture, BOB, "video alice@localhost");
+  g_assert_cmpint (quartet_call_participant_get_peer_state (participant), ==,
+                   QUARTET_PEER_STATE_CONNECTED);
+  g_assert_true (quartet_call_participant_get_receiving_video (participant));
+  g_assert_true (quartet_call_participant_get_peer (participant)
+                 == quartet_call_session_get_peer (session, jids[BOB]));
   /* Answered: the dialing re-sends stop at once. */
   g_assert_cmpuint (quartet_test_switchboard_count (fixture->board, jids[ALICE], jids[BOB],
                                                     QUARTET_SIGNAL_TYPE_CALL),
@@ -296,6 +323,8 @@ test_answered_then_hung_up (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (quartet_call_session_get_state (fixture->rang[BOB]), ==,
                    QUARTET_CALL_SESSION_STATE_ENDED);
   g_assert_false (has_event (fixture, ALICE, "hang-up bob@localhost"));
+  g_assert_cmpstr (states->str, ==, "connected closed");
+  g_assert_null (quartet_call_participant_get_peer (participant));
 }
 
 static void

@@ -15,9 +15,11 @@
  */
 #define G_LOG_DOMAIN "quartet-call"
 
-#include "quartet-call-participant.h"
+#include "quartet-call-participant-private.h"
 
 #include <string.h>
+
+#include "quartet-enums.h"
 
 /* A repair offer with no answer after this long was lost (the XMPP
  * connection broke with the network, say): it is made again, with a new
@@ -34,6 +36,21 @@ typedef struct
   char *candidate;
 } PendingCandidate;
 
+G_DEFINE_FINAL_TYPE (QuartetCallParticipant, quartet_call_participant, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_USER_ID,
+  PROP_JID,
+  PROP_PEER_STATE,
+  PROP_PEER,
+  PROP_RECEIVING_VIDEO,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 pending_candidate_free (PendingCandidate *pending)
 {
@@ -41,15 +58,17 @@ pending_candidate_free (PendingCandidate *pending)
   g_free (pending);
 }
 
+/* (transfer full): @events go to @user_data (the session, which owns the
+ * participant), on the main thread. */
 QuartetCallParticipant *
-quartet_call_participant_new (const char *user_id,
-                              const char *jid,
-                              guint disconnect_timeout_ms,
-                              guint repair_delay_ms,
-                              const QuartetCallParticipantEvents *events,
-                              gpointer user_data)
+_quartet_call_participant_new (const char *user_id,
+                               const char *jid,
+                               guint disconnect_timeout_ms,
+                               guint repair_delay_ms,
+                               const QuartetCallParticipantEvents *events,
+                               gpointer user_data)
 {
-  QuartetCallParticipant *self = g_new0 (QuartetCallParticipant, 1);
+  QuartetCallParticipant *self = g_object_new (QUARTET_TYPE_CALL_PARTICIPANT, NULL);
 
   self->user_id = g_strdup (user_id);
   self->jid = g_strdup (jid);
@@ -57,8 +76,26 @@ quartet_call_participant_new (const char *user_id,
   self->repair_delay_ms = repair_delay_ms;
   self->events = events;
   self->user_data = user_data;
-  self->pending_candidates = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_candidate_free);
   return self;
+}
+
+/* Tells the session, after the property has changed. */
+static void
+report_state (QuartetCallParticipant *self, QuartetPeerState state)
+{
+  if (self->peer_state != state)
+    {
+      self->peer_state = state;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_STATE]);
+    }
+  self->events->state (self, state, self->user_data);
+}
+
+static void
+set_peer (QuartetCallParticipant *self, QuartetPeer *peer)
+{
+  if (g_set_object (&self->peer, peer))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER]);
 }
 
 static void
@@ -89,12 +126,12 @@ close_peer (QuartetCallParticipant *self)
 
   g_signal_handlers_disconnect_by_data (self->peer, self);
   quartet_peer_close (self->peer);
-  g_clear_object (&self->peer);
+  set_peer (self, NULL);
 }
 
 /* Silently: the session emits the event that explains why. */
 void
-quartet_call_participant_leave (QuartetCallParticipant *self)
+_quartet_call_participant_leave (QuartetCallParticipant *self)
 {
   self->gone = TRUE;
   stop_dialing (self);
@@ -107,27 +144,147 @@ quartet_call_participant_leave (QuartetCallParticipant *self)
   g_ptr_array_set_size (self->pending_candidates, 0);
 }
 
-void
-quartet_call_participant_free (QuartetCallParticipant *self)
+static void
+quartet_call_participant_dispose (GObject *object)
 {
-  quartet_call_participant_leave (self);
+  QuartetCallParticipant *self = QUARTET_CALL_PARTICIPANT (object);
+
+  _quartet_call_participant_leave (self);
+  G_OBJECT_CLASS (quartet_call_participant_parent_class)->dispose (object);
+}
+
+static void
+quartet_call_participant_finalize (GObject *object)
+{
+  QuartetCallParticipant *self = QUARTET_CALL_PARTICIPANT (object);
+
   g_ptr_array_unref (self->pending_candidates);
   g_free (self->local_sdp);
   g_free (self->user_id);
   g_free (self->jid);
-  g_free (self);
+  G_OBJECT_CLASS (quartet_call_participant_parent_class)->finalize (object);
+}
+
+static void
+quartet_call_participant_get_property (GObject *object,
+                                       guint prop_id,
+                                       GValue *value,
+                                       GParamSpec *pspec)
+{
+  QuartetCallParticipant *self = QUARTET_CALL_PARTICIPANT (object);
+
+  switch (prop_id)
+    {
+    case PROP_USER_ID:
+      g_value_set_string (value, self->user_id);
+      break;
+    case PROP_JID:
+      g_value_set_string (value, self->jid);
+      break;
+    case PROP_PEER_STATE:
+      g_value_set_enum (value, self->peer_state);
+      break;
+    case PROP_PEER:
+      g_value_set_object (value, self->peer);
+      break;
+    case PROP_RECEIVING_VIDEO:
+      g_value_set_boolean (value, self->receiving_video);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+quartet_call_participant_class_init (QuartetCallParticipantClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = quartet_call_participant_dispose;
+  object_class->finalize = quartet_call_participant_finalize;
+  object_class->get_property = quartet_call_participant_get_property;
+
+  /* Their QuickBlox user id (the bare JID on a plain XMPP server). */
+  properties[PROP_USER_ID] = g_param_spec_string ("user-id", NULL, NULL, NULL,
+                                                  G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Where their signals go. */
+  properties[PROP_JID]
+      = g_param_spec_string ("jid", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* What the SDK's PEER_CONNECTION_STATE_CHANGED last said of them: NEW
+   * once a connection is made, CLOSED at the end, FAILED or DISCONNECTED
+   * while it is broken. */
+  properties[PROP_PEER_STATE] = g_param_spec_enum (
+      "peer-state", NULL, NULL, QUARTET_TYPE_PEER_STATE, QUARTET_PEER_STATE_NEW,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* (nullable): the connection to them (a new one after a repair). */
+  properties[PROP_PEER]
+      = g_param_spec_object ("peer", NULL, NULL, QUARTET_TYPE_PEER,
+                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Their first video frame has been decoded (RECEIVED_VIDEO_TRACK). */
+  properties[PROP_RECEIVING_VIDEO]
+      = g_param_spec_boolean ("receiving-video", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+quartet_call_participant_init (QuartetCallParticipant *self)
+{
+  self->pending_candidates
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_candidate_free);
+}
+
+const char *
+quartet_call_participant_get_user_id (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), NULL);
+
+  return self->user_id;
+}
+
+const char *
+quartet_call_participant_get_jid (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), NULL);
+
+  return self->jid;
+}
+
+QuartetPeerState
+quartet_call_participant_get_peer_state (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), QUARTET_PEER_STATE_NEW);
+
+  return self->peer_state;
+}
+
+/* (nullable) (transfer none) */
+QuartetPeer *
+quartet_call_participant_get_peer (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), NULL);
+
+  return self->peer;
+}
+
+gboolean
+quartet_call_participant_get_receiving_video (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), FALSE);
+
+  return self->receiving_video;
 }
 
 /* As the SDKs do, every peer connection that was made ends with one CLOSED,
  * whatever ended it, after the event that says why. */
 void
-quartet_call_participant_report_closed (QuartetCallParticipant *self)
+_quartet_call_participant_report_closed (QuartetCallParticipant *self)
 {
   if (!self->had_peer || self->closed_reported)
     return;
 
   self->closed_reported = TRUE;
-  self->events->state (self, QUARTET_PEER_STATE_CLOSED, self->user_data);
+  report_state (self, QUARTET_PEER_STATE_CLOSED);
 }
 
 /* webrtcbin names candidates by m-line index only; signals also carry the
@@ -207,9 +364,9 @@ on_disconnect_timeout_cb (gpointer user_data)
   self->disconnect_id = 0;
   g_info ("%s stayed disconnected for %u ms; closing", self->user_id,
           self->disconnect_timeout_ms);
-  quartet_call_participant_leave (self);
+  _quartet_call_participant_leave (self);
   report_repair_outcome (self, QUARTET_RECONNECT_STATE_FAILED);
-  quartet_call_participant_report_closed (self);
+  _quartet_call_participant_report_closed (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -219,10 +376,10 @@ on_disconnect_timeout_cb (gpointer user_data)
 static void
 fail (QuartetCallParticipant *self)
 {
-  quartet_call_participant_leave (self);
-  self->events->state (self, QUARTET_PEER_STATE_FAILED, self->user_data);
+  _quartet_call_participant_leave (self);
+  report_state (self, QUARTET_PEER_STATE_FAILED);
   report_repair_outcome (self, QUARTET_RECONNECT_STATE_FAILED);
-  quartet_call_participant_report_closed (self);
+  _quartet_call_participant_report_closed (self);
 }
 
 static gboolean
@@ -306,7 +463,7 @@ on_peer_state_notify_cb (QuartetPeer *peer, GParamSpec *pspec, gpointer user_dat
       break;
     }
 
-  self->events->state (self, state, self->user_data);
+  report_state (self, state);
 }
 
 static void
@@ -314,6 +471,11 @@ on_first_video_frame_cb (QuartetPeer *peer, gpointer user_data)
 {
   QuartetCallParticipant *self = user_data;
 
+  if (!self->receiving_video)
+    {
+      self->receiving_video = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVING_VIDEO]);
+    }
   self->events->video (self, self->user_data);
 }
 
@@ -322,14 +484,15 @@ attach_peer (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   g_assert (self->peer == NULL);
 
-  self->peer = peer;
+  set_peer (self, peer);
+  g_object_unref (peer); /* the caller's reference, now ours */
   g_signal_connect (peer, "local-description", G_CALLBACK (on_local_description_cb), self);
   g_signal_connect (peer, "local-candidate", G_CALLBACK (on_local_candidate_cb), self);
   g_signal_connect (peer, "notify::state", G_CALLBACK (on_peer_state_notify_cb), self);
   g_signal_connect (peer, "first-video-frame", G_CALLBACK (on_first_video_frame_cb), self);
   /* NEW once per user, as the SDKs report it: a repair is the same call. */
   if (!self->had_peer)
-    self->events->state (self, QUARTET_PEER_STATE_NEW, self->user_data);
+    report_state (self, QUARTET_PEER_STATE_NEW);
   self->had_peer = TRUE;
 }
 
@@ -347,7 +510,8 @@ replace_peer (QuartetCallParticipant *self, QuartetPeer *peer)
   close_retired_peer (self);
   if (self->peer != NULL)
     g_signal_handlers_disconnect_by_data (self->peer, self);
-  self->retired = g_steal_pointer (&self->peer);
+  self->retired = self->peer != NULL ? g_object_ref (self->peer) : NULL;
+  set_peer (self, NULL);
   self->remote_description_set = FALSE;
   g_ptr_array_set_size (self->pending_candidates, 0);
   g_clear_pointer (&self->repair_offer_id, g_free);
@@ -376,7 +540,7 @@ flush_pending_candidates (QuartetCallParticipant *self)
 
 /* (transfer full) @peer: we offer to this user. */
 void
-quartet_call_participant_offer (QuartetCallParticipant *self, QuartetPeer *peer)
+_quartet_call_participant_offer (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   attach_peer (self, peer);
   quartet_peer_create_offer (peer);
@@ -384,7 +548,7 @@ quartet_call_participant_offer (QuartetCallParticipant *self, QuartetPeer *peer)
 
 /* (transfer full) @peer: we answer this user's pending offer. */
 gboolean
-quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer, GError **error)
+_quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer, GError **error)
 {
   g_autofree char *offer = g_steal_pointer (&self->pending_offer);
 
@@ -398,7 +562,7 @@ quartet_call_participant_answer (QuartetCallParticipant *self, QuartetPeer *peer
 
 /* (transfer full) @peer: we rebuild the connection and offer from it. */
 void
-quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *peer)
+_quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *peer)
 {
   replace_peer (self, peer);
   self->repair_offer_id = g_uuid_string_random ();
@@ -412,7 +576,7 @@ quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *pee
  * older one was lost, like theirs to us while their connection to the
  * server was down, and both would wait for an answer that never comes. */
 gboolean
-quartet_call_participant_awaits_repair_answer (QuartetCallParticipant *self)
+_quartet_call_participant_awaits_repair_answer (QuartetCallParticipant *self)
 {
   return self->repair_offer_id != NULL
          && g_get_monotonic_time () - self->repair_offer_us
@@ -421,11 +585,11 @@ quartet_call_participant_awaits_repair_answer (QuartetCallParticipant *self)
 
 /* (transfer full) @peer: their repair offer, which we answer from @peer. */
 gboolean
-quartet_call_participant_take_repair_offer (QuartetCallParticipant *self,
-                                            QuartetPeer *peer,
-                                            const char *offer_id,
-                                            const char *sdp,
-                                            GError **error)
+_quartet_call_participant_take_repair_offer (QuartetCallParticipant *self,
+                                             QuartetPeer *peer,
+                                             const char *offer_id,
+                                             const char *sdp,
+                                             GError **error)
 {
   replace_peer (self, peer);
   self->answering_offer_id = g_strdup (offer_id);
@@ -442,10 +606,10 @@ quartet_call_participant_take_repair_offer (QuartetCallParticipant *self,
 /* The answer to our repair offer. FALSE without an error when it answers
  * another offer (one replaced since, or never ours). */
 gboolean
-quartet_call_participant_take_repair_answer (QuartetCallParticipant *self,
-                                             const char *offer_id,
-                                             const char *sdp,
-                                             GError **error)
+_quartet_call_participant_take_repair_answer (QuartetCallParticipant *self,
+                                              const char *offer_id,
+                                              const char *sdp,
+                                              GError **error)
 {
   if (self->peer == NULL || self->gone || g_strcmp0 (offer_id, self->repair_offer_id) != 0)
     return FALSE;
@@ -485,10 +649,10 @@ on_answer_timeout_cb (gpointer user_data)
 /* Sends @call now, again every @interval_ms until they answer, and gives up
  * after @answer_timeout_ms. */
 void
-quartet_call_participant_start_dialing (QuartetCallParticipant *self,
-                                        const QuartetSignal *call,
-                                        guint interval_ms,
-                                        guint answer_timeout_ms)
+_quartet_call_participant_start_dialing (QuartetCallParticipant *self,
+                                         const QuartetSignal *call,
+                                         guint interval_ms,
+                                         guint answer_timeout_ms)
 {
   stop_dialing (self);
   self->dialing_call = quartet_signal_copy (call);
@@ -502,7 +666,9 @@ quartet_call_participant_start_dialing (QuartetCallParticipant *self,
  * answer that cannot be used fails this peer: dialing has stopped, and
  * nothing else would ever end it. */
 gboolean
-quartet_call_participant_take_answer (QuartetCallParticipant *self, const char *sdp, GError **error)
+_quartet_call_participant_take_answer (QuartetCallParticipant *self,
+                                       const char *sdp,
+                                       GError **error)
 {
   if (self->peer == NULL || self->dialing_call == NULL || self->gone)
     return FALSE;
@@ -519,9 +685,9 @@ quartet_call_participant_take_answer (QuartetCallParticipant *self, const char *
 }
 
 void
-quartet_call_participant_add_remote_candidate (QuartetCallParticipant *self,
-                                               guint sdp_mline_index,
-                                               const char *candidate)
+_quartet_call_participant_add_remote_candidate (QuartetCallParticipant *self,
+                                                guint sdp_mline_index,
+                                                const char *candidate)
 {
   PendingCandidate *pending;
 

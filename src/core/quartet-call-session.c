@@ -14,7 +14,7 @@
 #include "quartet-call-session-private.h"
 
 #include "quartet-call-client.h"
-#include "quartet-call-participant.h"
+#include "quartet-call-participant-private.h"
 #include "quartet-enums.h"
 #include "quartet-jid.h"
 #include "quartet-rate-limiter.h"
@@ -64,6 +64,7 @@ enum
 enum
 {
   STATE_CHANGED,
+  PARTICIPANT_ADDED,
   ACCEPT,
   REJECT,
   HANG_UP,
@@ -161,11 +162,11 @@ end_session (QuartetCallSession *self)
   set_state (self, QUARTET_CALL_SESSION_STATE_ENDED);
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
-    quartet_call_participant_leave (participant);
+    _quartet_call_participant_leave (participant);
   /* A second walk: the handlers of CLOSED may look the participants up. */
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
-    quartet_call_participant_report_closed (participant);
+    _quartet_call_participant_report_closed (participant);
 
   g_signal_emit (self, signals[CALL_END], 0);
 }
@@ -185,9 +186,9 @@ on_participant_not_answered_cb (QuartetCallParticipant *participant, gpointer us
 
   g_debug ("session %s: %s did not answer", self->id, participant->user_id);
   send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
-  quartet_call_participant_leave (participant);
+  _quartet_call_participant_leave (participant);
   g_signal_emit (self, signals[NOT_ANSWER], 0, participant->user_id);
-  quartet_call_participant_report_closed (participant);
+  _quartet_call_participant_report_closed (participant);
   end_if_nobody_left (self);
 }
 
@@ -200,8 +201,8 @@ on_participant_offer_cb (QuartetCallParticipant *participant, const char *sdp, g
     g_strcmp0 (self->own_user_id, self->initiator) == 0 ? self->user_info : NULL);
 
   call->sdp = g_strdup (sdp);
-  quartet_call_participant_start_dialing (participant, call, self->dialing_interval_ms,
-                                          self->answer_timeout_ms);
+  _quartet_call_participant_start_dialing (participant, call, self->dialing_interval_ms,
+                                           self->answer_timeout_ms);
 }
 
 static void
@@ -278,7 +279,7 @@ on_participant_repair_cb (QuartetCallParticipant *participant, gpointer user_dat
   QuartetCallSession *self = user_data;
 
   if (self->state == QUARTET_CALL_SESSION_STATE_ACTIVE && !participant->gone)
-    quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
+    _quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
 }
 
 static void
@@ -335,9 +336,10 @@ add_participant (QuartetCallSession *self, const char *user_id, const char *jid)
   if (jid == NULL)
     return NULL;
 
-  participant = quartet_call_participant_new (user_id, jid, self->disconnect_timeout_ms,
-                                              self->repair_delay_ms, &participant_events, self);
+  participant = _quartet_call_participant_new (user_id, jid, self->disconnect_timeout_ms,
+                                               self->repair_delay_ms, &participant_events, self);
   g_hash_table_insert (self->participants, participant->user_id, participant);
+  g_signal_emit (self, signals[PARTICIPANT_ADDED], 0, participant);
   return participant;
 }
 
@@ -347,7 +349,7 @@ offer_to (QuartetCallSession *self, QuartetCallParticipant *participant)
   if (participant->peer != NULL || participant->gone)
     return;
 
-  quartet_call_participant_offer (participant, new_peer (self, participant->user_id));
+  _quartet_call_participant_offer (participant, new_peer (self, participant->user_id));
 }
 
 static void
@@ -358,12 +360,13 @@ answer (QuartetCallSession *self, QuartetCallParticipant *participant)
   if (participant->peer != NULL || participant->gone || participant->pending_offer == NULL)
     return;
 
-  if (!quartet_call_participant_answer (participant, new_peer (self, participant->user_id), &error))
+  if (!_quartet_call_participant_answer (participant, new_peer (self, participant->user_id),
+                                         &error))
     {
       g_info ("session %s: cannot answer %s: %s", self->id, participant->user_id, error->message);
       send_simple (self, participant, QUARTET_SIGNAL_TYPE_HANG_UP, NULL);
-      quartet_call_participant_leave (participant);
-      quartet_call_participant_report_closed (participant);
+      _quartet_call_participant_leave (participant);
+      _quartet_call_participant_report_closed (participant);
       end_if_nobody_left (self);
     }
 }
@@ -418,7 +421,7 @@ handle_accept (QuartetCallSession *self,
   G_GNUC_UNUSED g_autoptr (QuartetCallSession) hold = g_object_ref (self);
   g_autoptr (GError) error = NULL;
 
-  if (!quartet_call_participant_take_answer (participant, signal->sdp, &error))
+  if (!_quartet_call_participant_take_answer (participant, signal->sdp, &error))
     {
       if (error != NULL)
         g_info ("session %s: bad answer from %s: %s", self->id, participant->user_id,
@@ -441,9 +444,9 @@ handle_leaving (QuartetCallSession *self,
   if (participant->gone)
     return;
 
-  quartet_call_participant_leave (participant);
+  _quartet_call_participant_leave (participant);
   g_signal_emit (self, signals[event], 0, participant->user_id, signal->user_info);
-  quartet_call_participant_report_closed (participant);
+  _quartet_call_participant_report_closed (participant);
 
   /* While ringing, the call is the initiator's: if they leave, it is over. */
   if (self->state == QUARTET_CALL_SESSION_STATE_RINGING
@@ -474,8 +477,8 @@ handle_update (QuartetCallSession *self,
 
   if (g_str_equal (signal->sdp_type, "answer"))
     {
-      if (!quartet_call_participant_take_repair_answer (participant, signal->offer_id, signal->sdp,
-                                                        &error)
+      if (!_quartet_call_participant_take_repair_answer (participant, signal->offer_id, signal->sdp,
+                                                         &error)
           && error != NULL)
         g_info ("session %s: bad repair answer from %s: %s", self->id, participant->user_id,
                 error->message);
@@ -493,16 +496,16 @@ handle_update (QuartetCallSession *self,
   polite = quartet_user_id_compare (self->own_user_id, participant->user_id) < 0;
   if (polite)
     {
-      if (!quartet_call_participant_take_repair_offer (participant,
-                                                       new_peer (self, participant->user_id),
-                                                       signal->offer_id, signal->sdp, &error))
+      if (!_quartet_call_participant_take_repair_offer (participant,
+                                                        new_peer (self, participant->user_id),
+                                                        signal->offer_id, signal->sdp, &error))
         g_info ("session %s: bad repair offer from %s: %s", self->id, participant->user_id,
                 error->message);
     }
-  else if (!quartet_call_participant_awaits_repair_answer (participant))
+  else if (!_quartet_call_participant_awaits_repair_answer (participant))
     {
       /* Ours is not on its way (or was lost): send it now, not at our timer. */
-      quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
+      _quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
     }
 }
 
@@ -520,7 +523,7 @@ on_reconnected_cb (QuartetSignaling *signaling, QuartetCallSession *self)
   g_hash_table_iter_init (&iter, self->participants);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
     if (participant->repair_offer_id != NULL && !participant->gone)
-      quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
+      _quartet_call_participant_restart (participant, new_peer (self, participant->user_id));
 }
 
 gboolean
@@ -576,8 +579,8 @@ _quartet_call_session_handle_signal (QuartetCallSession *self,
         {
           QuartetIceCandidate *candidate = g_ptr_array_index (signal->candidates, i);
 
-          quartet_call_participant_add_remote_candidate (participant, candidate->sdp_mline_index,
-                                                         candidate->candidate);
+          _quartet_call_participant_add_remote_candidate (participant, candidate->sdp_mline_index,
+                                                          candidate->candidate);
         }
       break;
     case QUARTET_SIGNAL_TYPE_UPDATE:
@@ -829,6 +832,12 @@ quartet_call_session_class_init (QuartetCallSessionClass *klass)
                                          NULL, G_TYPE_NONE, 2, QUARTET_TYPE_CALL_SESSION_STATE,
                                          QUARTET_TYPE_CALL_SESSION_STATE);
 
+  /* (participant): a remote user's connection is about to begin (we call
+   * them, they call us, or the mesh joins us); bind to its properties. */
+  signals[PARTICIPANT_ADDED]
+      = g_signal_new ("participant-added", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 1, QUARTET_TYPE_CALL_PARTICIPANT);
+
   /* (user_id, user_info): the SDK's events, per remote user. */
   signals[ACCEPT] = g_signal_new ("accept", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                   G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
@@ -854,8 +863,7 @@ quartet_call_session_class_init (QuartetCallSessionClass *klass)
 static void
 quartet_call_session_init (QuartetCallSession *self)
 {
-  self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                              (GDestroyNotify)quartet_call_participant_free);
+  self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->warned_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->repair_offers = quartet_rate_limiter_new (REPAIR_OFFERS_BURST, REPAIR_OFFER_REFILL_US);
 }
@@ -917,14 +925,23 @@ quartet_call_session_get_remote_users (QuartetCallSession *self)
   return users;
 }
 
+/* (nullable) (transfer none): the remote user @user_id of this call: their
+ * connection's state, the connection itself and their video, as
+ * properties to bind to. */
+QuartetCallParticipant *
+quartet_call_session_get_participant (QuartetCallSession *self, const char *user_id)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
+  g_return_val_if_fail (user_id != NULL, NULL);
+
+  return g_hash_table_lookup (self->participants, user_id);
+}
+
 /* (nullable) (transfer none): the connection to @user_id, once there is one. */
 QuartetPeer *
 quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id)
 {
-  QuartetCallParticipant *participant;
+  QuartetCallParticipant *participant = quartet_call_session_get_participant (self, user_id);
 
-  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), NULL);
-
-  participant = g_hash_table_lookup (self->participants, user_id);
-  return participant ? participant->peer : NULL;
+  return participant != NULL ? participant->peer : NULL;
 }

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "quartet-call-participant.h"
 #include "quartet-media.h"
 #include "quartet-peer.h"
 #include "quartet-signal.h"
@@ -62,6 +63,8 @@ const char *const *quartet_call_session_get_opponents (QuartetCallSession *self)
 QuartetCallSessionState quartet_call_session_get_state (QuartetCallSession *self);
 gboolean quartet_call_session_is_participant (QuartetCallSession *self, const char *user_id);
 GPtrArray *quartet_call_session_get_remote_users (QuartetCallSession *self);
+QuartetCallParticipant *quartet_call_session_get_participant (QuartetCallSession *self,
+                                                              const char *user_id);
 QuartetPeer *quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "quartet-call-client.h"
+#include "quartet-call-participant.h"
 #include "quartet-call-session.h"
 #include "quartet-contact.h"
 #include "quartet-enums.h"
