@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The adapter between the engine and the call view (as CallsUiCallData is
- * in GNOME Calls): it listens to its session's events,
- * keeps one QuartetParticipant per person with the state a tile shows, and
- * owns the call timer. The widgets never see the engine's events.
+ * in GNOME Calls): it listens to its session's events (who accepted, who
+ * left) and binds to each remote user's QuartetCallParticipant (the
+ * connection's state, its video), keeps one QuartetParticipant per person
+ * with the state a tile shows, and owns the call timer. The widgets never
+ * see the engine's objects.
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
@@ -148,16 +150,6 @@ start_timer (QuartetCall *self)
 }
 
 static void
-update_peer (QuartetCall *self, QuartetParticipant *participant)
-{
-  QuartetPeer *peer = quartet_call_session_get_peer (
-    self->session, quartet_participant_get_user_id (participant));
-
-  if (peer != NULL)
-    quartet_participant_set_peer (participant, peer);
-}
-
-static void
 on_accept_cb (QuartetCallSession *session,
               const char *user_id,
               GVariant *user_info,
@@ -186,18 +178,6 @@ static void
 on_not_answer_cb (QuartetCallSession *session, const char *user_id, QuartetCall *self)
 {
   remove_participant (self, user_id);
-}
-
-static void
-on_received_video_track_cb (QuartetCallSession *session, const char *user_id, QuartetCall *self)
-{
-  QuartetParticipant *participant;
-
-  if ((participant = find_participant (self, user_id, NULL)) == NULL)
-    return;
-
-  update_peer (self, participant);
-  quartet_participant_set_has_video (participant, TRUE);
 }
 
 static gboolean
@@ -229,19 +209,40 @@ report_failure (QuartetCall *self, QuartetParticipant *participant)
   g_signal_emit (self, signals[CONNECTION_FAILED], 0, message);
 }
 
+/* The tile keeps the last connection (for its statistics) when a repair
+ * or the end takes it away. */
 static void
-on_peer_state_cb (QuartetCallSession *session,
-                  const char *user_id,
-                  QuartetPeerState state,
-                  QuartetCall *self)
+on_core_peer_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
 {
+  QuartetPeer *peer = quartet_call_participant_get_peer (core);
+  QuartetParticipant *participant
+      = find_participant (self, quartet_call_participant_get_user_id (core), NULL);
+
+  if (participant != NULL && peer != NULL)
+    quartet_participant_set_peer (participant, peer);
+}
+
+static void
+on_core_video_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
+{
+  QuartetParticipant *participant
+      = find_participant (self, quartet_call_participant_get_user_id (core), NULL);
+
+  if (participant != NULL)
+    quartet_participant_set_has_video (participant,
+                                       quartet_call_participant_get_receiving_video (core));
+}
+
+static void
+on_core_state_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
+{
+  const char *user_id = quartet_call_participant_get_user_id (core);
   QuartetParticipant *participant;
 
   if ((participant = find_participant (self, user_id, NULL)) == NULL)
     return;
 
-  update_peer (self, participant);
-  switch (state)
+  switch (quartet_call_participant_get_peer_state (core))
     {
     case QUARTET_PEER_STATE_NEW:
       break;
@@ -266,6 +267,25 @@ on_peer_state_cb (QuartetCallSession *session,
     default:
       g_assert_not_reached ();
     }
+}
+
+static void
+bind_core_participant (QuartetCall *self, QuartetCallParticipant *core)
+{
+  g_signal_connect_object (core, "notify::peer-state", G_CALLBACK (on_core_state_notify_cb), self,
+                           0);
+  g_signal_connect_object (core, "notify::peer", G_CALLBACK (on_core_peer_notify_cb), self, 0);
+  g_signal_connect_object (core, "notify::receiving-video", G_CALLBACK (on_core_video_notify_cb),
+                           self, 0);
+  on_core_peer_notify_cb (core, NULL, self);
+}
+
+static void
+on_participant_added_cb (QuartetCallSession *session,
+                         QuartetCallParticipant *core,
+                         QuartetCall *self)
+{
+  bind_core_participant (self, core);
 }
 
 /* The repair of a broken connection: the tile says so until the new
@@ -540,15 +560,23 @@ quartet_call_new (QuartetCallClient *client,
                                                            : QUARTET_PARTICIPANT_STATE_CONNECTING);
       g_list_store_append (self->participants, participant);
     }
+  /* The users we call, and the one who calls us, are there already; others
+   * of a group call join as the mesh reaches them. */
+  for (guint i = 0; i < users->len; i++)
+    {
+      QuartetCallParticipant *core
+          = quartet_call_session_get_participant (session, g_ptr_array_index (users, i));
+
+      if (core != NULL)
+        bind_core_participant (self, core);
+    }
 
   g_signal_connect_object (session, "accept", G_CALLBACK (on_accept_cb), self, 0);
   g_signal_connect_object (session, "reject", G_CALLBACK (on_left_cb), self, 0);
   g_signal_connect_object (session, "hang-up", G_CALLBACK (on_left_cb), self, 0);
   g_signal_connect_object (session, "not-answer", G_CALLBACK (on_not_answer_cb), self, 0);
-  g_signal_connect_object (session, "received-video-track", G_CALLBACK (on_received_video_track_cb),
-                           self, 0);
-  g_signal_connect_object (session, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
-                           self, 0);
+  g_signal_connect_object (session, "participant-added", G_CALLBACK (on_participant_added_cb), self,
+                           0);
   g_signal_connect_object (session, "reconnect", G_CALLBACK (on_reconnect_cb), self, 0);
   g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
 
