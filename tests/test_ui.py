@@ -36,10 +36,9 @@ from coturn import Coturn  # noqa: E402  (tests/harness, on sys.path from quarte
 from impaired_link import ImpairedLink  # noqa: E402
 from test_relay import WithTurnServer  # noqa: E402
 
-APP = os.environ.get("QUARTET_APP")
-SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
+from ui_session import SANITIZED, TIMEOUT, AppTestMixin  # noqa: E402
+
 ARTIFACT_DIR = os.environ.get("QUARTET_ARTIFACT_DIR", ".")
-SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
 # The app and up to three bots run a mesh on this (two-core) machine: each
 # encodes once and decodes everyone, and the app draws it all with cairo.
 # At 720p that starved the app now and then (a tile frozen for seconds, a
@@ -47,23 +46,13 @@ SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
 # up to 720p is test_congestion.py's. (The ladder does not follow the CPU
 # yet; libwebrtc's does.)
 os.environ.setdefault("QUARTET_VIDEO_MAX_HEIGHT", "360")
-# missing_tools() imports pyatspi, which loads GLib into this process, and
-# GLib reads G_DEBUG as it loads (see setUpModule): without this, the AT-SPI
-# client library's warning about an app without a cache ("Error in
-# GetItems", GTK 4.8) aborted the test now and then. The bots get G_DEBUG back.
-_G_DEBUG = os.environ.get("G_DEBUG")
-os.environ["G_DEBUG"] = "fatal-criticals"
-WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
-                                         "the quartet app was not built ($QUARTET_APP)")
-if _G_DEBUG is not None:
-    os.environ["G_DEBUG"] = _G_DEBUG
+WHY_NOT = ui_session.why_not_run()
 
 # What each person sends: the app a still red picture (its own preview), the
 # bots the three test patterns that move (a ball, SMPTE bars with a noise
 # patch, snow), so every remote quarter can be told apart and seen moving.
 APP_VIDEO = "pattern:red"
 BOT_VIDEO = {"bob": "pattern:ball", "carol": "pattern:smpte", "dave": "pattern:snow"}
-TIMEOUT = 90 if SANITIZED else 45
 
 
 class Bot(CliProcess):
@@ -143,25 +132,15 @@ def changed_fraction(width, a, b, box, threshold=40):
 
 
 SESSION = None
+driver = None
 
 
 def setUpModule():
-    # One desktop for the whole module: pyatspi binds to the first AT-SPI
-    # bus it finds and cannot move to another one.
     global SESSION, driver
     if WHY_NOT:
         return
-    SESSION = ui_session.UiSession()
-    SESSION.start()
-    # After the session bus exists. GLib reads G_DEBUG once, as gi loads it:
-    # the AT-SPI client library in this process warns about apps without a
-    # cache (GTK 4.8), which must not abort the test; the bots keep
-    # fatal-warnings.
-    g_debug = os.environ.get("G_DEBUG")
-    os.environ["G_DEBUG"] = "fatal-criticals"
+    SESSION = ui_session.start_module_session()
     import atspi_driver as driver
-    if g_debug is not None:
-        os.environ["G_DEBUG"] = g_debug
 
 
 def tearDownModule():
@@ -170,7 +149,7 @@ def tearDownModule():
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
-class UiTestCase(CliTestCase):
+class UiTestCase(AppTestMixin, CliTestCase):
     users = ["alice", "bob", "carol", "dave"]
 
     @classmethod
@@ -186,13 +165,7 @@ class UiTestCase(CliTestCase):
     def tearDown(self):
         for bot in self.bots:
             bot.stop()
-        if self.session.app is not None and self.session.app.poll() is None:
-            self.quit_app()
-        output = self.session.app_output() if self.session.app_log else ""
-        code = self.session.stop_app()
-        self.session.app = None
-        if code not in (0, None):
-            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
+        self.close_app()
 
     # -- helpers ---------------------------------------------------------------
     def bot(self, index, *args):
@@ -212,18 +185,9 @@ class UiTestCase(CliTestCase):
         return caller
 
     def start_app(self, password=None, env=None):
-        args = ["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
-                "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
-                "--video", APP_VIDEO, "--audio", "tone"]
-        env = dict(env or {})
-        if SCHEMA_DIR:
-            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
-        self.session.start_app(APP, args, password=password, extra_env=env)
-        try:
-            self.app = driver.find_app(self.session.app.pid, timeout=TIMEOUT)
-        except AssertionError:
-            self.fail("the app (exit status %s) did not appear on the accessibility bus:\n%s"
-                      % (self.session.app.poll(), self.session.app_output()[-4000:]))
+        self.launch_app(["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
+                         "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
+                         "--video", APP_VIDEO, "--audio", "tone"], password=password, env=env)
 
     def wait_for_ringing(self, caller):
         try:
@@ -240,28 +204,6 @@ class UiTestCase(CliTestCase):
                 return
             time.sleep(0.25)
         self.fail("waited %d s for %s" % (TIMEOUT, what))
-
-    def wait(self, name=None, role=None, root=None, **kwargs):
-        kwargs.setdefault("timeout", TIMEOUT)
-        try:
-            return driver.wait_for(root or self.app, name, role, **kwargs)
-        except driver.NotFound as error:
-            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
-                error, driver.dump(self.app), self.session.app_output()[-4000:]))
-
-    def log(self, what):
-        cpu = ""
-        if self.session.app is not None:
-            try:
-                with open("/proc/%d/stat" % self.session.app.pid) as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-                cpu = "app cpu %.1f s" % ((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
-            except OSError:
-                pass
-        print("  %6.1f s  %s %s" % (time.monotonic() - self.started, what, cpu), file=sys.stderr)
-
-    def press(self, name, role="push button"):
-        driver.press(self.wait(name, role)[0])
 
     def sign_in(self):
         self.start_app(password=self.account(0)["password"])
@@ -282,17 +224,12 @@ class UiTestCase(CliTestCase):
         # Once the call is over the app is idle again: a walk is cheap.
         return bool(driver.find_all(self.app, "Call participants", limit=1))
 
-    def tiles(self):
-        grid = self.grid()
-        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
-        return [c for c in children if c is not None]
-
     def wait_tiles(self, count):
         deadline = time.monotonic() + TIMEOUT
         names = []
         while time.monotonic() < deadline:
             try:
-                names = sorted(t.name for t in self.tiles())
+                names = sorted(t.name for t in self.tiles(self.grid()))
             except Exception:  # a D-Bus call that timed out: ask again
                 continue
             if len(names) == count:
@@ -300,26 +237,6 @@ class UiTestCase(CliTestCase):
             time.sleep(0.25)
         self.fail("expected %d tiles, saw %s" % (count, names))
 
-    def wait_connected(self, names):
-        deadline = time.monotonic() + TIMEOUT
-        states = {}
-        while time.monotonic() < deadline:
-            try:
-                states = {t.name: driver.description(t) for t in self.tiles()}
-            except Exception:  # a D-Bus call that timed out: ask again
-                continue
-            if all(states.get(n) == "Connected" for n in names):
-                return
-            time.sleep(0.25)
-        self.fail("not all connected: %s" % states)
-
-    def quit_app(self):
-        # Ctrl+Q (app.quit) signs out and quits, as a user would.
-        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "q"))
-        try:
-            self.session.app.wait(20)
-        except Exception:
-            pass
 
 
 class GroupCallTest(UiTestCase):
@@ -345,13 +262,13 @@ class GroupCallTest(UiTestCase):
         self.press("Video call")
         self.log("calling")
         self.find_grid()
-        calling = {t.name: driver.description(t) for t in self.tiles()}
+        calling = {t.name: driver.description(t) for t in self.tiles(self.grid())}
         self.log("calling tiles: %s" % calling)
         self.assertEqual(calling.get("Bob"), "Calling…", calling)
 
         self.assertEqual(self.wait_tiles(4), ["Alice (you)", "Bob", "Carol", "Dave"])
         self.log("four tiles")
-        self.wait_connected(["Bob", "Carol", "Dave"])
+        self.wait_connected(self.grid(), ["Bob", "Carol", "Dave"])
         self.log("all connected")
         for bot in bots:
             bot.next_event("peer-connection-state-changed")
@@ -359,7 +276,7 @@ class GroupCallTest(UiTestCase):
         tiles = {}
         for _ in range(20):  # a D-Bus call can time out while the app is busy: ask again
             try:
-                tiles = {t.name: driver.extents(t) for t in self.tiles()}
+                tiles = {t.name: driver.extents(t) for t in self.tiles(self.grid())}
             except Exception as error:  # GLib.Error "Did not receive a reply"
                 self.log("asking again: %s" % error)
                 continue
@@ -414,8 +331,8 @@ class GroupCallTest(UiTestCase):
 
         # Ctrl+I: each remote tile tells what its connection carries (the
         # picture received, the one sent, the link's speed), ours nothing.
-        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "i"))
-        tile = {t.name: t for t in self.tiles()}
+        self.press_keys("Control_L", "i")
+        tile = {t.name: t for t in self.tiles(self.grid())}
         figures = self.wait(role="label", root=tile["Bob"], predicate=lambda n: "fps" in (
             n.name or "") and "Sending" in (n.name or ""))[0].name
         self.log("Bob's tile: %r" % figures)
@@ -456,7 +373,7 @@ class IncomingCallTest(UiTestCase):
         self.press("Answer")
         self.find_grid()
         self.assertEqual(self.wait_tiles(2), ["Alice (you)", "Bob"])
-        self.wait_connected(["Bob"])
+        self.wait_connected(self.grid(), ["Bob"])
 
         # Carol calls meanwhile: the engine says busy, the user is told (a
         # toast of a few seconds, which a sanitized run is too slow to catch).
@@ -466,7 +383,7 @@ class IncomingCallTest(UiTestCase):
             self.assertEqual(carol.read_all(), EXIT_FAILED)
             self.assertEqual(carol.events_named("reject")[0]["user"], "alice@localhost")
 
-        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "h"))
+        self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
         self.wait("Search contacts")
         bob.next_event("hang-up")
@@ -547,7 +464,7 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
     def bob_state(self):
         for _ in range(20):  # a D-Bus call can time out while the app is busy: ask again
             try:
-                return {t.name: driver.description(t) for t in self.tiles()}.get("Bob")
+                return {t.name: driver.description(t) for t in self.tiles(self.grid())}.get("Bob")
             except Exception:
                 time.sleep(0.25)
         return None
@@ -572,16 +489,16 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
         self.press("Sign in")
         self.wait("Search contacts")
         # Preferences say which relay is in use, and whence; no secret.
-        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "comma"))
+        self.press_keys("Control_L", "comma")
         in_use = "turn://%s:%d (from the server)" % (self.turn.host, self.turn.port)
         self.wait(predicate=lambda n: in_use in (n.name or ""), role="label")
-        driver.press_keys(self.session.env["DISPLAY"], ("Escape",))
+        self.press_keys("Escape")
         self.wait_until(lambda: not driver.find_all(self.app, "Servers in use", limit=1),
                         "Preferences to close")
         driver.press(self.wait("Select Bob", "check box")[0], self.session.env["DISPLAY"])
         self.press("Video call")
         self.find_grid()
-        self.wait_connected(["Bob"])
+        self.wait_connected(self.grid(), ["Bob"])
         self.log("connected through the discovered relay")
 
         link.rebind()
@@ -592,7 +509,7 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
         self.assertEqual(self.wait_tiles(2), ["Alice (you)", "Bob"])
         self.assertGreater(self.turn.allocations(), 2)  # new ones, for the repair
         # Ctrl+H hangs up; the view closes, nobody rang again.
-        driver.press_keys(self.session.env["DISPLAY"], ("Control_L", "h"))
+        self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
         bob = self.bots[0]
         bob.next_event("call-end")
@@ -602,26 +519,22 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
-class TranslatedUiTest(unittest.TestCase):
+class TranslatedUiTest(AppTestMixin, unittest.TestCase):
     """`LANGUAGE=de quartet` shows German: the sign-in button is named from
     po/de.po, built into the build dir (QUARTET_LOCALEDIR). No server."""
 
+    def setUp(self):
+        self.session = SESSION
+        self.started = time.monotonic()
+
+    def tearDown(self):
+        self.close_app()
+
     def test_german_sign_in_page(self):
-        env = {"LANGUAGE": "de", "QUARTET_LOCALEDIR": os.environ.get("QUARTET_LOCALEDIR", "")}
-        if SCHEMA_DIR:
-            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
-        SESSION.start_app(APP, [], extra_env=env)
-        try:
-            app = driver.find_app(SESSION.app.pid, timeout=TIMEOUT)
-            driver.wait_for(app, "Anmelden", "push button", timeout=TIMEOUT)
-            self.assertEqual(driver.find_all(app, "Sign in", "push button"), [])
-            driver.press_keys(SESSION.env["DISPLAY"], ("Control_L", "q"))
-            SESSION.app.wait(20)
-        finally:
-            output = SESSION.app_output()
-            code = SESSION.stop_app()
-            SESSION.app = None
-        self.assertEqual(code, 0, output[-4000:])
+        self.launch_app([], env={"LANGUAGE": "de",
+                                 "QUARTET_LOCALEDIR": os.environ.get("QUARTET_LOCALEDIR", "")})
+        self.wait("Anmelden", "push button")
+        self.assertEqual(driver.find_all(self.app, "Sign in", "push button"), [])
 
 
 if __name__ == "__main__":

@@ -20,28 +20,14 @@ import tempfile
 import time
 import unittest
 
-# pyatspi (imported by ui_session.missing_tools(), here and in test_ui)
-# loads GLib into this process, and GLib reads G_DEBUG once, as it loads:
-# the AT-SPI client library warns about GTK 4.8 apps without a cache
-# ("Error in GetItems"), which must not abort the test. The bots and the
-# app get G_DEBUG as meson sets it again below.
-_G_DEBUG = os.environ.get("G_DEBUG")
-os.environ["G_DEBUG"] = "fatal-criticals"
-
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ui_session  # noqa: E402
 from quartet_cli_test import Prosody  # noqa: E402  (puts tests/harness on sys.path)
 from quickblox import QuickbloxStandIn, TOKEN_LIFETIME  # noqa: E402
 from test_ui import Bot  # noqa: E402
+from ui_session import SANITIZED, TIMEOUT, AppTestMixin  # noqa: E402
 
-APP = os.environ.get("QUARTET_APP")
-SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
-SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
-WHY_NOT = ui_session.missing_tools() or (None if APP and os.path.exists(APP) else
-                                         "the quartet app was not built ($QUARTET_APP)")
-if _G_DEBUG is not None:  # for the bots and the app
-    os.environ["G_DEBUG"] = _G_DEBUG
-TIMEOUT = 90 if SANITIZED else 45
+WHY_NOT = ui_session.why_not_run()
 
 APP_ID = "97"
 USERS = [
@@ -55,19 +41,11 @@ driver = None
 
 
 def setUpModule():
-    # One desktop for the module: pyatspi binds to the first AT-SPI bus it finds.
     global SESSION, driver
     if WHY_NOT:
         return
-    SESSION = ui_session.UiSession()
-    try:
-        SESSION.start()
-        import atspi_driver
-        driver = atspi_driver
-    except BaseException:
-        SESSION.close()
-        SESSION = None
-        raise
+    SESSION = ui_session.start_module_session()
+    import atspi_driver as driver
 
 
 def tearDownModule():
@@ -76,7 +54,7 @@ def tearDownModule():
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
-class QuickbloxSignInTest(unittest.TestCase):
+class QuickbloxSignInTest(AppTestMixin, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
@@ -98,6 +76,7 @@ class QuickbloxSignInTest(unittest.TestCase):
         cls.tmp.cleanup()
 
     def setUp(self):
+        self.session = SESSION
         self.started = time.monotonic()
         self.bots = []
         self.app = None
@@ -106,26 +85,12 @@ class QuickbloxSignInTest(unittest.TestCase):
         self.api.token_lifetime = TOKEN_LIFETIME
         for bot in self.bots:
             bot.stop()
-        if SESSION.app is not None and SESSION.app.poll() is None:
-            # Ctrl+Q (app.quit) signs out and quits, as a user would.
-            driver.press_keys(SESSION.env["DISPLAY"], ("Control_L", "q"))
-            try:
-                SESSION.app.wait(20)
-            except Exception:
-                pass
-        output = SESSION.app_output() if SESSION.app_log else ""
-        code = SESSION.stop_app()
-        SESSION.app = None
+        output = self.close_app()
         secrets = [u["password"] for u in USERS] + [self.api.auth_secret]
         for secret in secrets + self.api.issued_tokens():
             self.assertNotIn(secret, output, "a secret in the app's log")
-        if code not in (0, None):
-            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
 
     # -- helpers ---------------------------------------------------------------
-    def log(self, what):
-        print("  %6.1f s  %s" % (time.monotonic() - self.started, what), file=sys.stderr)
-
     def write(self, name, text):
         path = os.path.join(self.tmp.name, name)
         with open(path, "w") as f:
@@ -151,27 +116,9 @@ class QuickbloxSignInTest(unittest.TestCase):
         # The API's certificate is the stand-in's own, chat's Prosody's;
         # chat's domain is localhost (typed in), reached at --server (as
         # quartet-cli's --server with --quickblox-chat).
-        args = ["--server", "%s:%d" % (self.chat.host, self.chat.c2s_port),
-                "--cafile", self.chat.cafile, "--quickblox-cafile", self.api.cafile,
-                "--video", "pattern:red", "--audio", "tone"]
-        env = {"GSETTINGS_SCHEMA_DIR": SCHEMA_DIR} if SCHEMA_DIR else {}
-        SESSION.start_app(APP, args, extra_env=env)
-        try:
-            self.app = driver.find_app(SESSION.app.pid, timeout=TIMEOUT)
-        except AssertionError:
-            self.fail("the app (exit status %s) did not appear on the accessibility bus:\n%s"
-                      % (SESSION.app.poll(), SESSION.app_output()[-4000:]))
-
-    def wait(self, name=None, role=None, root=None, **kwargs):
-        kwargs.setdefault("timeout", TIMEOUT)
-        try:
-            return driver.wait_for(root or self.app, name, role, **kwargs)
-        except driver.NotFound as error:
-            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
-                error, driver.dump(self.app), SESSION.app_output()[-4000:]))
-
-    def press(self, name, role="push button"):
-        driver.press(self.wait(name, role)[0], SESSION.env["DISPLAY"])
+        self.launch_app(["--server", "%s:%d" % (self.chat.host, self.chat.c2s_port),
+                         "--cafile", self.chat.cafile, "--quickblox-cafile", self.api.cafile,
+                         "--video", "pattern:red", "--audio", "tone"])
 
     def type_into(self, names, text):
         """Into the text field named by one of @names. GTK 4.8 names an
@@ -214,7 +161,7 @@ class QuickbloxSignInTest(unittest.TestCase):
         self.press("Video call Bob the Builder")
         grid = self.wait("Call participants")[0]
         self.log("calling")
-        states = self.wait_connected(grid, "Bob the Builder")
+        states = self.wait_connected(grid, ["Bob the Builder"])
         self.assertEqual(sorted(states), ["Alice (you)", "Bob the Builder"])
         self.log("connected")
         return grid
@@ -222,27 +169,10 @@ class QuickbloxSignInTest(unittest.TestCase):
     def hang_up(self, grid, bob):
         # Under the call view only: during a call a walk of the whole tree
         # takes many D-Bus round trips to an app busy with the media.
-        driver.press(self.wait("Hang up", "push button", root=grid.parent)[0])
+        self.press("Hang up", root=grid.parent)
         self.assertEqual(bob.next_event("hang-up")["user"], "4242")
         self.wait("Search contacts")
         self.log("hung up")
-
-    def tiles(self, grid):
-        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
-        return [c for c in children if c is not None]
-
-    def wait_connected(self, grid, name):
-        deadline = time.monotonic() + TIMEOUT
-        states = {}
-        while time.monotonic() < deadline:
-            try:
-                states = {t.name: driver.description(t) for t in self.tiles(grid)}
-            except Exception:  # a D-Bus call that timed out: ask again
-                continue
-            if states.get(name) == "Connected":
-                return states
-            time.sleep(0.25)
-        self.fail("%s not connected: %s" % (name, states))
 
     # -- the tests ---------------------------------------------------------------
     def test_wrong_password_is_told(self):
@@ -301,15 +231,15 @@ class QuickbloxSignInTest(unittest.TestCase):
             button = driver.find_all(self.app, "Video call Bob the Builder", "push button",
                                      limit=1)
             if button:
-                driver.press(button[0], SESSION.env["DISPLAY"])
+                driver.press(button[0], self.session.env["DISPLAY"])
                 time.sleep(1)
                 if driver.find_all(self.app, "Call participants", limit=1):
                     break
             self.assertLess(time.monotonic(), deadline, "the app did not reconnect:\n%s\n%s"
-                            % (driver.dump(self.app), SESSION.app_output()[-3000:]))
+                            % (driver.dump(self.app), self.session.app_output()[-3000:]))
             time.sleep(1)
         grid = self.wait("Call participants")[0]
-        self.wait_connected(grid, "Bob the Builder")
+        self.wait_connected(grid, ["Bob the Builder"])
         self.log("called after the restart")
         self.hang_up(grid, bob)
 

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import struct
+import sys
 import subprocess
 import tempfile
 import time
@@ -239,3 +240,133 @@ def signature_distance(a, b):
 
 def mean_colour(signature):
     return tuple(sum(c[i] for c in signature) / len(signature) for i in range(3))
+
+
+# -- what the UI test modules share ---------------------------------------------
+
+APP = os.environ.get("QUARTET_APP")
+SCHEMA_DIR = os.environ.get("QUARTET_SCHEMA_DIR")
+SANITIZED = bool(os.environ.get("QUARTET_SANITIZED"))
+TIMEOUT = 90 if SANITIZED else 45
+
+
+def why_not_run():
+    """Why the app cannot be tested here (a missing tool, or no app built);
+    None when it can. missing_tools() imports pyatspi, which loads GLib into
+    this process, and GLib reads G_DEBUG as it loads: the AT-SPI client
+    library's warning about an app without a cache ("Error in GetItems",
+    GTK 4.8) must not abort the test, so it loads under fatal-criticals
+    only; the bots and the app get G_DEBUG back."""
+    g_debug = os.environ.get("G_DEBUG")
+    os.environ["G_DEBUG"] = "fatal-criticals"
+    try:
+        return missing_tools() or (None if APP and os.path.exists(APP) else
+                                   "the quartet app was not built ($QUARTET_APP)")
+    finally:
+        if g_debug is not None:
+            os.environ["G_DEBUG"] = g_debug
+
+
+def start_module_session():
+    """The desktop of a whole test module: pyatspi binds to the first AT-SPI
+    bus it finds and cannot move to another one. atspi_driver may be
+    imported once it has started."""
+    session = UiSession()
+    try:
+        session.start()
+    except BaseException:
+        session.close()
+        raise
+    return session
+
+
+def _driver():
+    import atspi_driver  # after the module's session started: see above
+    return atspi_driver
+
+
+class AppTestMixin:
+    """What a test does with the app over AT-SPI: start it, find and press
+    its controls, read the call's tiles, quit it as a user would. Needs
+    self.session (a started UiSession) and self.started (a monotonic time)."""
+
+    app = None
+
+    def launch_app(self, args, password=None, env=None):
+        env = dict(env or {})
+        if SCHEMA_DIR:
+            env["GSETTINGS_SCHEMA_DIR"] = SCHEMA_DIR
+        self.session.start_app(APP, args, password=password, extra_env=env)
+        try:
+            self.app = _driver().find_app(self.session.app.pid, timeout=TIMEOUT)
+        except AssertionError:
+            self.fail("the app (exit status %s) did not appear on the accessibility bus:\n%s"
+                      % (self.session.app.poll(), self.session.app_output()[-4000:]))
+
+    def close_app(self):
+        """Quits the app if it still runs and checks how it ended; returns its log."""
+        if self.session.app is not None and self.session.app.poll() is None:
+            self.quit_app()
+        output = self.session.app_output() if self.session.app_log else ""
+        code = self.session.stop_app()
+        self.session.app = None
+        if code not in (0, None):
+            self.fail("quartet exited with %s:\n%s" % (code, output[-4000:]))
+        return output
+
+    def quit_app(self):
+        # Ctrl+Q (app.quit) signs out and quits, as a user would.
+        _driver().press_keys(self.session.env["DISPLAY"], ("Control_L", "q"))
+        try:
+            self.session.app.wait(20)
+        except Exception:
+            pass
+
+    def log(self, what):
+        cpu = ""
+        if self.session.app is not None:
+            try:
+                with open("/proc/%d/stat" % self.session.app.pid) as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                cpu = "app cpu %.1f s" % (
+                    (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"))
+            except OSError:
+                pass
+        print("  %6.1f s  %s %s" % (time.monotonic() - self.started, what, cpu),
+              file=sys.stderr)
+
+    def wait(self, name=None, role=None, root=None, **kwargs):
+        driver = _driver()
+        kwargs.setdefault("timeout", TIMEOUT)
+        try:
+            return driver.wait_for(root or self.app, name, role, **kwargs)
+        except driver.NotFound as error:
+            raise AssertionError("%s\n--- visible ---\n%s\n--- app ---\n%s" % (
+                error, driver.dump(self.app), self.session.app_output()[-4000:]))
+
+    def press(self, name, role="push button", root=None):
+        _driver().press(self.wait(name, role, root=root)[0], self.session.env["DISPLAY"])
+
+    def press_keys(self, *keys):
+        _driver().press_keys(self.session.env["DISPLAY"], keys)
+
+    @staticmethod
+    def tiles(grid):
+        children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
+        return [c for c in children if c is not None]
+
+    def wait_connected(self, grid, names):
+        """Waits until the tiles of @names say "Connected"; returns every
+        tile's state by name."""
+        driver = _driver()
+        deadline = time.monotonic() + TIMEOUT
+        states = {}
+        while time.monotonic() < deadline:
+            try:
+                states = {t.name: driver.description(t) for t in self.tiles(grid)}
+            except Exception:  # a D-Bus call that timed out: ask again
+                continue
+            if all(states.get(n) == "Connected" for n in names):
+                return states
+            time.sleep(0.25)
+        self.fail("not all of %s connected: %s" % (names, states))
