@@ -211,6 +211,13 @@ def extents(node):
     return box.x, box.y, box.width, box.height
 
 
+def is_pressed(node):
+    """Whether a toggle button is down (GTK 4.8 says so with "pressed" or
+    "checked", by version)."""
+    states = node.getState()
+    return states.contains(pyatspi.STATE_PRESSED) or states.contains(pyatspi.STATE_CHECKED)
+
+
 def description(node):
     try:
         return node.description

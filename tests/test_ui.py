@@ -518,6 +518,57 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
                          ["reconnected"])
 
 
+class CallControlsTest(UiTestCase):
+    def wait_alice_at_bob(self, bob, is_what, what):
+        """Until the mean colour of Alice's picture at Bob (his stats, once
+        a second while her video flows) is @what."""
+        deadline = time.monotonic() + TIMEOUT
+        rgb = None
+        while time.monotonic() < deadline:
+            stats = bob.next_event("stats")
+            if stats["fps"] >= 5:
+                rgb = stats["average_rgb"]
+                if is_what(rgb):
+                    return
+        self.fail("Bob never saw %s of Alice, last %s" % (what, rgb))
+
+    def control(self, name):
+        return self.wait(name, "push button", root=self.grid().parent)[0]
+
+    def call_bob(self):
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
+
+    def test_mute_and_camera_off_end_with_the_call(self):
+        red = lambda rgb: rgb[0] > 120 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
+        black = lambda rgb: max(rgb) < 40  # noqa: E731
+        bob = self.bot(1, "--auto-answer")
+        self.sign_in()
+        self.call_bob()
+        self.wait_alice_at_bob(bob, red, "the red picture")
+
+        # Ctrl+D, Ctrl+E: the toggles go down, Bob gets black frames.
+        self.press_keys("Control_L", "d")
+        self.press_keys("Control_L", "e")
+        self.wait_until(lambda: driver.is_pressed(self.control("Mute microphone"))
+                        and driver.is_pressed(self.control("Turn camera off")),
+                        "the mute and camera toggles to be down")
+        self.wait_alice_at_bob(bob, black, "black frames")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+        bob.next_event("call-end")
+
+        # The next call starts with the microphone and the camera on, and
+        # says so.
+        self.call_bob()
+        self.assertFalse(driver.is_pressed(self.control("Mute microphone")))
+        self.assertFalse(driver.is_pressed(self.control("Turn camera off")))
+        self.wait_alice_at_bob(bob, red, "the red picture in the second call")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
+
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
 class TranslatedUiTest(AppTestMixin, unittest.TestCase):
     """`LANGUAGE=de quartet` shows German: the sign-in button is named from

@@ -642,6 +642,22 @@ quartet_media_set_video_muted (QuartetMedia *self, gboolean muted)
 }
 
 gboolean
+quartet_media_get_audio_muted (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  return self->audio_muted;
+}
+
+gboolean
+quartet_media_get_video_muted (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  return self->video_muted;
+}
+
+gboolean
 quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error)
 {
   GstElement *replacement;

@@ -55,6 +55,8 @@ gboolean quartet_media_has_audio (QuartetMedia *self);
 /* Without renegotiation: muted audio is silence, muted video black frames. */
 void quartet_media_set_audio_muted (QuartetMedia *self, gboolean muted);
 void quartet_media_set_video_muted (QuartetMedia *self, gboolean muted);
+gboolean quartet_media_get_audio_muted (QuartetMedia *self);
+gboolean quartet_media_get_video_muted (QuartetMedia *self);
 
 /* Switches the camera (or test pattern) while the call runs, without
  * renegotiation: every peer keeps its stream. Fails with NO_DEVICE or

@@ -210,16 +210,15 @@ quartet_account_answer (QuartetAccount *self,
   if (!check_ringing (self, session_id, error))
     return NULL;
 
-  /* "Answer audio only": the offer is for video, so we send black frames
-   * with the camera off rather than renegotiate. */
-  if (audio_only)
-    quartet_media_set_video_muted (self->media, TRUE);
   if (!quartet_call_client_accept (self->client, self->ringing, NULL, error))
     return NULL;
 
   name = own_name (self);
   call = quartet_call_new (self->client, self->media, self->ringing,
                            get_people (self), name, FALSE);
+  /* "Answer audio only": the offer is for video, so we send black frames
+   * with the camera off rather than renegotiate; nothing is sent before
+   * the connection is up, a moment after this. */
   if (audio_only)
     quartet_call_set_video_muted (call, TRUE);
 

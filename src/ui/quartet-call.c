@@ -35,6 +35,8 @@ struct _QuartetCall
   gboolean ended;
   gboolean audio_muted;
   gboolean video_muted;
+  gboolean audio_muted_before; /* the media's, when the call began */
+  gboolean video_muted_before;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetCall, quartet_call, G_TYPE_OBJECT)
@@ -305,6 +307,9 @@ on_reconnect_cb (QuartetCallSession *session,
 static void
 on_call_end_cb (QuartetCallSession *session, QuartetCall *self)
 {
+  /* The next call starts as this one did, not muted because this one was. */
+  quartet_media_set_audio_muted (self->media, self->audio_muted_before);
+  quartet_media_set_video_muted (self->media, self->video_muted_before);
   self->ended = TRUE;
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->session, self);
@@ -543,9 +548,16 @@ quartet_call_new (QuartetCallClient *client,
   self->session = g_object_ref (session);
   self->roster = roster ? g_object_ref (roster) : NULL;
   video = quartet_call_session_get_call_type (session) == QUARTET_CALL_TYPE_VIDEO;
+  /* The media is the account's and outlives the call: the toggles start
+   * from what it does now (the camera is off for good when Preferences say
+   * "no camera"), and what the user toggles ends with the call. */
+  self->audio_muted = self->audio_muted_before = quartet_media_get_audio_muted (media);
+  self->video_muted = self->video_muted_before = quartet_media_get_video_muted (media);
 
   me = quartet_participant_new_self (media, self_name);
   quartet_participant_set_has_video (me, video && quartet_media_has_video (media));
+  quartet_participant_set_audio_muted (me, self->audio_muted);
+  quartet_participant_set_video_muted (me, self->video_muted);
   g_list_store_append (self->participants, me);
 
   users = quartet_call_session_get_remote_users (session);
