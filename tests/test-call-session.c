@@ -556,6 +556,8 @@ test_mesh_offer_before_the_answer (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (quartet_test_switchboard_count (fixture->board, jids[BOB], jids[CAROL],
                                                     QUARTET_SIGNAL_TYPE_CALL),
                     ==, 0);
+  g_assert_cmpint (quartet_call_session_get_state (session), ==,
+                   QUARTET_CALL_SESSION_STATE_ACTIVE);
 }
 
 int
