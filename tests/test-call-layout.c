@@ -145,6 +145,79 @@ test_participant (void)
   g_assert_cmpuint (notified, ==, 3);
 }
 
+/* A second of a call that flows: audio and 30 fps of video, nothing lost,
+ * a short round trip. */
+static QuartetPeerStats
+flowing_second (void)
+{
+  return (QuartetPeerStats){
+    .video_frames = 300, .fps = 30, .audio_packets = 500, .rtt_ms = 40, .width = 640, .height = 360
+  };
+}
+
+static void
+test_quality_of_a_second (void)
+{
+  QuartetPeerStats stats = { 0 };
+
+  /* Nothing has come yet: no verdict, no icon. */
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_UNKNOWN);
+  g_assert_null (quartet_call_quality_label (QUARTET_CALL_QUALITY_UNKNOWN));
+  g_assert_null (quartet_call_quality_icon_name (QUARTET_CALL_QUALITY_UNKNOWN));
+
+  stats = flowing_second ();
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_GOOD);
+  stats.receive_loss = 0.03;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_FAIR);
+  stats.receive_loss = 0.10;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_POOR);
+
+  stats = flowing_second ();
+  stats.rtt_ms = 300;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_FAIR);
+  stats.rtt_ms = 600;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_POOR);
+
+  /* A stuttering picture is poor, but only where a picture is expected:
+   * an audio call (or a camera off) decodes no frames, and that is fine. */
+  stats = flowing_second ();
+  stats.fps = 15;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_FAIR);
+  stats.fps = 4;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_POOR);
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, FALSE), ==, QUARTET_CALL_QUALITY_GOOD);
+  stats.video_frames = 0;
+  stats.fps = 0;
+  g_assert_cmpint (quartet_call_quality_of_second (&stats, TRUE), ==, QUARTET_CALL_QUALITY_GOOD);
+  g_assert_cmpstr (quartet_call_quality_label (QUARTET_CALL_QUALITY_POOR), ==, "Connection poor");
+}
+
+/* A bad second shows at once and stays until three good ones have passed. */
+static void
+test_quality_meter (void)
+{
+  QuartetCallQualityMeter meter = { 0 };
+
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_UNKNOWN), ==,
+                   QUARTET_CALL_QUALITY_UNKNOWN);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_GOOD);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_POOR), ==,
+                   QUARTET_CALL_QUALITY_POOR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_POOR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_POOR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_FAIR), ==,
+                   QUARTET_CALL_QUALITY_FAIR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_FAIR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_FAIR);
+  g_assert_cmpint (quartet_call_quality_meter_add (&meter, QUARTET_CALL_QUALITY_GOOD), ==,
+                   QUARTET_CALL_QUALITY_GOOD);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -156,6 +229,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/call-layout/state-labels", test_state_labels);
   g_test_add_func ("/call-layout/duration", test_duration);
   g_test_add_func ("/call-layout/participant", test_participant);
+  g_test_add_func ("/call-quality/second", test_quality_of_a_second);
+  g_test_add_func ("/call-quality/meter", test_quality_meter);
 
   return g_test_run ();
 }

@@ -184,10 +184,10 @@ class UiTestCase(AppTestMixin, CliTestCase):
         self.bots.append(caller)
         return caller
 
-    def start_app(self, password=None, env=None):
+    def start_app(self, password=None, env=None, video=APP_VIDEO):
         self.launch_app(["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
                          "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
-                         "--video", APP_VIDEO, "--audio", "tone"], password=password, env=env)
+                         "--video", video, "--audio", "tone"], password=password, env=env)
 
     def wait_for_ringing(self, caller):
         try:
@@ -205,8 +205,8 @@ class UiTestCase(AppTestMixin, CliTestCase):
             time.sleep(0.25)
         self.fail("waited %d s for %s" % (TIMEOUT, what))
 
-    def sign_in(self):
-        self.start_app(password=self.account(0)["password"])
+    def sign_in(self, video=APP_VIDEO):
+        self.start_app(password=self.account(0)["password"], video=video)
         self.press("Sign in")
         self.wait("Search contacts")
         self.wait("Select Bob", "check box")
@@ -472,6 +472,25 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
     def wait_bob(self, state):
         self.wait_until(lambda: self.bob_state() == state, "Bob's tile to say %s" % state)
 
+    def test_a_lossy_link_shows_as_poor(self):
+        """Bob reaches the relay through a link that loses 15% of what
+        crosses it: his tile's indicator says so (his packets lost, after
+        retransmission), while the call goes on."""
+        link = ImpairedLink((self.turn.host, self.turn.port), loss=0.15)
+        self.addCleanup(link.close)
+        name, password = self.turn.credentials("bob")
+        self.bot(1, "--auto-answer", "--relay-only",
+                 "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                 "--turn-user", name, "--turn-password", password)
+        self.sign_in()
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
+        self.wait("Connection poor", root=self.grid())
+        self.log("Bob's tile says the connection is poor")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
     @unittest.skipIf(SANITIZED, "frame rates under the sanitizers measure AddressSanitizer")
     def test_relay_found_by_itself_and_a_repair_shown(self):
         link = ImpairedLink((self.turn.host, self.turn.port))
@@ -540,6 +559,30 @@ class CallControlsTest(UiTestCase):
         self.find_grid()
         self.wait_connected(self.grid(), ["Bob"])
 
+    def test_own_picture_is_mirrored(self):
+        """SMPTE bars run from grey on the left to blue on the right; our
+        own tile shows them as a mirror would, blue on the left."""
+        self.bot(1, "--auto-answer")
+        self.sign_in(video="pattern:smpte")
+        self.call_bob()
+        time.sleep(1)  # our own frames, drawn
+        tile = {t.name: driver.extents(t) for t in self.tiles(self.grid())}["Alice (you)"]
+        width, height, rgb = self.session.screenshot()
+        ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-mirrored.png"), width, height,
+                             rgb)
+        x, y, w, h = tile
+
+        def colour_at(start, end):
+            box = (int(x + w * start), int(y + h * 0.45), int(w * (end - start)), int(h * 0.1))
+            return ui_session.mean_colour(ui_session.region_signature(width, rgb, box, grid=2))
+
+        left, right = colour_at(0.02, 0.08), colour_at(0.92, 0.98)
+        self.assertGreater(left[2], max(left[0], left[1]) + 80, "left %s, right %s" % (left, right))
+        self.assertLess(max(right) - min(right), 40, "left %s, right %s" % (left, right))
+        self.assertGreater(min(right), 120, "left %s, right %s" % (left, right))
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
     def test_mute_and_camera_off_end_with_the_call(self):
         red = lambda rgb: rgb[0] > 120 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
         black = lambda rgb: max(rgb) < 40  # noqa: E731
@@ -547,6 +590,8 @@ class CallControlsTest(UiTestCase):
         self.sign_in()
         self.call_bob()
         self.wait_alice_at_bob(bob, red, "the red picture")
+        # A clean link on this machine: Bob's tile says so.
+        self.wait("Connection good", root=self.grid())
 
         # Ctrl+D, Ctrl+E: the toggles go down, Bob gets black frames.
         self.press_keys("Control_L", "d")

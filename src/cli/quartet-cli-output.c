@@ -429,6 +429,7 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   json_builder_set_member_name (builder, "estimate_kbps");
   json_builder_add_int_value (builder, stats->estimate_bps / 1000);
   add_number_member (builder, "send_loss", stats->send_loss);
+  add_number_member (builder, "receive_loss", stats->receive_loss);
   json_builder_set_member_name (builder, "send_height");
   json_builder_add_int_value (builder, stats->send_height);
   json_builder_set_member_name (builder, "average_rgb");

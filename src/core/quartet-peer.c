@@ -84,6 +84,9 @@ struct _QuartetPeer
 
   QuartetPeerState state;
   double rtt_ms;
+  double receive_loss;    /* of their packets, over the last second */
+  guint64 stats_received; /* what the last stats reply counted */
+  gint64 stats_lost;
 
   /* Media liveness, see check_media_flow(). */
   guint64 media_seen;
@@ -296,13 +299,22 @@ report_block_rtt_ms (const GstStructure *inbound)
   return round_trip * 1000.0 / 65536.0;
 }
 
-static gboolean
-find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
+typedef struct
 {
-  double *rtt = user_data;
+  double rtt_ms;
+  guint64 received; /* RTP packets, all inbound streams */
+  gint64 lost;
+} StatsReply;
+
+static gboolean
+read_stats_cb (GQuark field, const GValue *value, gpointer user_data)
+{
+  StatsReply *reply = user_data;
   const GstStructure *s;
   GstWebRTCStatsType type;
   double seconds;
+  guint64 received = 0;
+  gint64 lost = 0;
 
   if (!GST_VALUE_HOLDS_STRUCTURE (value))
     return TRUE;
@@ -312,11 +324,30 @@ find_rtt_cb (GQuark field, const GValue *value, gpointer user_data)
     return TRUE;
   if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
       && gst_structure_get_double (s, "round-trip-time", &seconds))
-    *rtt = MAX (*rtt, seconds * 1000.0);
+    reply->rtt_ms = MAX (reply->rtt_ms, seconds * 1000.0);
   else if (type == GST_WEBRTC_STATS_INBOUND_RTP)
-    *rtt = MAX (*rtt, report_block_rtt_ms (s));
+    {
+      reply->rtt_ms = MAX (reply->rtt_ms, report_block_rtt_ms (s));
+      gst_structure_get (s, "packets-received", G_TYPE_UINT64, &received, NULL);
+      gst_structure_get (s, "packets-lost", G_TYPE_INT64, &lost, NULL);
+      reply->received += received;
+      reply->lost += MAX (lost, 0); /* duplicates count negative */
+    }
 
   return TRUE;
+}
+
+/* The share of their packets lost since the last reply (rtpsource's
+ * counts: what never came, after retransmissions). */
+static void
+update_receive_loss (QuartetPeer *self, const StatsReply *reply)
+{
+  guint64 received = reply->received - MIN (reply->received, self->stats_received);
+  guint64 lost = reply->lost > self->stats_lost ? reply->lost - self->stats_lost : 0;
+
+  self->receive_loss = received + lost > 0 ? (double)lost / (received + lost) : 0;
+  self->stats_received = reply->received;
+  self->stats_lost = reply->lost;
 }
 
 /* The QuickBlox SDKs' way of asking for less video: b=AS on the video
@@ -392,10 +423,11 @@ handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
     case OP_STATS:
       if (reply != NULL)
         {
-          double rtt = 0;
+          StatsReply stats = { 0 };
 
-          gst_structure_foreach (reply, find_rtt_cb, &rtt);
-          self->rtt_ms = rtt;
+          gst_structure_foreach (reply, read_stats_cb, &stats);
+          self->rtt_ms = stats.rtt_ms;
+          update_receive_loss (self, &stats);
         }
       break;
 
@@ -810,6 +842,7 @@ quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
   _quartet_peer_congestion_get_estimate (self->congestion, &stats->estimate_bps, &stats->send_loss);
   stats->send_height = _quartet_peer_send_get_video_height (self->send);
   stats->rtt_ms = self->rtt_ms;
+  stats->receive_loss = self->receive_loss;
 }
 
 GstSample *

@@ -37,6 +37,7 @@ typedef struct
   guint estimate_bps;   /* how fast we may send to them (TWCC), 0 when unknown */
   double send_loss;     /* the share of what we sent them that was lost, 0 to 1 */
   guint send_height;    /* of the video we send them now, 0 when unknown */
+  double receive_loss;  /* the share of their packets lost over the last second, 0 to 1 */
 } QuartetPeerStats;
 
 #define QUARTET_TYPE_PEER (quartet_peer_get_type ())

@@ -27,6 +27,8 @@ struct _QuartetParticipant
   gboolean audio_muted;
   gboolean video_muted;
   char *statistics;
+  QuartetCallQuality quality;
+  QuartetCallQualityMeter quality_meter;
 
   QuartetMedia *media; /* the local preview, for ourselves */
   QuartetPeer *peer;   /* the remote frames, for the others */
@@ -45,6 +47,7 @@ enum
   PROP_AUDIO_MUTED,
   PROP_VIDEO_MUTED,
   PROP_STATISTICS,
+  PROP_QUALITY,
   N_PROPS
 };
 
@@ -206,6 +209,27 @@ format_statistics (const QuartetPeerStats *stats)
   return g_strdup_printf ("%s\n%s", receiving, sending);
 }
 
+QuartetCallQuality
+quartet_participant_get_quality (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), QUARTET_CALL_QUALITY_UNKNOWN);
+
+  return self->quality;
+}
+
+static void
+update_quality (QuartetParticipant *self, const QuartetPeerStats *stats)
+{
+  QuartetCallQuality second = quartet_call_quality_of_second (stats, self->has_video);
+  QuartetCallQuality quality = quartet_call_quality_meter_add (&self->quality_meter, second);
+
+  if (quality == self->quality)
+    return;
+
+  self->quality = quality;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUALITY]);
+}
+
 /* Once a second while the call is on: the connection's figures. */
 void
 quartet_participant_update_statistics (QuartetParticipant *self)
@@ -219,6 +243,7 @@ quartet_participant_update_statistics (QuartetParticipant *self)
     return;
 
   quartet_peer_get_stats (self->peer, &stats);
+  update_quality (self, &stats);
   text = format_statistics (&stats);
   if (g_strcmp0 (text, self->statistics) == 0)
     return;
@@ -270,6 +295,9 @@ quartet_participant_get_property (GObject *object, guint prop_id, GValue *value,
       break;
     case PROP_STATISTICS:
       g_value_set_string (value, self->statistics);
+      break;
+    case PROP_QUALITY:
+      g_value_set_enum (value, self->quality);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -358,6 +386,10 @@ quartet_participant_class_init (QuartetParticipantClass *klass)
    * is small or choppy; NULL until known. */
   properties[PROP_STATISTICS] = g_param_spec_string ("statistics", NULL, NULL, NULL,
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Good, fair or poor: the worst of the last seconds (quartet-call-quality.c). */
+  properties[PROP_QUALITY] = g_param_spec_enum (
+      "quality", NULL, NULL, QUARTET_TYPE_CALL_QUALITY, QUARTET_CALL_QUALITY_UNKNOWN,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 
 #include "quartet.h"
+#include "quartet-call-quality.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +40,7 @@ gboolean quartet_participant_get_video_muted (QuartetParticipant *self);
 void quartet_participant_set_video_muted (QuartetParticipant *self, gboolean muted);
 void quartet_participant_set_peer (QuartetParticipant *self, QuartetPeer *peer);
 const char *quartet_participant_get_statistics (QuartetParticipant *self);
+QuartetCallQuality quartet_participant_get_quality (QuartetParticipant *self);
 void quartet_participant_update_statistics (QuartetParticipant *self);
 
 /* (transfer full) (nullable): the newest frame to show, video/x-raw RGB. */

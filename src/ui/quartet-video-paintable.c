@@ -22,6 +22,7 @@ struct _QuartetVideoPaintable
   GdkTexture *texture;
   GstBuffer *shown;   /* a reference, so the pointer cannot be reused by another frame */
   guint64 frame_count;
+  gboolean mirrored;
 };
 
 static void quartet_video_paintable_iface_init (GdkPaintableInterface *iface);
@@ -40,8 +41,34 @@ quartet_video_paintable_snapshot (GdkPaintable *paintable,
 {
   QuartetVideoPaintable *self = QUARTET_VIDEO_PAINTABLE (paintable);
 
-  if (self->texture != NULL)
-    gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+  if (self->texture == NULL)
+    return;
+
+  if (!self->mirrored)
+    {
+      gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+      return;
+    }
+
+  gtk_snapshot_save (GTK_SNAPSHOT (snapshot));
+  gtk_snapshot_translate (GTK_SNAPSHOT (snapshot), &GRAPHENE_POINT_INIT (width, 0));
+  gtk_snapshot_scale (GTK_SNAPSHOT (snapshot), -1, 1);
+  gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+  gtk_snapshot_restore (GTK_SNAPSHOT (snapshot));
+}
+
+/* Shown as in a mirror (our own camera, as people expect of a preview);
+ * only the drawing, never the frames. */
+void
+quartet_video_paintable_set_mirrored (QuartetVideoPaintable *self, gboolean mirrored)
+{
+  g_return_if_fail (QUARTET_IS_VIDEO_PAINTABLE (self));
+
+  if (self->mirrored == !!mirrored)
+    return;
+
+  self->mirrored = !!mirrored;
+  gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
 }
 
 static int

@@ -23,5 +23,6 @@ QuartetVideoPaintable *quartet_video_paintable_new (void);
 gboolean quartet_video_paintable_set_sample (QuartetVideoPaintable *self, GstSample *sample);
 gboolean quartet_video_paintable_has_frame (QuartetVideoPaintable *self);
 guint64 quartet_video_paintable_get_frame_count (QuartetVideoPaintable *self);
+void quartet_video_paintable_set_mirrored (QuartetVideoPaintable *self, gboolean mirrored);
 
 G_END_DECLS

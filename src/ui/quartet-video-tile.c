@@ -33,6 +33,7 @@ struct _QuartetVideoTile
   GtkLabel *name_label;
   GtkWidget *mic_off_icon;
   GtkWidget *camera_off_icon;
+  GtkImage *quality_icon;
   GtkLabel *statistics_label;
 
   QuartetParticipant *participant;
@@ -133,6 +134,20 @@ update_statistics (QuartetVideoTile *self)
                           self->show_statistics && text != NULL);
 }
 
+/* The bars beside their name, and what they mean in words. */
+static void
+update_quality (QuartetVideoTile *self)
+{
+  QuartetCallQuality quality = quartet_participant_get_quality (self->participant);
+  const char *label = quartet_call_quality_label (quality);
+
+  gtk_image_set_from_icon_name (self->quality_icon, quartet_call_quality_icon_name (quality));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->quality_icon), label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->quality_icon),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label ? label : "", -1);
+  gtk_widget_set_visible (GTK_WIDGET (self->quality_icon), label != NULL);
+}
+
 static void
 on_participant_notify_cb (QuartetParticipant *participant, GParamSpec *pspec, QuartetVideoTile *self)
 {
@@ -140,6 +155,11 @@ on_participant_notify_cb (QuartetParticipant *participant, GParamSpec *pspec, Qu
   if (g_str_equal (pspec->name, "statistics"))
     {
       update_statistics (self);
+      return;
+    }
+  if (g_str_equal (pspec->name, "quality"))
+    {
+      update_quality (self);
       return;
     }
   update_state (self);
@@ -159,12 +179,17 @@ set_participant (QuartetVideoTile *self, QuartetParticipant *participant)
                                                         : g_strdup (name);
   gtk_label_set_label (self->name_label, shown);
   adw_avatar_set_text (self->avatar, name);
+  /* Our own picture as a mirror shows it: raising the right hand raises
+   * the hand on the right. The others see it the right way round. */
+  quartet_video_paintable_set_mirrored (self->paintable,
+                                        quartet_participant_get_is_self (participant));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, shown, -1);
 
   g_signal_connect_object (participant, "notify", G_CALLBACK (on_participant_notify_cb), self, 0);
   update_state (self);
   update_icons (self);
   update_statistics (self);
+  update_quality (self);
 }
 
 void
@@ -278,6 +303,7 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, mic_off_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, camera_off_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, statistics_label);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, quality_icon);
 }
 
 static void
