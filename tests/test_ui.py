@@ -491,6 +491,48 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
+    def test_a_stopped_picture_shows_the_avatar(self):
+        """Bob's frames stop for 4 s (his link drops everything, as a camera
+        turned off by a QuickBlox JS app stops them): after 2 s his tile shows
+        his avatar, not a frozen picture, and his picture when frames come
+        again."""
+        link = ImpairedLink((self.turn.host, self.turn.port))
+        self.addCleanup(link.close)
+        name, password = self.turn.credentials("bob")
+        self.bot(1, "--auto-answer", "--relay-only",
+                 "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
+                 "--turn-user", name, "--turn-password", password)
+        self.sign_in()
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
+
+        # GTK 4.8 tells AT-SPI both pages of the tile's stack are visible:
+        # the screen says which one is. Left of the middle of the tile,
+        # Bob's picture (a ball on black) is black or white; his avatar page
+        # is the tile's dark grey (#1f1f1f).
+        tile = {t.name: driver.extents(t) for t in self.tiles(self.grid())}["Bob"]
+
+        def avatar_shown():
+            width, _, rgb = self.session.screenshot()
+            x, y, w, h = tile
+            box = (x + w // 20, y + h * 9 // 20, w // 10, h // 10)
+            colour = ui_session.mean_colour(ui_session.region_signature(width, rgb, box, grid=2))
+            return all(20 < c < 45 for c in colour)
+
+        self.wait_until(lambda: not avatar_shown(), "Bob's picture")
+        link.cut(4)
+        cut = time.monotonic()
+        self.wait_until(avatar_shown, "Bob's avatar instead of a frozen picture")
+        self.log("avatar %.1f s after the frames stopped" % (time.monotonic() - cut))
+        width, height, rgb = self.session.screenshot()
+        ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-picture-stopped.png"), width,
+                             height, rgb)
+        self.wait_until(lambda: not avatar_shown(), "Bob's picture again")
+        self.log("picture again %.1f s after the frames stopped" % (time.monotonic() - cut))
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
     @unittest.skipIf(SANITIZED, "frame rates under the sanitizers measure AddressSanitizer")
     def test_relay_found_by_itself_and_a_repair_shown(self):
         link = ImpairedLink((self.turn.host, self.turn.port))

@@ -7,7 +7,8 @@
  * smears and Opus gaps), the round trip (past ~250 ms people talk over
  * each other, past 500 ms a conversation breaks down; ITU-T G.114's 150 ms
  * one way is the comfortable limit), and, for video that flows, the frame
- * rate decoded (under 20 fps motion stutters, under 10 it is a slide show).
+ * rate decoded (under 20 fps motion stutters, under 10 it is a slide show;
+ * none at all is a camera turned off, which the tile shows by itself).
  * The tile shows the worst of the last QUARTET_CALL_QUALITY_SECONDS
  * seconds: a bad second warns at once, a good one must last to reassure.
  * Pure and GTK-free: tests/test-call-layout.c checks it.
@@ -50,7 +51,7 @@ quartet_call_quality_of_second (const QuartetPeerStats *stats, gboolean expects_
   else if (stats->rtt_ms >= RTT_FAIR_MS)
     quality = worse (quality, QUARTET_CALL_QUALITY_FAIR);
 
-  if (expects_video && stats->video_frames > 0)
+  if (expects_video && stats->fps > 0)
     {
       if (stats->fps < FPS_POOR)
         quality = worse (quality, QUARTET_CALL_QUALITY_POOR);

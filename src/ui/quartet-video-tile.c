@@ -40,7 +40,14 @@ struct _QuartetVideoTile
   gboolean show_statistics;
   QuartetVideoPaintable *paintable;
   guint tick_id;
+  gint64 new_frame_us; /* when the picture last changed */
+  gboolean stale;      /* no new frame for STALE_AFTER_US */
 };
+
+/* A remote picture that stops (their camera went off without a word, as a
+ * QuickBlox JS peer's does, or the network broke) is not left frozen:
+ * after this long the tile shows their avatar, until frames come again. */
+#define STALE_AFTER_US (2 * G_USEC_PER_SEC)
 
 G_DEFINE_FINAL_TYPE (QuartetVideoTile, quartet_video_tile, GTK_TYPE_WIDGET)
 
@@ -59,7 +66,7 @@ shows_video (QuartetVideoTile *self)
 {
   return quartet_participant_get_has_video (self->participant)
          && !quartet_participant_get_video_muted (self->participant)
-         && quartet_video_paintable_has_frame (self->paintable);
+         && quartet_video_paintable_has_frame (self->paintable) && !self->stale;
 }
 
 static void
@@ -74,6 +81,8 @@ on_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   QuartetVideoTile *self = QUARTET_VIDEO_TILE (widget);
   g_autoptr (GstSample) sample = NULL;
   gboolean had_frame = quartet_video_paintable_has_frame (self->paintable);
+  gboolean was_stale = self->stale;
+  gint64 now = gdk_frame_clock_get_frame_time (clock);
 
   /* The streams are 30 fps and not in step with each other: taking new
    * frames on every other tick of the 60 Hz clock, in all tiles at once,
@@ -84,10 +93,13 @@ on_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     return G_SOURCE_CONTINUE;
 
   sample = quartet_participant_get_frame (self->participant);
-  if (sample != NULL)
-    quartet_video_paintable_set_sample (self->paintable, sample);
+  if (sample != NULL && quartet_video_paintable_set_sample (self->paintable, sample))
+    self->new_frame_us = now;
 
-  if (!had_frame && quartet_video_paintable_has_frame (self->paintable))
+  /* Our own preview never goes stale: a camera that is off says so. */
+  self->stale = !quartet_participant_get_is_self (self->participant) && had_frame
+                && now - self->new_frame_us > STALE_AFTER_US;
+  if (had_frame != quartet_video_paintable_has_frame (self->paintable) || was_stale != self->stale)
     update_page (self);
 
   return G_SOURCE_CONTINUE;
