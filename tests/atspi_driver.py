@@ -203,6 +203,24 @@ def click(display_name, x, y):
         x11.XCloseDisplay(display)
 
 
+def double_click(display_name, x, y):
+    """Two left clicks at (x, y), within any double-click time."""
+    x11, xtst = _x11()
+    display = x11.XOpenDisplay(display_name.encode())
+    if not display:
+        raise AssertionError("cannot open display %s" % display_name)
+    try:
+        xtst.XTestFakeMotionEvent(display, -1, x, y, 0)
+        x11.XFlush(display)
+        time.sleep(0.1)
+        for _ in range(2):
+            xtst.XTestFakeButtonEvent(display, 1, 1, 0)
+            xtst.XTestFakeButtonEvent(display, 1, 0, 30)
+        x11.XFlush(display)
+    finally:
+        x11.XCloseDisplay(display)
+
+
 def extents(node):
     """(x, y, width, height) on the screen. GTK 4.8 on X11 knows only
     window coordinates; without a window manager the window is at (0, 0),

@@ -145,6 +145,50 @@ test_participant (void)
   g_assert_cmpuint (notified, ==, 3);
 }
 
+/* One tile large across the top, the others below it in their order. */
+static void
+test_spotlight_positions (void)
+{
+  QuartetTilePosition at;
+
+  at = quartet_call_layout_spotlight_position (1, 0, 0);
+  g_assert_cmpuint (at.column_span, ==, 1);
+  g_assert_cmpuint (at.row_span, ==, 1);
+
+  for (guint n = 2; n <= QUARTET_CALL_MAX_TILES; n++)
+    for (guint spotlight = 0; spotlight < n; spotlight++)
+      {
+        gboolean column_taken[QUARTET_CALL_MAX_TILES] = { FALSE };
+
+        for (guint i = 0; i < n; i++)
+          {
+            at = quartet_call_layout_spotlight_position (n, spotlight, i);
+            if (i == spotlight)
+              {
+                g_assert_cmpuint (at.column, ==, 0);
+                g_assert_cmpuint (at.row, ==, 0);
+                g_assert_cmpuint (at.column_span, ==, n - 1);
+                g_assert_cmpuint (at.row_span, >, 1);
+                continue;
+              }
+            g_assert_cmpuint (
+                at.row, ==,
+                quartet_call_layout_spotlight_position (n, spotlight, spotlight).row_span);
+            g_assert_cmpuint (at.column_span, ==, 1);
+            g_assert_cmpuint (at.row_span, ==, 1);
+            g_assert_cmpuint (at.column, <, n - 1);
+            g_assert_false (column_taken[at.column]);
+            column_taken[at.column] = TRUE;
+          }
+      }
+
+  /* The others keep their order: in a 4-party call with the third large,
+   * the first, second and fourth go left to right. */
+  g_assert_cmpuint (quartet_call_layout_spotlight_position (4, 2, 0).column, ==, 0);
+  g_assert_cmpuint (quartet_call_layout_spotlight_position (4, 2, 1).column, ==, 1);
+  g_assert_cmpuint (quartet_call_layout_spotlight_position (4, 2, 3).column, ==, 2);
+}
+
 /* A second of a call that flows: audio and 30 fps of video, nothing lost,
  * a short round trip. */
 static QuartetPeerStats
@@ -228,6 +272,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/call-layout/state-labels", test_state_labels);
   g_test_add_func ("/call-layout/duration", test_duration);
   g_test_add_func ("/call-layout/participant", test_participant);
+  g_test_add_func ("/call-layout/spotlight", test_spotlight_positions);
   g_test_add_func ("/call-quality/second", test_quality_of_a_second);
   g_test_add_func ("/call-quality/meter", test_quality_meter);
 

@@ -472,6 +472,10 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
     def wait_bob(self, state):
         self.wait_until(lambda: self.bob_state() == state, "Bob's tile to say %s" % state)
 
+    @unittest.skipIf(SANITIZED, "a sanitized app decoding video answers AT-SPI walks of its "
+                                "tiles too slowly to follow the indicator (once, 90 s without "
+                                "a match while the failure's dump showed it); the plain build "
+                                "runs it")
     def test_a_lossy_link_shows_as_poor(self):
         """Bob reaches the relay through a link that loses 15% of what
         crosses it: his tile's indicator says so (his packets lost, after
@@ -491,6 +495,7 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
+    @unittest.skipIf(SANITIZED, "a sanitized app decodes too slowly for a 2 s rule on its frames")
     def test_a_stopped_picture_shows_the_avatar(self):
         """Bob's frames stop for 4 s (his link drops everything, as a camera
         turned off by a QuickBlox JS app stops them): after 2 s his tile shows
@@ -622,6 +627,34 @@ class CallControlsTest(UiTestCase):
         self.assertGreater(left[2], max(left[0], left[1]) + 80, "left %s, right %s" % (left, right))
         self.assertLess(max(right) - min(right), 40, "left %s, right %s" % (left, right))
         self.assertGreater(min(right), 120, "left %s, right %s" % (left, right))
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
+    def test_double_click_shows_one_large(self):
+        """A double-click on Bob's tile makes it large with ours in a strip
+        below; Escape brings the side-by-side grid back."""
+        self.bot(1, "--auto-answer")
+        self.sign_in()
+        self.call_bob()
+
+        def sizes():
+            tiles = {t.name: driver.extents(t) for t in self.tiles(self.grid())}
+            return {name: (w, h) for name, (x, y, w, h) in tiles.items()}, tiles
+
+        shown, tiles = sizes()
+        self.assertLess(abs(shown["Alice (you)"][0] - shown["Bob"][0]), 10, shown)
+        x, y, w, h = tiles["Bob"]
+        driver.double_click(self.session.env["DISPLAY"], x + w // 2, y + h // 2)
+
+        def spotlit():
+            shown = sizes()[0]
+            area = {name: w * h for name, (w, h) in shown.items()}
+            return area["Bob"] > 2.5 * area["Alice (you)"]
+
+        self.wait_until(spotlit, "Bob's tile large, ours in the strip")
+        self.press_keys("Escape")
+        self.wait_until(lambda: abs(sizes()[0]["Bob"][0] - sizes()[0]["Alice (you)"][0]) < 10,
+                        "the grid again")
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 

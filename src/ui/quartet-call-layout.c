@@ -23,10 +23,14 @@ quartet_call_layout_grid_size (guint n_tiles, guint *n_columns, guint *n_rows)
   *n_rows = n_tiles <= 2 ? 1 : 2;
 }
 
+/* The spotlight's rows over the strip's one: the others stay big enough to
+ * see who is there and whether they move. */
+#define SPOTLIGHT_ROWS 3
+
 QuartetTilePosition
 quartet_call_layout_position (guint n_tiles, guint index)
 {
-  QuartetTilePosition position = { 0, 0, 1 };
+  QuartetTilePosition position = { 0, 0, 1, 1 };
   guint n_columns, n_rows;
 
   g_return_val_if_fail (index < n_tiles, position);
@@ -37,6 +41,29 @@ quartet_call_layout_position (guint n_tiles, guint index)
   if (n_tiles == 3 && index == 2)
     position.column_span = 2;
 
+  return position;
+}
+
+QuartetTilePosition
+quartet_call_layout_spotlight_position (guint n_tiles, guint spotlight, guint index)
+{
+  QuartetTilePosition position = { 0, 0, 1, 1 };
+
+  g_return_val_if_fail (index < n_tiles && spotlight < n_tiles, position);
+
+  if (n_tiles == 1)
+    return position;
+
+  if (index == spotlight)
+    {
+      position.column_span = n_tiles - 1;
+      position.row_span = SPOTLIGHT_ROWS;
+      return position;
+    }
+
+  /* The others, in their order, one column each. */
+  position.column = index < spotlight ? index : index - 1;
+  position.row = SPOTLIGHT_ROWS;
   return position;
 }
 

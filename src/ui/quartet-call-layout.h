@@ -17,6 +17,7 @@ typedef struct
   guint column;
   guint row;
   guint column_span;
+  guint row_span;
 } QuartetTilePosition;
 
 /* The grid for @n_tiles (1 to 4): 1x1, 1x2 (side by side) or 2x2. */
@@ -24,6 +25,10 @@ void quartet_call_layout_grid_size (guint n_tiles, guint *n_columns, guint *n_ro
 /* Where tile @index of @n_tiles goes; with three, the last one spans the
  * bottom row so that no quarter of the window stays empty. */
 QuartetTilePosition quartet_call_layout_position (guint n_tiles, guint index);
+/* Where tile @index goes while tile @spotlight is shown large: across the
+ * top, the others in a strip below it. */
+QuartetTilePosition
+quartet_call_layout_spotlight_position (guint n_tiles, guint spotlight, guint index);
 
 /* The overlay text for @state, or NULL when the video speaks for itself. */
 const char *quartet_call_layout_state_label (QuartetParticipantState state);

@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One QuartetVideoTile per participant of the QuartetCall, placed by
- * quartet_call_layout_position() whenever the participants change. The
+ * quartet_call_layout_position() whenever the participants change; a
+ * double-click makes one tile large across the top with the others in a
+ * strip below (quartet_call_layout_spotlight_position()), a double-click
+ * or Escape brings the grid back. The
  * controls are buttons for the window's actions (win.mute, win.camera-off,
  * win.fullscreen, win.hang-up), which also carry the keyboard shortcuts.
  */
@@ -33,6 +36,7 @@ struct _QuartetCallView
   QuartetCall *call;
   GPtrArray *tiles; /* QuartetVideoTile, in the order of the participants */
   gboolean show_statistics;
+  QuartetParticipant *spotlight; /* shown large, or NULL: the grid */
 };
 
 G_DEFINE_FINAL_TYPE (QuartetCallView, quartet_call_view, GTK_TYPE_WIDGET)
@@ -43,6 +47,75 @@ clear_tiles (QuartetCallView *self)
   for (guint i = 0; i < self->tiles->len; i++)
     gtk_grid_remove (self->grid, g_ptr_array_index (self->tiles, i));
   g_ptr_array_set_size (self->tiles, 0);
+  g_clear_object (&self->spotlight);
+}
+
+static void
+place_tiles (QuartetCallView *self)
+{
+  guint spotlight = G_MAXUINT;
+
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      GtkWidget *tile = g_ptr_array_index (self->tiles, i);
+
+      if (gtk_widget_get_parent (tile) == GTK_WIDGET (self->grid))
+        gtk_grid_remove (self->grid, tile);
+      if (quartet_video_tile_get_participant (QUARTET_VIDEO_TILE (tile)) == self->spotlight)
+        spotlight = i;
+    }
+
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      QuartetTilePosition at
+          = spotlight != G_MAXUINT
+                ? quartet_call_layout_spotlight_position (self->tiles->len, spotlight, i)
+                : quartet_call_layout_position (self->tiles->len, i);
+
+      gtk_grid_attach (self->grid, g_ptr_array_index (self->tiles, i), at.column, at.row,
+                       at.column_span, at.row_span);
+    }
+}
+
+static void
+set_spotlight (QuartetCallView *self, QuartetParticipant *participant)
+{
+  if (g_set_object (&self->spotlight, participant))
+    place_tiles (self);
+}
+
+static void
+on_tile_double_click_cb (GtkGestureClick *gesture, int n_press, double x, double y, gpointer data)
+{
+  QuartetCallView *self = data;
+  GtkWidget *tile = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  QuartetParticipant *participant = quartet_video_tile_get_participant (QUARTET_VIDEO_TILE (tile));
+
+  if (n_press != 2)
+    return;
+  set_spotlight (self, self->spotlight == participant ? NULL : participant);
+}
+
+static gboolean
+on_escape_cb (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  QuartetCallView *self = QUARTET_CALL_VIEW (widget);
+
+  if (self->spotlight == NULL || !gtk_widget_get_mapped (widget))
+    return FALSE; /* not ours: the key goes on */
+  set_spotlight (self, NULL);
+  return TRUE;
+}
+
+static GtkWidget *
+new_tile (QuartetCallView *self, QuartetParticipant *participant)
+{
+  GtkWidget *tile = g_object_ref_sink (quartet_video_tile_new (participant));
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  g_signal_connect (click, "pressed", G_CALLBACK (on_tile_double_click_cb), self);
+  gtk_widget_add_controller (tile, GTK_EVENT_CONTROLLER (click));
+  return tile;
 }
 
 /* Rebuilt from the model on every change: at most four tiles, and tiles of
@@ -56,6 +129,7 @@ on_participants_changed_cb (GListModel *participants,
 {
   g_autoptr (GPtrArray) old = g_steal_pointer (&self->tiles);
   guint n = MIN (g_list_model_get_n_items (participants), QUARTET_CALL_MAX_TILES);
+  gboolean spotlight_stays = FALSE;
 
   self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < n; i++)
@@ -68,21 +142,20 @@ on_participants_changed_cb (GListModel *participants,
           tile = g_object_ref (g_ptr_array_index (old, j));
 
       if (tile == NULL)
-        tile = g_object_ref_sink (quartet_video_tile_new (participant));
+        tile = new_tile (self, participant);
       quartet_video_tile_set_show_statistics (QUARTET_VIDEO_TILE (tile), self->show_statistics);
       g_ptr_array_add (self->tiles, tile);
+      if (participant == self->spotlight)
+        spotlight_stays = TRUE;
     }
 
   for (guint j = 0; j < old->len; j++)
     gtk_grid_remove (self->grid, g_ptr_array_index (old, j));
 
-  for (guint i = 0; i < self->tiles->len; i++)
-    {
-      QuartetTilePosition at = quartet_call_layout_position (self->tiles->len, i);
-
-      gtk_grid_attach (self->grid, g_ptr_array_index (self->tiles, i), at.column, at.row,
-                       at.column_span, 1);
-    }
+  /* The person shown large left: back to the grid. */
+  if (!spotlight_stays)
+    g_clear_object (&self->spotlight);
+  place_tiles (self);
 }
 
 void
@@ -191,8 +264,24 @@ quartet_call_view_class_init (QuartetCallViewClass *klass)
 }
 
 static void
+add_escape_shortcut (QuartetCallView *self)
+{
+  GtkEventController *shortcuts = gtk_shortcut_controller_new ();
+
+  /* Global: Escape works wherever the focus is in the window. */
+  gtk_shortcut_controller_set_scope (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                     GTK_SHORTCUT_SCOPE_GLOBAL);
+  gtk_shortcut_controller_add_shortcut (
+      GTK_SHORTCUT_CONTROLLER (shortcuts),
+      gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                        gtk_callback_action_new (on_escape_cb, NULL, NULL)));
+  gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
+}
+
+static void
 quartet_call_view_init (QuartetCallView *self)
 {
   self->tiles = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_escape_shortcut (self);
 }
