@@ -186,8 +186,9 @@ def _x11():
     return x11, xtst
 
 
-def click(display_name, x, y):
-    """A left click at (x, y) on the screen."""
+def click(display_name, x, y, times=1):
+    """A left click (or @times of them, a double-click within any
+    double-click time) at (x, y) on the screen."""
     x11, xtst = _x11()
     display = x11.XOpenDisplay(display_name.encode())
     if not display:
@@ -196,24 +197,7 @@ def click(display_name, x, y):
         xtst.XTestFakeMotionEvent(display, -1, x, y, 0)
         x11.XFlush(display)
         time.sleep(0.1)
-        xtst.XTestFakeButtonEvent(display, 1, 1, 0)
-        xtst.XTestFakeButtonEvent(display, 1, 0, 50)
-        x11.XFlush(display)
-    finally:
-        x11.XCloseDisplay(display)
-
-
-def double_click(display_name, x, y):
-    """Two left clicks at (x, y), within any double-click time."""
-    x11, xtst = _x11()
-    display = x11.XOpenDisplay(display_name.encode())
-    if not display:
-        raise AssertionError("cannot open display %s" % display_name)
-    try:
-        xtst.XTestFakeMotionEvent(display, -1, x, y, 0)
-        x11.XFlush(display)
-        time.sleep(0.1)
-        for _ in range(2):
+        for _ in range(times):
             xtst.XTestFakeButtonEvent(display, 1, 1, 0)
             xtst.XTestFakeButtonEvent(display, 1, 0, 30)
         x11.XFlush(display)

@@ -379,6 +379,32 @@ test_not_answered (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (fixture->events[BOB]->len, ==, 3);
 }
 
+/* The callee's own ring timer: the dialog goes (NOT_ANSWER, as the SDK
+ * reports it) and nothing is sent; the caller's timer is the caller's. */
+static void
+test_ringing_times_out (Fixture *fixture, gconstpointer data)
+{
+  const guint bob[] = { BOB };
+  g_autoptr (QuartetCallSession) session = call (fixture, ALICE, bob, 1);
+
+  g_object_set (fixture->clients[BOB], "answer-timeout", 300, NULL);
+  wait_event (fixture, BOB, "call alice@localhost");
+  wait_event (fixture, BOB, "not-answer alice@localhost");
+  wait_event (fixture, BOB, "call-end");
+  g_assert_cmpint (quartet_call_session_get_state (fixture->rang[BOB]), ==,
+                   QUARTET_CALL_SESSION_STATE_ENDED);
+  settle (200);
+  g_assert_cmpuint (
+      quartet_test_switchboard_count (fixture->board, jids[BOB], NULL, QUARTET_SIGNAL_TYPE_REJECT)
+          + quartet_test_switchboard_count (fixture->board, jids[BOB], NULL,
+                                            QUARTET_SIGNAL_TYPE_HANG_UP),
+      ==, 0);
+  g_assert_cmpint (quartet_call_session_get_state (session), ==,
+                   QUARTET_CALL_SESSION_STATE_DIALING);
+  hang_up (fixture, ALICE, session);
+  wait_event (fixture, ALICE, "call-end");
+}
+
 /* The caller gives up while it rings: the callee's dialog goes, and a late
  * accept is an error, not a call. */
 static void
@@ -571,6 +597,7 @@ main (int argc, char *argv[])
   ADD ("answered-then-hung-up", test_answered_then_hung_up);
   ADD ("rejected", test_rejected);
   ADD ("not-answered", test_not_answered);
+  ADD ("ringing-times-out", test_ringing_times_out);
   ADD ("hung-up-while-ringing", test_hung_up_while_ringing);
   ADD ("hang-up-crosses-accept", test_hang_up_crosses_accept);
   ADD ("reject-crosses-hang-up", test_reject_crosses_hang_up);
