@@ -132,7 +132,9 @@ class UiSession:
         return env
 
     def start_app(self, binary, args, password=None, extra_env=None):
-        env = dict(self.env)
+        # The app's own files (the call history) stay in the session, kept
+        # across the app's restarts within it, never in the user's home.
+        env = dict(self.env, XDG_DATA_HOME=os.path.join(self.tmp, "app-data"))
         if password is not None:
             env["QUARTET_PASSWORD"] = password
         env.update(extra_env or {})

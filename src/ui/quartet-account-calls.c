@@ -36,11 +36,54 @@ _quartet_account_set_call (QuartetAccount *self, QuartetCall *call)
   g_object_notify (G_OBJECT (self), "call");
 }
 
+void
+_quartet_account_load_history (QuartetAccount *self)
+{
+  const char *jid = quartet_account_get_jid (self);
+  g_autofree char *bare = jid ? g_strndup (jid, strcspn (jid, "/")) : NULL;
+  g_autofree char *path = bare ? quartet_call_history_path_for (bare) : NULL;
+
+  quartet_call_history_load (self->history, path);
+}
+
+QuartetCallHistory *
+quartet_account_get_history (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->history;
+}
+
 static void
 on_call_ended_cb (QuartetCall *call, QuartetAccount *self)
 {
+  g_autoptr (QuartetCallRecord) record = quartet_call_make_record (call);
+
+  quartet_call_history_add (self->history, record);
   if (self->call == call)
     _quartet_account_set_call (self, NULL);
+}
+
+/* A call that rang here and was not taken; a call that came while we
+ * were busy is one too. */
+static void
+add_incoming_record (QuartetAccount *self,
+                     GPtrArray *user_ids,
+                     QuartetCallType call_type,
+                     QuartetCallOutcome outcome,
+                     GDateTime *started)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (QuartetCallRecord) record = NULL;
+
+  for (guint i = 0; i < user_ids->len; i++)
+    g_ptr_array_add (names,
+                     quartet_call_lookup_name (get_people (self), g_ptr_array_index (user_ids, i)));
+  g_ptr_array_add (user_ids, NULL);
+  g_ptr_array_add (names, NULL);
+
+  record = quartet_call_record_new (FALSE, call_type, outcome, (const char *const *)user_ids->pdata,
+                                    (const char *const *)names->pdata, started, 0);
+  quartet_call_history_add (self->history, record);
 }
 
 static void
@@ -55,7 +98,16 @@ _quartet_account_stop_ringing (QuartetAccount *self, gboolean missed)
 {
   g_autoptr (QuartetCallSession) session = g_steal_pointer (&self->ringing);
   g_autofree char *name = g_steal_pointer (&self->ringing_name);
+  g_autoptr (GDateTime) since = g_steal_pointer (&self->ringing_since);
 
+  if (session != NULL && (missed || self->ringing_declined))
+    {
+      g_autoptr (GPtrArray) user_ids = quartet_call_session_get_remote_users (session);
+
+      add_incoming_record (self, user_ids, quartet_call_session_get_call_type (session),
+                           missed ? QUARTET_CALL_OUTCOME_MISSED : QUARTET_CALL_OUTCOME_DECLINED,
+                           since);
+    }
   if (session != NULL)
     g_signal_emit_by_name (self, "ringing-stopped", quartet_call_session_get_id (session), missed,
                            name);
@@ -70,9 +122,12 @@ on_incoming_call_cb (QuartetCallClient *client,
 {
   g_clear_object (&self->ringing);
   g_clear_pointer (&self->ringing_name, g_free);
+  g_clear_pointer (&self->ringing_since, g_date_time_unref);
   self->ringing = g_object_ref (session);
   self->ringing_name = quartet_call_lookup_name (get_people (self), user_id);
+  self->ringing_since = g_date_time_new_now_utc ();
   self->ringing_handled = FALSE;
+  self->ringing_declined = FALSE;
 
   g_signal_emit_by_name (self, "incoming-call", quartet_call_session_get_id (session),
                          self->ringing_name, (int)quartet_call_session_get_call_type (session));
@@ -84,6 +139,25 @@ on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, QuartetA
 {
   if (session == self->ringing)
     _quartet_account_stop_ringing (self, !self->ringing_handled);
+}
+
+static void
+record_busy_call (QuartetAccount *self, const QuartetSignal *signal)
+{
+  const char *own_id = quartet_xmpp_connection_get_user_id (self->connection);
+  g_autoptr (GPtrArray) user_ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  /* Calling back a group call calls the whole group but us. */
+  g_ptr_array_add (user_ids, g_strdup (signal->caller_id));
+  for (guint i = 0; i < signal->opponent_ids->len; i++)
+    {
+      const char *id = g_ptr_array_index (signal->opponent_ids, i);
+
+      if (g_strcmp0 (id, own_id) != 0 && g_strcmp0 (id, signal->caller_id) != 0)
+        g_ptr_array_add (user_ids, g_strdup (id));
+    }
+  add_incoming_record (self, user_ids, signal->call_type, QUARTET_CALL_OUTCOME_MISSED, now);
 }
 
 /* The engine answers a call that comes while we are in one with a busy
@@ -107,6 +181,7 @@ on_signal_received_cb (QuartetXmppConnection *connection,
     return;
 
   name = quartet_call_lookup_name (get_people (self), signal->caller_id);
+  record_busy_call (self, signal);
   g_signal_emit_by_name (self, "missed-call", name);
 }
 
@@ -237,6 +312,7 @@ quartet_account_decline (QuartetAccount *self, const char *session_id, GError **
     return FALSE;
 
   self->ringing_handled = TRUE;
+  self->ringing_declined = TRUE;
   /* CALL_END follows and stops the ringing. */
   return quartet_call_client_reject (self->client, self->ringing, NULL, error);
 }

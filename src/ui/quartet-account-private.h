@@ -26,15 +26,19 @@ struct _QuartetAccount
 
   QuartetCallSession *ringing;  /* the incoming call waiting for an answer */
   char *ringing_name;
+  GDateTime *ringing_since;
   gboolean ringing_handled;     /* answered or declined: not a missed call */
+  gboolean ringing_declined;
   QuartetCall *call;            /* the call on screen */
   GHashTable *busy_session_ids; /* calls rejected as busy, told to the user once */
+  QuartetCallHistory *history;  /* the signed-in account's, empty when signed out */
 };
 
 /* quartet-account-calls.c */
 void _quartet_account_watch_calls (QuartetAccount *self);
 void _quartet_account_set_call (QuartetAccount *self, QuartetCall *call);
 void _quartet_account_stop_ringing (QuartetAccount *self, gboolean missed);
+void _quartet_account_load_history (QuartetAccount *self);
 
 /* quartet-account-settings.c */
 void _quartet_account_watch_settings (QuartetAccount *self);

@@ -176,6 +176,7 @@ on_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   start_client (self);
+  _quartet_account_load_history (self);
   self->signed_in = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGNED_IN]);
   g_task_return_boolean (task, TRUE);
@@ -316,6 +317,7 @@ quartet_account_sign_out (QuartetAccount *self)
   g_clear_object (&self->media);
   g_clear_pointer (&self->discovered_ice_servers, g_strfreev);
   self->signed_in = FALSE;
+  quartet_call_history_load (self->history, NULL);
 
   if (connection != NULL)
     {
@@ -420,6 +422,7 @@ quartet_account_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->settings, self);
   quartet_account_sign_out (self);
   g_clear_object (&self->settings);
+  g_clear_object (&self->history);
 
   G_OBJECT_CLASS (quartet_account_parent_class)->dispose (object);
 }
@@ -480,6 +483,7 @@ static void
 quartet_account_init (QuartetAccount *self)
 {
   self->busy_session_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->history = quartet_call_history_new ();
 }
 
 QuartetAccount *

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "quartet-call-history.h"
 #include "quartet-call.h"
 #include "quartet-quickblox-session.h"
 #include "quartet.h"
@@ -67,6 +68,8 @@ QuartetCall *quartet_account_place_call (QuartetAccount *self,
                                          QuartetCallType call_type,
                                          GError **error);
 QuartetCall *quartet_account_get_call (QuartetAccount *self);
+/* The signed-in account's calls, newest first (empty when signed out). */
+QuartetCallHistory *quartet_account_get_history (QuartetAccount *self);
 /* The ringing call's session id, or NULL. */
 const char *quartet_account_get_ringing_id (QuartetAccount *self);
 QuartetCall *quartet_account_answer (QuartetAccount *self,

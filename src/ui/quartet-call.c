@@ -28,6 +28,10 @@ struct _QuartetCall
   QuartetCallSession *session;
   GListModel *roster;
   GListStore *participants;
+  gboolean outgoing;
+  GDateTime *started; /* when it was placed or answered */
+  GStrv user_ids;     /* the others when the call began, for the history */
+  GStrv names;
 
   gint64 connected_since_us; /* 0 until a first peer connects */
   guint duration;
@@ -419,6 +423,23 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
 }
 
+QuartetCallRecord *
+quartet_call_make_record (QuartetCall *self)
+{
+  QuartetCallOutcome outcome = QUARTET_CALL_OUTCOME_ANSWERED;
+
+  g_return_val_if_fail (QUARTET_IS_CALL (self), NULL);
+
+  /* An incoming call we answered counts as answered even if the media
+   * never came up: the user took it. */
+  if (self->outgoing && !quartet_call_get_connected (self))
+    outcome = QUARTET_CALL_OUTCOME_UNANSWERED;
+
+  return quartet_call_record_new (self->outgoing, quartet_call_get_call_type (self), outcome,
+                                  (const char *const *)self->user_ids,
+                                  (const char *const *)self->names, self->started, self->duration);
+}
+
 gboolean
 quartet_call_hang_up (QuartetCall *self, GError **error)
 {
@@ -492,6 +513,18 @@ quartet_call_dispose (GObject *object)
 }
 
 static void
+quartet_call_finalize (GObject *object)
+{
+  QuartetCall *self = QUARTET_CALL (object);
+
+  g_clear_pointer (&self->started, g_date_time_unref);
+  g_clear_pointer (&self->user_ids, g_strfreev);
+  g_clear_pointer (&self->names, g_strfreev);
+
+  G_OBJECT_CLASS (quartet_call_parent_class)->finalize (object);
+}
+
+static void
 quartet_call_class_init (QuartetCallClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -500,6 +533,7 @@ quartet_call_class_init (QuartetCallClass *klass)
   object_class->get_property = quartet_call_get_property;
   object_class->set_property = quartet_call_set_property;
   object_class->dispose = quartet_call_dispose;
+  object_class->finalize = quartet_call_finalize;
 
   /* Seconds since the first peer connected. */
   properties[PROP_DURATION] = g_param_spec_uint ("duration", NULL, NULL, 0, G_MAXUINT, 0,
@@ -561,10 +595,20 @@ quartet_call_new (QuartetCallClient *client,
   g_list_store_append (self->participants, me);
 
   users = quartet_call_session_get_remote_users (session);
+  self->outgoing = outgoing;
+  self->started = g_date_time_new_now_utc ();
+  self->user_ids = g_new0 (char *, users->len + 1);
+  self->names = g_new0 (char *, users->len + 1);
+  for (guint i = 0; i < users->len; i++)
+    {
+      self->user_ids[i] = g_strdup (g_ptr_array_index (users, i));
+      self->names[i] = quartet_call_lookup_name (roster, self->user_ids[i]);
+    }
+
   for (guint i = 0; i < users->len && i < 3; i++)
     {
-      const char *user_id = g_ptr_array_index (users, i);
-      g_autofree char *name = quartet_call_lookup_name (roster, user_id);
+      const char *user_id = self->user_ids[i];
+      const char *name = self->names[i];
       g_autoptr (QuartetParticipant) participant = quartet_participant_new_remote (user_id, name);
 
       /* Until a frame arrives the tile shows the avatar. */

@@ -8,6 +8,8 @@
 
 #include "quartet.h"
 
+#include "quartet-call-record.h"
+
 G_BEGIN_DECLS
 
 #define QUARTET_TYPE_CALL (quartet_call_get_type ())
@@ -32,6 +34,9 @@ gboolean quartet_call_get_audio_muted (QuartetCall *self);
 void quartet_call_set_audio_muted (QuartetCall *self, gboolean muted);
 gboolean quartet_call_get_video_muted (QuartetCall *self);
 void quartet_call_set_video_muted (QuartetCall *self, gboolean muted);
+
+/* What the history keeps of this call, once it has ended. */
+QuartetCallRecord *quartet_call_make_record (QuartetCall *self);
 
 gboolean quartet_call_hang_up (QuartetCall *self, GError **error);
 

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "quartet-contact-row.h"
+#include "quartet-history-page.h"
 #include "quartet-window.h"
 
 struct _QuartetContactsPage
@@ -29,7 +30,10 @@ struct _QuartetContactsPage
   GtkWidget parent_instance;
 
   GtkWidget *content; /* the template's top box: dispose_template() unparents it */
-  AdwWindowTitle *title;
+  AdwViewSwitcherTitle *title;
+  AdwViewStack *view_stack;
+  AdwViewStackPage *recent_page;
+  QuartetHistoryPage *history_page;
   GtkSearchEntry *search_entry;
   GtkListBox *list_box;
   GtkLabel *selection_label;
@@ -362,16 +366,57 @@ quartet_contacts_page_reload (QuartetContactsPage *self)
     }
 
   jid = quartet_account_get_jid (self->account);
-  adw_window_title_set_subtitle (self->title, jid ? jid : "");
+  adw_view_switcher_title_set_subtitle (self->title, jid ? jid : "");
+}
+
+/* Missed calls count as seen once "Recent" is on screen. */
+static void
+mark_missed_seen_if_shown (QuartetContactsPage *self)
+{
+  if (self->account != NULL
+      && g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "recent") == 0
+      && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    quartet_call_history_mark_seen (quartet_account_get_history (self->account));
+}
+
+static void
+on_unseen_missed_cb (QuartetCallHistory *history, GParamSpec *pspec, QuartetContactsPage *self)
+{
+  guint unseen = quartet_call_history_get_unseen_missed (history);
+
+  adw_view_stack_page_set_badge_number (self->recent_page, unseen);
+  adw_view_stack_page_set_needs_attention (self->recent_page, unseen > 0);
+  mark_missed_seen_if_shown (self);
+}
+
+static void
+on_visible_page_cb (QuartetContactsPage *self)
+{
+  mark_missed_seen_if_shown (self);
 }
 
 void
 quartet_contacts_page_set_account (QuartetContactsPage *self, QuartetAccount *account)
 {
-  g_return_if_fail (QUARTET_IS_CONTACTS_PAGE (self));
+  QuartetCallHistory *history;
 
-  g_set_object (&self->account, account);
+  g_return_if_fail (QUARTET_IS_CONTACTS_PAGE (self));
+  g_return_if_fail (self->account == NULL);
+
+  self->account = g_object_ref (account);
+  history = quartet_account_get_history (account);
+  quartet_history_page_set_account (self->history_page, account);
+  g_signal_connect_object (history, "notify::unseen-missed", G_CALLBACK (on_unseen_missed_cb), self,
+                           0);
+  on_unseen_missed_cb (history, NULL, self);
   quartet_contacts_page_reload (self);
+}
+
+static void
+quartet_contacts_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (quartet_contacts_page_parent_class)->map (widget);
+  mark_missed_seen_if_shown (QUARTET_CONTACTS_PAGE (widget));
 }
 
 static void
@@ -397,12 +442,18 @@ quartet_contacts_page_class_init (QuartetContactsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = quartet_contacts_page_dispose;
+  widget_class->map = quartet_contacts_page_map;
+
+  g_type_ensure (QUARTET_TYPE_HISTORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/quartet/Quartet/quartet-contacts-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, title);
+  gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, recent_page);
+  gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, history_page);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, list_box);
   gtk_widget_class_bind_template_child (widget_class, QuartetContactsPage, selection_label);
@@ -413,6 +464,7 @@ quartet_contacts_page_class_init (QuartetContactsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_video_call_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_audio_call_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_visible_page_cb);
 
   gtk_widget_class_install_action (widget_class, "contacts.video-call", "s", call_one_action);
   gtk_widget_class_install_action (widget_class, "contacts.audio-call", "s", call_one_action);
