@@ -747,6 +747,46 @@ class CallControlsTest(UiTestCase):
 
 
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
+class CallSettingsTest(UiTestCase):
+    def heights_at_bob(self, bob, count):
+        """The heights of Alice's video at Bob over his next @count stats
+        while it flows."""
+        heights = []
+        while len(heights) < count:
+            stats = bob.next_event("stats")
+            if stats["fps"] >= 5:
+                heights.append(stats["height"])
+        return heights
+
+    def test_video_quality_cap_applies_in_the_call(self):
+        # Settings in a file, so that the test changes them as another
+        # process would (gsettings, Preferences); a machine cap of 720p
+        # (the other UI tests cap at 360p) so that the cap is ours.
+        config = os.path.join(self.session.tmp, "call-settings-config")
+        env = {"GSETTINGS_BACKEND": "keyfile", "XDG_CONFIG_HOME": config,
+               "QUARTET_VIDEO_MAX_HEIGHT": "720"}
+        bob = self.bot(1, "--auto-answer")
+        self.start_app(password=self.account(0)["password"], env=env, video="pattern:smpte")
+        self.press("Sign in")
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
+
+        # Open, the ladder climbs past 360p...
+        deadline = time.monotonic() + TIMEOUT
+        while max(self.heights_at_bob(bob, 1)) <= 360:
+            self.assertLess(time.monotonic(), deadline, "Alice's video never went past 360p")
+
+        # ... and a cap of 360p brings it down within seconds, in the call.
+        subprocess.run(["gsettings", "set", "io.github.quartet.Quartet", "video-quality", "360p"],
+                       env=dict(os.environ, GSETTINGS_SCHEMA_DIR=ui_session.SCHEMA_DIR, **env),
+                       check=True)
+        deadline = time.monotonic() + TIMEOUT
+        while max(self.heights_at_bob(bob, 1)) > 360:
+            self.assertLess(time.monotonic(), deadline, "the cap never applied")
+        self.assertLessEqual(max(self.heights_at_bob(bob, 5)), 360)
+
+
 class TranslatedUiTest(AppTestMixin, unittest.TestCase):
     """`LANGUAGE=de quartet` shows German: the sign-in button is named from
     po/de.po, built into the build dir (QUARTET_LOCALEDIR). No server."""

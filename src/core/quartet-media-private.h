@@ -121,6 +121,7 @@ void
 _quartet_media_rate_add_feed (QuartetMediaRate *self, gconstpointer key, QuartetMediaFeed *feed);
 void _quartet_media_rate_remove_feed (QuartetMediaRate *self, gconstpointer key);
 void _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height);
+void _quartet_media_rate_set_max_height (QuartetMediaRate *self, guint height);
 gboolean _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index);
 gboolean _quartet_media_rate_get_sending (
     QuartetMediaRate *self, guint index, guint *height, guint *fps, guint *bps);

@@ -63,7 +63,8 @@ struct _QuartetMediaRate
   GstElement *audio_encoder; /* may be NULL */
   guint audio_bps;
   guint fixed_bps;     /* 0: follow the peers */
-  guint max_height;    /* the ladders' top */
+  guint max_height;    /* the ladders' top: the machine's, or the user's lower cap */
+  guint machine_max_height;
   guint source_height; /* 0 until known */
 
   Encoding encodings[QUARTET_MEDIA_MAX_ENCODINGS];
@@ -148,6 +149,7 @@ _quartet_media_rate_new (GstElement *const *scaler_caps,
   self->max_height = max_height != NULL ? (guint)g_ascii_strtoull (max_height, NULL, 10) : 0;
   if (self->max_height == 0 || self->max_height > QUARTET_MEDIA_VIDEO_MAX_HEIGHT)
     self->max_height = QUARTET_MEDIA_VIDEO_MAX_HEIGHT;
+  self->machine_max_height = self->max_height;
 
   /* A fixed rate is one encoding for all. */
   self->n_encodings = self->fixed_bps > 0 ? 1 : n_encodings;
@@ -379,21 +381,42 @@ _quartet_media_rate_remove_feed (QuartetMediaRate *self, gconstpointer key)
   g_mutex_unlock (&self->lock);
 }
 
+/* With the lock held: a lower top steps every ladder down at once. */
+static void
+apply_max_height (QuartetMediaRate *self)
+{
+  guint top
+      = self->source_height > 0 ? MIN (self->source_height, self->max_height) : self->max_height;
+
+  for (guint i = 0; i < self->n_encodings; i++)
+    {
+      Encoding *encoding = &self->encodings[i];
+      guint before = quartet_video_ladder_get_height (encoding->ladder);
+
+      quartet_video_ladder_set_max_height (encoding->ladder, top);
+      if (quartet_video_ladder_get_height (encoding->ladder) != before)
+        queue_rung (encoding);
+    }
+}
+
 /* The source's height: the ladders never scale up. */
 void
 _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height)
 {
   g_mutex_lock (&self->lock);
   self->source_height = height;
-  for (guint i = 0; i < self->n_encodings; i++)
-    {
-      Encoding *encoding = &self->encodings[i];
-      guint before = quartet_video_ladder_get_height (encoding->ladder);
+  apply_max_height (self);
+  g_mutex_unlock (&self->lock);
+}
 
-      quartet_video_ladder_set_max_height (encoding->ladder, MIN (height, self->max_height));
-      if (quartet_video_ladder_get_height (encoding->ladder) != before)
-        queue_rung (encoding);
-    }
+/* The user's cap (a metered connection), 0 for none; never above what
+ * the machine was given. */
+void
+_quartet_media_rate_set_max_height (QuartetMediaRate *self, guint height)
+{
+  g_mutex_lock (&self->lock);
+  self->max_height = height > 0 ? MIN (height, self->machine_max_height) : self->machine_max_height;
+  apply_max_height (self);
   g_mutex_unlock (&self->lock);
 }
 

@@ -66,6 +66,7 @@ struct _QuartetMedia
   AudioKind audio_kind;
   gboolean encode_per_peer;
   gboolean voice_processing;
+  guint max_video_height; /* the user's cap, 0 for none */
   gboolean video_muted;
   gboolean audio_muted;
 
@@ -335,6 +336,8 @@ build (QuartetMedia *self, GError **error)
     self->rate = _quartet_media_rate_new (
         self->video_scaler_caps, self->video_encoders, self->n_video_tees, self->audio_encoder,
         self->audio_encoder != NULL ? QUARTET_MEDIA_OPUS_BITRATE : 0);
+  if (self->rate != NULL && self->max_video_height > 0)
+    _quartet_media_rate_set_max_height (self->rate, self->max_video_height);
 
   self->built = TRUE;
   return TRUE;
@@ -539,6 +542,23 @@ quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer)
   g_return_if_fail (!self->built);
 
   self->encode_per_peer = !!per_peer;
+}
+
+void
+quartet_media_set_max_video_height (QuartetMedia *self, guint height)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+
+  self->max_video_height = height;
+  if (self->rate != NULL)
+    _quartet_media_rate_set_max_height (self->rate, height);
+}
+
+guint
+quartet_media_get_max_video_height (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), 0);
+  return self->max_video_height;
 }
 
 /* Before start(): webrtcdsp reads its settings when it starts. */

@@ -41,6 +41,10 @@ QuartetMedia *quartet_media_new (const char *video, const char *audio);
  * when gst-plugins-bad lacks it. */
 void quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer);
 void quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled);
+/* The highest video sent, in lines (a metered connection's cap), 0 for
+ * the machine's own; applied at once, in a call too. */
+void quartet_media_set_max_video_height (QuartetMedia *self, guint height);
+guint quartet_media_get_max_video_height (QuartetMedia *self);
 /* Builds the pipeline (first time) and plays it. Fails with
  * QUARTET_MEDIA_ERROR_MISSING_PLUGIN naming the element and the Debian
  * package, NO_DEVICE, INVALID_SOURCE or FAILED. Start before negotiating

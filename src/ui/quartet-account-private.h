@@ -43,6 +43,7 @@ void _quartet_account_load_history (QuartetAccount *self);
 /* quartet-account-settings.c */
 void _quartet_account_watch_settings (QuartetAccount *self);
 void _quartet_account_apply_network_settings (QuartetAccount *self);
+void _quartet_account_apply_call_settings (QuartetAccount *self);
 void _quartet_account_discover_ice_servers (QuartetAccount *self);
 void _quartet_account_set_ice_servers_summary (QuartetAccount *self, const char *summary);
 

@@ -4,7 +4,8 @@
  *
  * STUN/TURN servers and relay-only mode go to the call client as they
  * change (the TURN password from the keyring), and a new camera to the
- * media, so that Preferences take effect without signing in again.
+ * media, so that Preferences take effect without signing in again; so do
+ * the video quality cap and how long calls ring.
  *
  * Calls use the servers of Preferences and those the XMPP server names
  * (XEP-0215, with time-limited TURN credentials where it hands them out);
@@ -130,6 +131,28 @@ on_camera_changed_cb (GSettings *settings, const char *key, QuartetAccount *self
     g_message ("Could not switch the camera: %s", error->message);
 }
 
+/* Applied at once: the media steps its ladders down (or lets them climb
+ * again), the client rings calls for the new time from the next one. */
+static void
+on_call_settings_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
+{
+  static const guint heights[] = { 0, 720, 480, 360 }; /* by "video-quality" value */
+  guint quality = (guint)g_settings_get_enum (settings, "video-quality");
+
+  if (self->media != NULL)
+    quartet_media_set_max_video_height (self->media,
+                                        quality < G_N_ELEMENTS (heights) ? heights[quality] : 0);
+  if (self->client != NULL)
+    g_object_set (self->client, "answer-timeout",
+                  g_settings_get_uint (settings, "answer-timeout") * 1000, NULL);
+}
+
+void
+_quartet_account_apply_call_settings (QuartetAccount *self)
+{
+  on_call_settings_changed_cb (self->settings, NULL, self);
+}
+
 void
 _quartet_account_apply_network_settings (QuartetAccount *self)
 {
@@ -180,4 +203,8 @@ _quartet_account_watch_settings (QuartetAccount *self)
   g_signal_connect (settings, "changed::relay-only", G_CALLBACK (on_network_settings_changed_cb),
                     self);
   g_signal_connect (settings, "changed::camera", G_CALLBACK (on_camera_changed_cb), self);
+  g_signal_connect (settings, "changed::video-quality", G_CALLBACK (on_call_settings_changed_cb),
+                    self);
+  g_signal_connect (settings, "changed::answer-timeout", G_CALLBACK (on_call_settings_changed_cb),
+                    self);
 }

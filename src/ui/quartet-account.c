@@ -145,6 +145,7 @@ start_client (QuartetAccount *self)
                                    self->audio_override ? self->audio_override : audio);
   self->client = quartet_call_client_new (self->connection, self->media);
   _quartet_account_apply_network_settings (self);
+  _quartet_account_apply_call_settings (self);
   _quartet_account_discover_ice_servers (self);
 
   _quartet_account_watch_calls (self);

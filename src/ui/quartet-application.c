@@ -146,6 +146,7 @@ on_ringing_stopped_cb (QuartetAccount *account,
           g_autoptr (GNotification) notification = g_notification_new (_("Missed Call"));
 
           g_notification_set_body (notification, message);
+          g_notification_set_default_action (notification, "app.show-recent");
           g_application_send_notification (G_APPLICATION (self), MISSED_NOTIFICATION,
                                            notification);
         }
@@ -191,6 +192,15 @@ activate_decline (GSimpleAction *action, GVariant *parameter, gpointer user_data
 
   if (!quartet_account_decline (self->account, g_variant_get_string (parameter, NULL), &error))
     g_message ("Could not decline: %s", error->message);
+}
+
+static void
+activate_show_recent (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  QuartetApplication *self = user_data;
+
+  g_application_activate (G_APPLICATION (self));
+  quartet_window_show_recent (get_window (self));
 }
 
 static void
@@ -256,13 +266,10 @@ quartet_application_startup (GApplication *application)
 {
   QuartetApplication *self = QUARTET_APPLICATION (application);
   const GActionEntry entries[] = {
-    { "answer", activate_answer, "s" },
-    { "answer-audio", activate_answer_audio, "s" },
-    { "decline", activate_decline, "s" },
-    { "preferences", activate_preferences },
-    { "about", activate_about },
-    { "sign-out", activate_sign_out },
-    { "quit", activate_quit },
+    { "answer", activate_answer, "s" },      { "answer-audio", activate_answer_audio, "s" },
+    { "decline", activate_decline, "s" },    { "show-recent", activate_show_recent },
+    { "preferences", activate_preferences }, { "about", activate_about },
+    { "sign-out", activate_sign_out },       { "quit", activate_quit },
   };
   struct
   {

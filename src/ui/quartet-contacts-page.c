@@ -412,6 +412,13 @@ quartet_contacts_page_set_account (QuartetContactsPage *self, QuartetAccount *ac
   quartet_contacts_page_reload (self);
 }
 
+void
+quartet_contacts_page_show_recent (QuartetContactsPage *self)
+{
+  g_return_if_fail (QUARTET_IS_CONTACTS_PAGE (self));
+  adw_view_stack_set_visible_child_name (self->view_stack, "recent");
+}
+
 static void
 quartet_contacts_page_map (GtkWidget *widget)
 {

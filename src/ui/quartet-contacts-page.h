@@ -20,4 +20,7 @@ void quartet_contacts_page_set_account (QuartetContactsPage *self, QuartetAccoun
 /* Rebinds the list to the account's roster (after each sign-in). */
 void quartet_contacts_page_reload (QuartetContactsPage *self);
 
+/* The "Recent" list, as a missed call's notification opens it. */
+void quartet_contacts_page_show_recent (QuartetContactsPage *self);
+
 G_END_DECLS

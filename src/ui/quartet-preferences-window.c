@@ -24,6 +24,8 @@ struct _QuartetPreferencesWindow
 
   AdwComboRow *camera_row;
   AdwComboRow *microphone_row;
+  AdwComboRow *video_quality_row;
+  GtkSpinButton *answer_timeout_button;
   GtkSwitch *relay_only_switch;
   GtkSwitch *tls_switch;
   AdwActionRow *pinned_row;
@@ -159,6 +161,47 @@ text_to_strv (const GValue *value, const GVariantType *type, gpointer user_data)
   return g_variant_new_strv ((const char *const *)urls, -1);
 }
 
+/* The "video-quality" nicks, in the order of the row's choices. */
+static const char *const video_qualities[] = { "auto", "720p", "480p", "360p" };
+
+static gboolean
+quality_to_selected (GValue *value, GVariant *variant, gpointer user_data)
+{
+  const char *nick = g_variant_get_string (variant, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (video_qualities); i++)
+    if (g_str_equal (nick, video_qualities[i]))
+      {
+        g_value_set_uint (value, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static GVariant *
+selected_to_quality (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  guint selected = g_value_get_uint (value);
+
+  return selected < G_N_ELEMENTS (video_qualities)
+             ? g_variant_new_string (video_qualities[selected])
+             : NULL;
+}
+
+/* GSettings maps a "u" key to a uint property only; the spin button's is a double. */
+static gboolean
+seconds_to_value (GValue *value, GVariant *variant, gpointer user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant));
+  return TRUE;
+}
+
+static GVariant *
+value_to_seconds (const GValue *value, const GVariantType *type, gpointer user_data)
+{
+  return g_variant_new_uint32 ((guint32)g_value_get_double (value));
+}
+
 static void
 update_pinned (QuartetPreferencesWindow *self)
 {
@@ -223,6 +266,9 @@ quartet_preferences_window_class_init (QuartetPreferencesWindowClass *klass)
     widget_class, "/io/github/quartet/Quartet/quartet-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, camera_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, video_quality_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow,
+                                        answer_timeout_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, relay_only_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, tls_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, pinned_row);
@@ -269,6 +315,12 @@ quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetA
   g_settings_bind (settings, "turn-user", self->turn_user_row, "text", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "stun-servers", self->stun_row, "text",
                                 G_SETTINGS_BIND_DEFAULT, strv_to_text, text_to_strv, NULL, NULL);
+  g_settings_bind_with_mapping (settings, "video-quality", self->video_quality_row, "selected",
+                                G_SETTINGS_BIND_DEFAULT, quality_to_selected, selected_to_quality,
+                                NULL, NULL);
+  g_settings_bind_with_mapping (settings, "answer-timeout", self->answer_timeout_button, "value",
+                                G_SETTINGS_BIND_DEFAULT, seconds_to_value, value_to_seconds, NULL,
+                                NULL);
   /* Signed in or not: the servers follow the account's. */
   g_object_bind_property_full (account, "ice-servers-summary", self->servers_row, "subtitle",
                                G_BINDING_SYNC_CREATE, summary_to_subtitle, NULL, NULL, NULL);

@@ -226,6 +226,13 @@ activate_hang_up (GSimpleAction *action, GVariant *parameter, gpointer user_data
     g_message ("Could not hang up: %s", error->message);
 }
 
+void
+quartet_window_show_recent (QuartetWindow *self)
+{
+  g_return_if_fail (QUARTET_IS_WINDOW (self));
+  quartet_contacts_page_show_recent (self->contacts_page);
+}
+
 QuartetSignInPage *
 quartet_window_get_sign_in_page (QuartetWindow *self)
 {

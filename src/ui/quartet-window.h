@@ -18,6 +18,8 @@ QuartetWindow *quartet_window_new (AdwApplication *application,
                                    QuartetAccount *account,
                                    GSettings *settings);
 QuartetSignInPage *quartet_window_get_sign_in_page (QuartetWindow *self);
+/* Contacts' "Recent" list (shown once no call is on screen). */
+void quartet_window_show_recent (QuartetWindow *self);
 
 /* Shows @title in the toast overlay of @widget's window. */
 void quartet_window_toast (GtkWidget *widget, const char *title);
