@@ -34,6 +34,7 @@ import ui_session  # noqa: E402
 from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # noqa: E402
 from coturn import Coturn  # noqa: E402  (tests/harness, on sys.path from quartet_cli_test)
 from impaired_link import ImpairedLink  # noqa: E402
+from pulse import PulseServer  # noqa: E402
 from test_relay import WithTurnServer  # noqa: E402
 
 from ui_session import SANITIZED, TIMEOUT, AppTestMixin  # noqa: E402
@@ -715,6 +716,17 @@ class CallControlsTest(UiTestCase):
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
+    def test_camera_switched_in_the_call(self):
+        bob = self.bot(1, "--auto-answer")
+        self.sign_in()
+        self.call_bob()
+        self.wait_alice_at_bob(bob, lambda rgb: rgb[0] > 150 and rgb[2] < 80, "red")
+        # The devices menu offers the test pattern where there is no camera.
+        self.press("Devices")
+        self.press("Test pattern", "menu item")
+        self.wait_alice_at_bob(bob, lambda rgb: rgb[2] > 80, "the colour bars")
+        self.press_keys("Control_L", "h")
+
     def test_mute_and_camera_off_end_with_the_call(self):
         red = lambda rgb: rgb[0] > 120 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
         black = lambda rgb: max(rgb) < 40  # noqa: E731
@@ -785,6 +797,61 @@ class CallSettingsTest(UiTestCase):
         while max(self.heights_at_bob(bob, 1)) > 360:
             self.assertLess(time.monotonic(), deadline, "the cap never applied")
         self.assertLessEqual(max(self.heights_at_bob(bob, 5)), 360)
+
+
+@unittest.skipUnless(PulseServer.available(), "pulseaudio is not installed (tools/install-deps)")
+class DevicesTest(UiTestCase):
+    """The devices menu of a call, on a real sound server whose devices the
+    test plugs in and out; pactl says where the app's streams really go."""
+
+    def choose(self, name):
+        self.press("Devices")
+        self.press(name, "menu item")
+
+    def wait_streams(self, pulse, kind, devices):
+        self.wait_until(lambda: pulse.streams(kind, "quartet") == devices,
+                        "the app's %s on %s (now %s)" % (kind, devices,
+                                                         pulse.streams(kind, "quartet")))
+
+    def test_microphone_and_speaker_switched_in_the_call_and_unplugged(self):
+        with PulseServer() as pulse:
+            pulse.add_sink("speakers", "Laptop Speakers")
+            pulse.add_source("laptopmic", "Laptop Microphone")
+            pulse.pactl("set-default-sink", "speakers")
+            pulse.pactl("set-default-source", "laptopmic")
+            self.bot(1, "--auto-answer")
+            try:
+                self.switch_and_unplug(pulse)
+            finally:
+                self.close_app()  # before the sound server goes
+
+    def switch_and_unplug(self, pulse):
+        # No --audio: the microphone of the settings, as a user has it.
+        self.launch_app(["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
+                         "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
+                         "--video", APP_VIDEO], password=self.account(0)["password"],
+                        env=pulse.env({"QUARTET_AUDIO_SINK": "pulsesink"}))
+        self.press("Sign in")
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
+        self.wait_streams(pulse, "sink-inputs", ["speakers"])
+        self.wait_streams(pulse, "source-outputs", ["laptopmic"])
+
+        # A headset plugged in during the call is offered at once...
+        headset = pulse.add_sink("headset", "USB Headset")
+        pulse.add_source("headsetmic", "Headset Microphone")
+        self.choose("USB Headset")
+        self.wait_streams(pulse, "sink-inputs", ["headset"])
+        self.choose("Headset Microphone")
+        self.wait_streams(pulse, "source-outputs", ["headsetmic"])
+
+        # ... and unplugged, the call goes on on the default, and says so.
+        pulse.unplug(headset)
+        self.wait("USB Headset was unplugged: the default speaker is used", "label")
+        self.wait_streams(pulse, "sink-inputs", ["speakers"])
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
 
 class TranslatedUiTest(AppTestMixin, unittest.TestCase):

@@ -307,6 +307,8 @@ class AppTestMixin:
 
     def close_app(self):
         """Quits the app if it still runs and checks how it ended; returns its log."""
+        if self.session.app is None:
+            return ""  # closed already
         if self.session.app is not None and self.session.app.poll() is None:
             self.quit_app()
         output = self.session.app_output() if self.session.app_log else ""

@@ -45,6 +45,7 @@ gboolean
 _quartet_media_build_audio (GstBin *pipeline,
                             GPtrArray *elements,
                             gboolean microphone,
+                            const char *microphone_device,
                             gboolean muted,
                             const char *probe_name,
                             QuartetMediaAudioCapture *capture,
@@ -55,7 +56,7 @@ _quartet_media_build_audio (GstBin *pipeline,
 
   if (microphone)
     {
-      if ((chain[n++] = _quartet_media_make_device_source ("Audio/Source", error)) == NULL)
+      if ((chain[n++] = _quartet_media_make_microphone (microphone_device, error)) == NULL)
         return FALSE;
     }
   else
@@ -86,6 +87,7 @@ _quartet_media_build_audio (GstBin *pipeline,
 GstElement *
 _quartet_media_build_playback (GstBin *pipeline,
                                GPtrArray *elements,
+                               const char *speaker,
                                const char *probe_name,
                                GError **error)
 {
@@ -105,7 +107,7 @@ _quartet_media_build_playback (GstBin *pipeline,
   if (probe_name != NULL)
     chain[n++] = gst_element_factory_make ("webrtcechoprobe", probe_name);
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
-  chain[n++] = _quartet_media_make_audio_sink ();
+  chain[n++] = _quartet_media_make_audio_sink (speaker);
 
   return _quartet_media_add_chain (pipeline, elements, chain, n, error) ? mixer : NULL;
 }

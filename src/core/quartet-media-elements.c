@@ -105,16 +105,46 @@ have_sound_server (void)
   return g_file_test (socket, G_FILE_TEST_EXISTS);
 }
 
+/* pulsesrc or pulsesink on a PulseAudio device by name (PipeWire's
+ * pipewire-pulse serves the same protocol, under its node names), NULL for
+ * the server's default. Their "device" property moves a playing stream:
+ * what lets a call change microphone or speaker live. */
+GstElement *
+_quartet_media_make_pulse_element (const char *factory, const char *device, GError **error)
+{
+  if (!check (&(Requirement){ factory, "gstreamer1.0-pulseaudio" }, 1, error))
+    return NULL;
+
+  return gst_element_factory_make_full (factory, "device", device, NULL);
+}
+
+/* The PulseAudio element named @factory inside @bin (in autoaudiosink too),
+ * or NULL: only those switch devices live. */
+GstElement *
+_quartet_media_find_pulse_element (GstBin *bin, const char *factory)
+{
+  g_autoptr (GstIterator) iterator = gst_bin_iterate_all_by_element_factory_name (bin, factory);
+  g_auto (GValue) item = G_VALUE_INIT;
+  GstElement *found = NULL;
+
+  if (gst_iterator_next (iterator, &item) == GST_ITERATOR_OK)
+    found = g_value_dup_object (&item);
+  return found;
+}
+
 /* QUARTET_AUDIO_SINK=fake, or no sound server: a fakesink that keeps time,
  * so the pipeline runs as it would with a sound card. QUARTET_AUDIO_SINK may
- * also name an element, such as pulsesink. */
+ * also name an element, such as pulsesink. A @speaker chosen by name is a
+ * pulsesink on that device. */
 GstElement *
-_quartet_media_make_audio_sink (void)
+_quartet_media_make_audio_sink (const char *speaker)
 {
   const char *choice = g_getenv ("QUARTET_AUDIO_SINK");
   GstElement *sink = NULL;
 
-  if (g_strcmp0 (choice, "fake") != 0 && (choice != NULL || have_sound_server ()))
+  if (g_strcmp0 (choice, "fake") != 0 && speaker != NULL && have_sound_server ())
+    sink = _quartet_media_make_pulse_element ("pulsesink", speaker, NULL);
+  else if (g_strcmp0 (choice, "fake") != 0 && (choice != NULL || have_sound_server ()))
     sink = gst_element_factory_make (choice != NULL ? choice : "autoaudiosink", NULL);
 
   if (sink == NULL)
@@ -368,4 +398,16 @@ _quartet_media_add_chain (
       }
 
   return TRUE;
+}
+
+/* @device by PulseAudio name; or with a sound server its default
+ * microphone (the first device could be a monitor of the speakers), in an
+ * element that can switch devices live; else the first device found. */
+GstElement *
+_quartet_media_make_microphone (const char *device, GError **error)
+{
+  if (device != NULL || (have_sound_server () && _quartet_media_has_element ("pulsesrc")))
+    return _quartet_media_make_pulse_element ("pulsesrc", device, error);
+
+  return _quartet_media_make_device_source ("Audio/Source", error);
 }

@@ -91,7 +91,11 @@ void _quartet_media_forget_estimate (QuartetMedia *self, gconstpointer peer);
 gboolean
 _quartet_media_check_elements (gboolean video, gboolean camera, gboolean audio, GError **error);
 gboolean _quartet_media_has_element (const char *name);
-GstElement *_quartet_media_make_audio_sink (void);
+GstElement *_quartet_media_make_audio_sink (const char *speaker);
+GstElement *
+_quartet_media_make_pulse_element (const char *factory, const char *device, GError **error);
+GstElement *_quartet_media_find_pulse_element (GstBin *bin, const char *factory);
+GstElement *_quartet_media_make_microphone (const char *device, GError **error);
 GstElement *_quartet_media_make_device_source (const char *device_class, GError **error);
 GstElement *_quartet_media_make_test_pattern (const char *pattern, GError **error);
 GstElement *_quartet_media_make_capsfilter (const char *caps_string);
@@ -138,12 +142,14 @@ gboolean _quartet_media_can_process_voice (void);
 gboolean _quartet_media_build_audio (GstBin *pipeline,
                                      GPtrArray *elements,
                                      gboolean microphone,
+                                     const char *microphone_device,
                                      gboolean muted,
                                      const char *probe_name,
                                      QuartetMediaAudioCapture *capture,
                                      GError **error);
 GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GPtrArray *elements,
+                                           const char *speaker,
                                            const char *probe_name,
                                            GError **error);
 

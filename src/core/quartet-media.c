@@ -67,6 +67,8 @@ struct _QuartetMedia
   gboolean encode_per_peer;
   gboolean voice_processing;
   guint max_video_height; /* the user's cap, 0 for none */
+  char *microphone_device; /* PulseAudio names; NULL: the server's default */
+  char *speaker_device;
   gboolean video_muted;
   gboolean audio_muted;
 
@@ -312,8 +314,8 @@ build (QuartetMedia *self, GError **error)
     probe_name = g_strdup_printf ("quartet-echo-probe-%u", g_atomic_int_add (&probe_serial, 1));
 
   /* The probe must exist before webrtcdsp looks for it. */
-  self->playback_mixer
-      = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture, probe_name, error);
+  self->playback_mixer = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture,
+                                                        self->speaker_device, probe_name, error);
   if (self->playback_mixer == NULL)
     return FALSE;
   if (self->video_kind != VIDEO_NONE && !build_video (self, error))
@@ -321,9 +323,9 @@ build (QuartetMedia *self, GError **error)
   if (self->audio_kind != AUDIO_NONE)
     {
       QuartetMediaAudioCapture audio = { NULL };
-      gboolean built = _quartet_media_build_audio (GST_BIN (self->pipeline), self->capture,
-                                                   self->audio_kind == AUDIO_MIC, self->audio_muted,
-                                                   probe_name, &audio, error);
+      gboolean built = _quartet_media_build_audio (
+          GST_BIN (self->pipeline), self->capture, self->audio_kind == AUDIO_MIC,
+          self->microphone_device, self->audio_muted, probe_name, &audio, error);
 
       self->audio_volume = audio.volume;
       self->audio_encoder = audio.encoder;
@@ -371,10 +373,16 @@ parse_audio (QuartetMedia *self, GError **error)
     self->audio_kind = AUDIO_TONE;
   else if (g_str_equal (self->audio, "mic"))
     self->audio_kind = AUDIO_MIC;
+  else if (g_str_has_prefix (self->audio, "mic:") && self->audio[4] != '\0')
+    {
+      self->audio_kind = AUDIO_MIC;
+      g_free (self->microphone_device);
+      self->microphone_device = g_strdup (self->audio + 4);
+    }
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown audio source '%s' (use tone, mic or none)", self->audio);
+                   "Unknown audio source '%s' (use tone, mic, mic:NAME or none)", self->audio);
       return FALSE;
     }
 
@@ -475,6 +483,8 @@ quartet_media_finalize (GObject *object)
   g_clear_pointer (&self->preview, _quartet_frame_cache_free);
   g_free (self->video);
   g_free (self->audio);
+  g_free (self->microphone_device);
+  g_free (self->speaker_device);
 
   G_OBJECT_CLASS (quartet_media_parent_class)->finalize (object);
 }
@@ -559,6 +569,65 @@ quartet_media_get_max_video_height (QuartetMedia *self)
 {
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), 0);
   return self->max_video_height;
+}
+
+/* Moves the playing stream of the PulseAudio element @factory to @device;
+ * before start() there is nothing to move yet. */
+static gboolean
+move_stream (QuartetMedia *self, const char *factory, const char *device, GError **error)
+{
+  g_autoptr (GstElement) element = NULL;
+
+  if (!self->built)
+    return TRUE;
+
+  /* The default: the sound server keeps the stream where it is, and moves
+   * it by itself off a device that goes away. */
+  if (device == NULL)
+    return TRUE;
+
+  element = _quartet_media_find_pulse_element (GST_BIN (self->pipeline), factory);
+  if (element == NULL)
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED,
+                   "Only a named PulseAudio or PipeWire device can be switched to in a call");
+      return FALSE;
+    }
+
+  g_object_set (element, "device", device, NULL);
+  return TRUE;
+}
+
+gboolean
+quartet_media_set_microphone (QuartetMedia *self, const char *device, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  if (self->built && self->audio_kind != AUDIO_MIC)
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "This call sends no microphone");
+      return FALSE;
+    }
+  if (!move_stream (self, "pulsesrc", device, error))
+    return FALSE;
+
+  g_free (self->microphone_device);
+  self->microphone_device = g_strdup (device);
+  return TRUE;
+}
+
+gboolean
+quartet_media_set_speaker (QuartetMedia *self, const char *device, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  if (!move_stream (self, "pulsesink", device, error))
+    return FALSE;
+
+  g_free (self->speaker_device);
+  self->speaker_device = g_strdup (device);
+  return TRUE;
 }
 
 /* Before start(): webrtcdsp reads its settings when it starts. */

@@ -27,7 +27,8 @@ GQuark quartet_media_error_quark (void);
  * "pattern:ball"), "pattern:clock" (the ball with the capture time painted
  * into every frame, see quartet_media_read_frame_clock()), "camera" (the
  * first one), "camera:NAME" (by display name or device path) or "none".
- * @audio: "tone", "mic" or "none".
+ * @audio: "tone", "mic" (the default microphone), "mic:NAME" (a PulseAudio
+ * or PipeWire source by name) or "none".
  *
  * Signal "error" (GstObject *source, GError *error): an element of the
  * pipeline failed, on the media's main context. Each peer watches it for
@@ -67,6 +68,15 @@ gboolean quartet_media_get_video_muted (QuartetMedia *self);
  * INVALID_SOURCE, and the old source stays. A media started without video
  * cannot get one ("none" is refused too: mute instead). */
 gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error);
+
+/* The microphone and the speaker by PulseAudio name (PipeWire's
+ * pipewire-pulse names its nodes the same), as GstDeviceMonitor's pulse
+ * devices give them ("internal-name") and PipeWire's ("node.name").
+ * Before start(), what start() opens (NULL: the server's default); after,
+ * the playing stream moves there, live, in a call: FAILED where the stream
+ * is not PulseAudio's (QUARTET_AUDIO_SINK=fake, pipewiresrc). */
+gboolean quartet_media_set_microphone (QuartetMedia *self, const char *device, GError **error);
+gboolean quartet_media_set_speaker (QuartetMedia *self, const char *device, GError **error);
 
 /* (transfer full) (nullable): the last local preview frame, video/x-raw
  * format=RGB 320x240, for the self tile; NULL before the first one. */

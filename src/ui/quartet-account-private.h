@@ -15,6 +15,7 @@ struct _QuartetAccount
   GSettings *settings;
   char *video_override;
   char *audio_override;
+  gboolean using_device; /* quartet_account_use_device() stores what it applied */
 
   QuartetXmppConnection *connection;
   QuartetQuickbloxSession *quickblox; /* for a QuickBlox account, else NULL */
@@ -44,6 +45,7 @@ void _quartet_account_load_history (QuartetAccount *self);
 void _quartet_account_watch_settings (QuartetAccount *self);
 void _quartet_account_apply_network_settings (QuartetAccount *self);
 void _quartet_account_apply_call_settings (QuartetAccount *self);
+void _quartet_account_apply_speaker (QuartetAccount *self);
 void _quartet_account_discover_ice_servers (QuartetAccount *self);
 void _quartet_account_set_ice_servers_summary (QuartetAccount *self, const char *summary);
 

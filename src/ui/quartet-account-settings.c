@@ -122,7 +122,8 @@ on_camera_changed_cb (GSettings *settings, const char *key, QuartetAccount *self
 
   /* The engine can switch between video sources mid-call, not start
    * sending video where it sent none: that waits for the next sign-in. */
-  if (self->media == NULL || self->video_override != NULL || !quartet_media_has_video (self->media))
+  if (self->media == NULL || self->video_override != NULL || self->using_device
+      || !quartet_media_has_video (self->media))
     return;
 
   if (g_str_equal (video, "none"))
@@ -151,6 +152,86 @@ void
 _quartet_account_apply_call_settings (QuartetAccount *self)
 {
   on_call_settings_changed_cb (self->settings, NULL, self);
+}
+
+/* "mic:NAME", "speaker:NAME" -> NAME; "mic", "speaker" -> NULL (the default). */
+static const char *
+device_name (const char *value)
+{
+  const char *colon = strchr (value, ':');
+
+  return colon != NULL && colon[1] != '\0' ? colon + 1 : NULL;
+}
+
+void
+_quartet_account_apply_speaker (QuartetAccount *self)
+{
+  g_autofree char *speaker = g_settings_get_string (self->settings, "speaker");
+
+  quartet_media_set_speaker (self->media, device_name (speaker), NULL);
+}
+
+char *
+quartet_account_dup_device (QuartetAccount *self, QuartetDeviceKind kind)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+
+  switch (kind)
+    {
+    case QUARTET_DEVICE_KIND_CAMERA:
+      return self->video_override ? g_strdup (self->video_override)
+                                  : g_settings_get_string (self->settings, "camera");
+    case QUARTET_DEVICE_KIND_MICROPHONE:
+      return self->audio_override ? g_strdup (self->audio_override)
+                                  : g_settings_get_string (self->settings, "microphone");
+    case QUARTET_DEVICE_KIND_SPEAKER:
+    default:
+      return g_settings_get_string (self->settings, "speaker");
+    }
+}
+
+static gboolean
+apply_device (QuartetAccount *self, QuartetDeviceKind kind, const char *value, GError **error)
+{
+  if (self->media == NULL)
+    return TRUE; /* the next sign-in opens it */
+
+  switch (kind)
+    {
+    case QUARTET_DEVICE_KIND_CAMERA:
+      return quartet_media_set_video_source (self->media, value, error);
+    case QUARTET_DEVICE_KIND_MICROPHONE:
+      return quartet_media_set_microphone (self->media, device_name (value), error);
+    case QUARTET_DEVICE_KIND_SPEAKER:
+    default:
+      return quartet_media_set_speaker (self->media, device_name (value), error);
+    }
+}
+
+gboolean
+quartet_account_use_device (QuartetAccount *self,
+                            QuartetDeviceKind kind,
+                            const char *value,
+                            GError **error)
+{
+  static const char *const keys[] = { "camera", "microphone", "speaker" };
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+  g_return_val_if_fail (value != NULL, FALSE);
+
+  if (!apply_device (self, kind, value, error))
+    return FALSE;
+
+  /* The user chose: a --video or --audio given at start-up no longer holds. */
+  if (kind == QUARTET_DEVICE_KIND_CAMERA)
+    g_clear_pointer (&self->video_override, g_free);
+  else if (kind == QUARTET_DEVICE_KIND_MICROPHONE)
+    g_clear_pointer (&self->audio_override, g_free);
+
+  self->using_device = TRUE;
+  g_settings_set_string (self->settings, keys[kind], value);
+  self->using_device = FALSE;
+  return TRUE;
 }
 
 void

@@ -143,6 +143,7 @@ start_client (QuartetAccount *self)
 
   self->media = quartet_media_new (self->video_override ? self->video_override : video,
                                    self->audio_override ? self->audio_override : audio);
+  _quartet_account_apply_speaker (self);
   self->client = quartet_call_client_new (self->connection, self->media);
   _quartet_account_apply_network_settings (self);
   _quartet_account_apply_call_settings (self);

@@ -8,6 +8,7 @@
 
 #include "quartet-call-history.h"
 #include "quartet-call.h"
+#include "quartet-device-list.h"
 #include "quartet-quickblox-session.h"
 #include "quartet.h"
 
@@ -77,6 +78,17 @@ QuartetCall *quartet_account_answer (QuartetAccount *self,
                                      gboolean audio_only,
                                      GError **error);
 gboolean quartet_account_decline (QuartetAccount *self, const char *session_id, GError **error);
+
+/* The camera, microphone or speaker in use, as the settings name them
+ * ("camera", "pattern:smpte", "mic:NAME", "speaker"...). */
+char *quartet_account_dup_device (QuartetAccount *self, QuartetDeviceKind kind);
+/* Uses @value from now on, in a call too (the camera changes without
+ * renegotiation, the microphone's and speaker's streams move), and keeps
+ * it in the settings. */
+gboolean quartet_account_use_device (QuartetAccount *self,
+                                     QuartetDeviceKind kind,
+                                     const char *value,
+                                     GError **error);
 
 /* A sentence for the user about a sign-in or call error (quartet-account-errors.c). */
 char *quartet_account_describe_error (const GError *error);

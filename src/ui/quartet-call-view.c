@@ -29,6 +29,7 @@ struct _QuartetCallView
 
   GtkWidget *content; /* the template's top box: dispose_template() unparents it */
   GtkWidget *header_bar;
+  GtkMenuButton *devices_button;
   AdwWindowTitle *title;
   GtkLabel *duration_label;
   GtkGrid *grid;
@@ -206,6 +207,16 @@ quartet_call_view_get_call (QuartetCallView *self)
   return self->call;
 }
 
+/* (nullable): the cameras, microphones and speakers to pick from in the call. */
+void
+quartet_call_view_set_devices_menu (QuartetCallView *self, GMenuModel *menu)
+{
+  g_return_if_fail (QUARTET_IS_CALL_VIEW (self));
+
+  gtk_menu_button_set_menu_model (self->devices_button, menu);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->devices_button), menu != NULL);
+}
+
 void
 quartet_call_view_set_call (QuartetCallView *self, QuartetCall *call)
 {
@@ -258,6 +269,7 @@ quartet_call_view_class_init (QuartetCallViewClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, QuartetCallView, devices_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, title);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, duration_label);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, grid);

@@ -16,5 +16,6 @@ G_DECLARE_FINAL_TYPE (QuartetCallView, quartet_call_view, QUARTET, CALL_VIEW, Gt
 QuartetCall *quartet_call_view_get_call (QuartetCallView *self);
 void quartet_call_view_set_call (QuartetCallView *self, QuartetCall *call);
 void quartet_call_view_set_show_statistics (QuartetCallView *self, gboolean show);
+void quartet_call_view_set_devices_menu (QuartetCallView *self, GMenuModel *menu);
 
 G_END_DECLS

@@ -15,6 +15,8 @@
 
 #include "quartet-window.h"
 
+#include "quartet-devices-menu.h"
+
 #include <glib/gi18n.h>
 
 #include "quartet-call-view.h"
@@ -31,6 +33,7 @@ struct _QuartetWindow
   QuartetCallView *call_view;
 
   QuartetAccount *account;
+  QuartetDevicesMenu *devices_menu; /* while a call is on screen */
   GSettings *settings;
 };
 
@@ -96,6 +99,37 @@ show_page (QuartetWindow *self, const char *name)
 }
 
 static void
+on_devices_message_cb (QuartetDevicesMenu *menu, const char *message, QuartetWindow *self)
+{
+  quartet_window_toast (GTK_WIDGET (self), message);
+}
+
+/* The devices are watched (GstDeviceMonitor) only while a call is shown. */
+static void
+set_devices_menu_shown (QuartetWindow *self, gboolean shown)
+{
+  if (shown == (self->devices_menu != NULL))
+    return;
+
+  if (shown)
+    {
+      self->devices_menu = quartet_devices_menu_new (self->account);
+      g_signal_connect (self->devices_menu, "message", G_CALLBACK (on_devices_message_cb), self);
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "devices",
+                                      quartet_devices_menu_get_actions (self->devices_menu));
+      quartet_call_view_set_devices_menu (self->call_view,
+                                          quartet_devices_menu_get_model (self->devices_menu));
+    }
+  else
+    {
+      quartet_call_view_set_devices_menu (self->call_view, NULL);
+      gtk_widget_insert_action_group (GTK_WIDGET (self), "devices", NULL);
+      g_signal_handlers_disconnect_by_data (self->devices_menu, self);
+      g_clear_object (&self->devices_menu);
+    }
+}
+
+static void
 update_page (QuartetWindow *self)
 {
   QuartetCall *call = quartet_account_get_call (self->account);
@@ -126,6 +160,7 @@ update_page (QuartetWindow *self)
     }
 
   set_call_actions_enabled (self, call != NULL);
+  set_devices_menu_shown (self, call != NULL);
 }
 
 static void
@@ -247,6 +282,9 @@ quartet_window_dispose (GObject *object)
 
   if (self->account != NULL)
     g_signal_handlers_disconnect_by_data (self->account, self);
+  if (self->devices_menu != NULL)
+    g_signal_handlers_disconnect_by_data (self->devices_menu, self);
+  g_clear_object (&self->devices_menu);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_WINDOW);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
