@@ -97,6 +97,14 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
   g_free (fixture->dir);
 }
 
+/* What the app's main loop does between two calls: the history is written. */
+static void
+run_main_loop (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
 static QuartetCallRecord *
 item (QuartetCallHistory *history, guint position)
 {
@@ -124,6 +132,7 @@ test_kept_across_a_reload (Fixture *fixture, gconstpointer data)
   quartet_call_history_add (history, missed);
   quartet_call_history_add (history, in);
   g_assert_cmpuint (quartet_call_history_get_unseen_missed (history), ==, 1);
+  run_main_loop ();
 
   quartet_call_history_load (again, fixture->path);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, 3);
@@ -142,6 +151,7 @@ test_kept_across_a_reload (Fixture *fixture, gconstpointer data)
 
   quartet_call_history_mark_seen (again);
   g_assert_cmpuint (quartet_call_history_get_unseen_missed (again), ==, 0);
+  run_main_loop ();
   quartet_call_history_load (history, NULL);
   quartet_call_history_load (history, fixture->path);
   g_assert_cmpuint (quartet_call_history_get_unseen_missed (history), ==, 0);
@@ -174,6 +184,7 @@ test_bounded (Fixture *fixture, gconstpointer data)
   /* The five oldest went. */
   g_assert_cmpuint (quartet_call_record_get_duration (item (history, QUARTET_CALL_HISTORY_MAX - 1)),
                     ==, 5);
+  run_main_loop ();
   quartet_call_history_load (again, fixture->path);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (again)), ==, QUARTET_CALL_HISTORY_MAX);
 }
@@ -221,6 +232,7 @@ test_broken_file_set_aside (Fixture *fixture, gconstpointer data)
 
   /* A new history begins; the old file is still there for whoever wants it. */
   quartet_call_history_add (history, record);
+  run_main_loop ();
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_get_contents (aside, &kept, NULL, NULL));
   g_assert_cmpstr (kept, ==, text);

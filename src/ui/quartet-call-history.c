@@ -25,6 +25,7 @@ struct _QuartetCallHistory
   GPtrArray *records; /* newest first */
   char *path;
   guint unseen_missed;
+  guint save_id; /* a write is due */
 };
 
 static void quartet_call_history_list_model_init (GListModelInterface *iface);
@@ -119,6 +120,35 @@ save (QuartetCallHistory *self)
                error ? error->message : g_strerror (errno));
 }
 
+static gboolean
+on_save_cb (gpointer data)
+{
+  QuartetCallHistory *self = data;
+
+  self->save_id = 0;
+  save (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Changes that come together (a call and its end) are written once, from
+ * the main loop; a load or the end writes what is due first. */
+static void
+schedule_save (QuartetCallHistory *self)
+{
+  if (self->path != NULL && self->save_id == 0)
+    self->save_id = g_idle_add (on_save_cb, self);
+}
+
+static void
+save_now (QuartetCallHistory *self)
+{
+  if (self->save_id != 0)
+    {
+      g_clear_handle_id (&self->save_id, g_source_remove);
+      save (self);
+    }
+}
+
 static void
 set_aside (const char *path, const GError *error)
 {
@@ -170,6 +200,7 @@ quartet_call_history_load (QuartetCallHistory *self, const char *path)
     return;
 
   g_debug ("Call history: %s", path ? path : "(none)");
+  save_now (self);
   removed = self->records->len;
   g_ptr_array_set_size (self->records, 0);
   g_free (self->path);
@@ -208,7 +239,7 @@ quartet_call_history_add (QuartetCallHistory *self, QuartetCallRecord *record)
   if (removed > 0)
     g_list_model_items_changed (G_LIST_MODEL (self), self->records->len, removed, 0);
   count_unseen (self);
-  save (self);
+  schedule_save (self);
 }
 
 guint
@@ -229,7 +260,7 @@ quartet_call_history_mark_seen (QuartetCallHistory *self)
   for (guint i = 0; i < self->records->len; i++)
     quartet_call_record_set_seen (g_ptr_array_index (self->records, i), TRUE);
   count_unseen (self);
-  save (self);
+  schedule_save (self);
 }
 
 char *
@@ -262,6 +293,7 @@ quartet_call_history_finalize (GObject *object)
 {
   QuartetCallHistory *self = QUARTET_CALL_HISTORY (object);
 
+  save_now (self);
   g_clear_pointer (&self->records, g_ptr_array_unref);
   g_clear_pointer (&self->path, g_free);
 

@@ -18,8 +18,10 @@ G_DECLARE_FINAL_TYPE (QuartetCallHistory, quartet_call_history, QUARTET, CALL_HI
 QuartetCallHistory *quartet_call_history_new (void);
 
 /* Shows the calls kept in @path (a missing file is an empty history) and
- * keeps new ones there; NULL empties the list and keeps nothing. A file
- * that is not a history is set aside as PATH.broken, never overwritten. */
+ * keeps new ones there (written from the main loop after a change, and at
+ * once before another load or the end); NULL empties the list and keeps
+ * nothing. A file that is not a history is set aside as PATH.broken,
+ * never overwritten. */
 void quartet_call_history_load (QuartetCallHistory *self, const char *path);
 const char *quartet_call_history_get_path (QuartetCallHistory *self);
 
