@@ -126,6 +126,28 @@ on_video_cb (QuartetCallClient *client,
   note (client, "video %s", user_id);
 }
 
+/* "update bob@localhost quartetAudioMuted=1": the userInfo's strings. */
+static void
+on_update_cb (QuartetCallClient *client,
+              QuartetCallSession *session,
+              const char *user_id,
+              GVariant *user_info,
+              gpointer data)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+
+  if (user_info != NULL)
+    {
+      g_variant_iter_init (&iter, user_info);
+      while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+        g_string_append_printf (text, " %s=%s", key, g_variant_get_string (value, NULL));
+    }
+  note (client, "update %s%s", user_id, text->str);
+}
+
 static void
 on_call_end_cb (QuartetCallClient *client, QuartetCallSession *session, gpointer data)
 {
@@ -154,6 +176,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
       g_signal_connect (client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),
                         NULL);
       g_signal_connect (client, "received-video-track", G_CALLBACK (on_video_cb), NULL);
+      g_signal_connect (client, "update", G_CALLBACK (on_update_cb), NULL);
       g_signal_connect (client, "call-end", G_CALLBACK (on_call_end_cb), NULL);
       g_assert_true (quartet_call_client_init (client, NULL));
     }
@@ -325,6 +348,37 @@ test_answered_then_hung_up (Fixture *fixture, gconstpointer data)
   g_assert_false (has_event (fixture, ALICE, "hang-up bob@localhost"));
   g_assert_cmpstr (states->str, ==, "connected closed");
   g_assert_null (quartet_call_participant_get_peer (participant));
+}
+
+/* The SDK's update(extension): Bob's userInfo reaches Alice as an event,
+ * as a QuickBlox app's onUpdateCallListener gets it, and nothing else
+ * happens to the call. */
+static void
+test_update (Fixture *fixture, gconstpointer data)
+{
+  const guint bob[] = { BOB };
+  g_autoptr (QuartetCallSession) session = call (fixture, ALICE, bob, 1);
+  g_autoptr (GVariantBuilder) info = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+  g_autoptr (GError) error = NULL;
+
+  wait_event (fixture, BOB, "call alice@localhost");
+  accept (fixture, BOB);
+  wait_event (fixture, ALICE, "connected bob@localhost");
+
+  g_variant_builder_add (info, "{sv}", "quartetAudioMuted", g_variant_new_string ("1"));
+  g_assert_true (quartet_call_client_update (fixture->clients[BOB], fixture->rang[BOB],
+                                             g_variant_builder_end (info), &error));
+  g_assert_no_error (error);
+  wait_event (fixture, ALICE, "update bob@localhost quartetAudioMuted=1");
+  g_assert_cmpint (quartet_call_session_get_state (session), ==, QUARTET_CALL_SESSION_STATE_ACTIVE);
+  g_assert_false (has_event (fixture, ALICE, "reconnecting bob@localhost"));
+
+  hang_up (fixture, ALICE, session);
+  wait_event (fixture, BOB, "call-end");
+  /* After the end there is no one to tell. */
+  g_assert_false (
+      quartet_call_client_update (fixture->clients[BOB], fixture->rang[BOB], NULL, &error));
+  g_assert_error (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE);
 }
 
 static void
@@ -595,6 +649,7 @@ main (int argc, char *argv[])
 #define ADD(path, func)                                                                            \
   g_test_add ("/call-session/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("answered-then-hung-up", test_answered_then_hung_up);
+  ADD ("update", test_update);
   ADD ("rejected", test_rejected);
   ADD ("not-answered", test_not_answered);
   ADD ("ringing-times-out", test_ringing_times_out);

@@ -727,6 +727,18 @@ class CallControlsTest(UiTestCase):
         self.wait_alice_at_bob(bob, lambda rgb: rgb[2] > 80, "the colour bars")
         self.press_keys("Control_L", "h")
 
+    def test_a_peer_that_mutes_shows_it(self):
+        # Bob says so as another Quartet does: in an update's userInfo.
+        self.bot(1, "--auto-answer", "--user-info", "quartetAudioMuted=1",
+                 "--user-info", "quartetVideoMuted=1", "--send-update")
+        self.sign_in()
+        self.call_bob()
+        bob_tile = [t for t in self.tiles(self.grid()) if t.name == "Bob"][0]
+        self.wait("Microphone off", root=bob_tile)
+        self.wait("Camera off", root=bob_tile)
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
     def test_mute_and_camera_off_end_with_the_call(self):
         red = lambda rgb: rgb[0] > 120 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
         black = lambda rgb: max(rgb) < 40  # noqa: E731
@@ -744,6 +756,11 @@ class CallControlsTest(UiTestCase):
                         and driver.is_pressed(self.control("Turn camera off")),
                         "the mute and camera toggles to be down")
         self.wait_alice_at_bob(bob, black, "black frames")
+        # Told in an update, for another Quartet to show on Alice's tile.
+        both_muted = {"quartetAudioMuted": "1", "quartetVideoMuted": "1"}
+        self.wait_until(lambda: any(e.get("userInfo") == both_muted
+                                    for e in bob.events_named("update")),
+                        "an update to Bob saying both are off")
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
         bob.next_event("call-end")

@@ -89,6 +89,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
     { "audio-only", 0, 0, G_OPTION_ARG_NONE, &options->audio_only, "call: an audio call", NULL },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &options->repeat,
       "call: place the call N times, one after the other, in this one process", "N" },
+    { "send-update", 0, 0, G_OPTION_ARG_NONE, &options->send_update,
+      "Once connected, send an update (the SDK's update(extension)) with --user-info", NULL },
     { "frame-latency", 0, 0, G_OPTION_ARG_NONE, &options->frame_latency,
       "Print each received frame's capture-to-decode time (senders use --video pattern:clock)",
       NULL },
@@ -270,8 +272,13 @@ on_peer_state_cb (QuartetCallClient *client,
   quartet_cli_output_peer_state (self->output, session, user_id, state);
   if (state == QUARTET_PEER_STATE_CONNECTED)
     {
+      g_autoptr (GError) error = NULL;
+
       self->went_through = TRUE;
       schedule_hang_up (self);
+      if (self->options->send_update
+          && !quartet_call_client_update (client, session, self->options->user_info, &error))
+        g_printerr ("Could not send the update: %s\n", error->message);
     }
 }
 
@@ -413,6 +420,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   g_signal_connect (self->client, "accept", G_CALLBACK (on_user_info_event_cb), self);
   g_signal_connect (self->client, "reject", G_CALLBACK (on_user_info_event_cb), self);
   g_signal_connect (self->client, "hang-up", G_CALLBACK (on_user_info_event_cb), self);
+  g_signal_connect (self->client, "update", G_CALLBACK (on_user_info_event_cb), self);
   g_signal_connect (self->client, "received-video-track", G_CALLBACK (on_user_event_cb), self);
   g_signal_connect (self->client, "not-answer", G_CALLBACK (on_user_event_cb), self);
   g_signal_connect (self->client, "peer-connection-state-changed", G_CALLBACK (on_peer_state_cb),

@@ -30,6 +30,7 @@ typedef struct
   double duration;
   gboolean audio_only;
   gboolean frame_latency;
+  gboolean send_update; /* once connected, an update with user_info */
   int repeat; /* call: place the call this many times, one after the other */
   GVariant *user_info; /* --user-info, set by quartet-cli.c: for call, accept, reject, hangUp */
 } QuartetCliCallOptions;

@@ -163,6 +163,7 @@ enum
   PEER_CONNECTION_STATE_CHANGED,
   NOT_ANSWER,
   RECONNECT,
+  UPDATE,
   CALL_END,
   N_SIGNALS
 };
@@ -204,6 +205,15 @@ on_session_accept_cb (QuartetCallSession *session,
                       gpointer user_data)
 {
   g_signal_emit (user_data, signals[ACCEPT], 0, session, user_id, user_info);
+}
+
+static void
+on_session_update_cb (QuartetCallSession *session,
+                      const char *user_id,
+                      GVariant *user_info,
+                      gpointer user_data)
+{
+  g_signal_emit (user_data, signals[UPDATE], 0, session, user_id, user_info);
 }
 
 static void
@@ -286,6 +296,7 @@ adopt_session (QuartetCallClient *self, QuartetCallSession *session)
   g_signal_connect (session, "peer-connection-state-changed",
                     G_CALLBACK (on_session_peer_state_cb), self);
   g_signal_connect (session, "reconnect", G_CALLBACK (on_session_reconnect_cb), self);
+  g_signal_connect (session, "update", G_CALLBACK (on_session_update_cb), self);
   g_signal_connect (session, "call-end", G_CALLBACK (on_session_call_end_cb), self);
 }
 
@@ -589,6 +600,9 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   signals[RECONNECT]
       = g_signal_new ("reconnect", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                       session, G_TYPE_STRING, QUARTET_TYPE_RECONNECT_STATE);
+  /* (session, user_id, user_info): the SDK's onUpdateCallListener. */
+  signals[UPDATE] = g_signal_new ("update", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 3, session, G_TYPE_STRING, G_TYPE_VARIANT);
   signals[CALL_END] = g_signal_new ("call-end", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 1, session);
 }
@@ -745,6 +759,26 @@ quartet_call_client_hang_up (QuartetCallClient *self,
     return FALSE;
 
   _quartet_call_session_hang_up (session, user_info);
+  return TRUE;
+}
+
+gboolean
+quartet_call_client_update (QuartetCallClient *self,
+                            QuartetCallSession *session,
+                            GVariant *user_info,
+                            GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_CLIENT (self), FALSE);
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (session), FALSE);
+
+  if (!check_session (self, session, error))
+    {
+      if (user_info != NULL)
+        g_variant_unref (g_variant_ref_sink (user_info));
+      return FALSE;
+    }
+
+  _quartet_call_session_update (session, user_info);
   return TRUE;
 }
 

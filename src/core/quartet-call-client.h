@@ -49,6 +49,12 @@ gboolean quartet_call_client_hang_up (QuartetCallClient *self,
                                       QuartetCallSession *session,
                                       GVariant *user_info,
                                       GError **error);
+/* The SDK's update(extension): @user_info (a{sv} of strings, floating is
+ * sunk) to everyone connected in @session; they get an "update" event. */
+gboolean quartet_call_client_update (QuartetCallClient *self,
+                                     QuartetCallSession *session,
+                                     GVariant *user_info,
+                                     GError **error);
 QuartetCallSession *quartet_call_client_get_session (QuartetCallClient *self,
                                                      const char *session_id);
 void quartet_call_client_release (QuartetCallClient *self);

@@ -26,6 +26,7 @@ gboolean _quartet_call_session_accept (QuartetCallSession *self,
                                        GError **error);
 void _quartet_call_session_reject (QuartetCallSession *self, GVariant *user_info);
 void _quartet_call_session_hang_up (QuartetCallSession *self, GVariant *user_info);
+void _quartet_call_session_update (QuartetCallSession *self, GVariant *user_info);
 void _quartet_call_session_handle_signal (QuartetCallSession *self,
                                           const char *from_user,
                                           const QuartetSignal *signal);

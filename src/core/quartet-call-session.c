@@ -72,6 +72,7 @@ enum
   PEER_CONNECTION_STATE_CHANGED,
   NOT_ANSWER,
   RECONNECT,
+  UPDATE,
   CALL_END,
   N_SIGNALS
 };
@@ -469,10 +470,18 @@ handle_update (QuartetCallSession *self,
   g_autoptr (GError) error = NULL;
   gboolean polite;
 
-  /* An app's own update, or a repair of a call not yet under way. */
-  if (g_strcmp0 (signal->reason, QUARTET_SIGNAL_REASON_RECONNECT) != 0 || signal->offer_id == NULL
-      || self->state != QUARTET_CALL_SESSION_STATE_ACTIVE || participant->gone
-      || participant->peer == NULL)
+  /* An app's own update (the SDK's update(extension)): its userInfo is
+   * the app's to read, as the SDK's onUpdateCallListener gets it. */
+  if (g_strcmp0 (signal->reason, QUARTET_SIGNAL_REASON_RECONNECT) != 0)
+    {
+      if (!participant->gone)
+        g_signal_emit (self, signals[UPDATE], 0, participant->user_id, signal->user_info);
+      return;
+    }
+
+  /* A repair of a call not yet under way. */
+  if (signal->offer_id == NULL || self->state != QUARTET_CALL_SESSION_STATE_ACTIVE
+      || participant->gone || participant->peer == NULL)
     return;
 
   if (g_str_equal (signal->sdp_type, "answer"))
@@ -653,6 +662,21 @@ void
 _quartet_call_session_hang_up (QuartetCallSession *self, GVariant *user_info)
 {
   leave_everyone (self, QUARTET_SIGNAL_TYPE_HANG_UP, user_info);
+}
+
+/* The SDK's update(extension): @user_info to everyone in the call now
+ * (those still ringing get it from their next call). */
+void
+_quartet_call_session_update (QuartetCallSession *self, GVariant *user_info)
+{
+  g_autoptr (GVariant) owned = user_info ? g_variant_ref_sink (user_info) : NULL;
+  GHashTableIter iter;
+  QuartetCallParticipant *participant;
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&participant))
+    if (!participant->gone && participant->peer != NULL)
+      send_simple (self, participant, QUARTET_SIGNAL_TYPE_UPDATE, owned);
 }
 
 static gboolean
@@ -856,6 +880,9 @@ quartet_call_session_class_init (QuartetCallSessionClass *klass)
   /* (user_id, QuartetReconnectState): the SDK's onReconnectListener. */
   signals[RECONNECT] = g_signal_new ("reconnect", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                      G_TYPE_NONE, 2, G_TYPE_STRING, QUARTET_TYPE_RECONNECT_STATE);
+  /* (user_id, user_info): an app's own update (not a repair). */
+  signals[UPDATE] = g_signal_new ("update", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_VARIANT);
   signals[CALL_END] = g_signal_new ("call-end", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                     G_TYPE_NONE, 0);
 }

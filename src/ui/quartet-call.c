@@ -143,6 +143,58 @@ on_timer_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* docs/protocol.md, "Quartet's userInfo": our microphone and camera state
+ * in an `update`, so that another Quartet shows it on our tile (a
+ * QuickBlox app gets it in onUpdateCallListener and may ignore it). */
+#define USER_INFO_AUDIO_MUTED "quartetAudioMuted"
+#define USER_INFO_VIDEO_MUTED "quartetVideoMuted"
+
+static void
+send_media_state (QuartetCall *self)
+{
+  g_autoptr (GVariantBuilder) info = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
+  g_autoptr (GError) error = NULL;
+
+  if (self->ended)
+    return;
+
+  g_variant_builder_add (info, "{sv}", USER_INFO_AUDIO_MUTED,
+                         g_variant_new_string (self->audio_muted ? "1" : "0"));
+  g_variant_builder_add (info, "{sv}", USER_INFO_VIDEO_MUTED,
+                         g_variant_new_string (self->video_muted ? "1" : "0"));
+  if (!quartet_call_client_update (self->client, self->session, g_variant_builder_end (info),
+                                   &error))
+    g_debug ("Could not send the media state: %s", error->message);
+}
+
+/* A flag of that userInfo: unchanged when absent (an app's own update). */
+static void
+read_flag (GVariant *user_info,
+           const char *key,
+           QuartetParticipant *participant,
+           void (*set) (QuartetParticipant *, gboolean))
+{
+  const char *value = NULL;
+
+  if (user_info != NULL && g_variant_lookup (user_info, key, "&s", &value))
+    set (participant, g_str_equal (value, "1"));
+}
+
+static void
+on_update_cb (QuartetCallSession *session,
+              const char *user_id,
+              GVariant *user_info,
+              QuartetCall *self)
+{
+  QuartetParticipant *participant = find_participant (self, user_id, NULL);
+
+  if (participant == NULL)
+    return;
+
+  read_flag (user_info, USER_INFO_AUDIO_MUTED, participant, quartet_participant_set_audio_muted);
+  read_flag (user_info, USER_INFO_VIDEO_MUTED, participant, quartet_participant_set_video_muted);
+}
+
 /* The call's time counts from the first connected peer, as on a phone. */
 static void
 start_timer (QuartetCall *self)
@@ -255,6 +307,9 @@ on_core_state_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, Quarte
     case QUARTET_PEER_STATE_CONNECTED:
       quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_CONNECTED);
       start_timer (self);
+      /* Whoever joins learns that we are muted. */
+      if (self->audio_muted || self->video_muted)
+        send_media_state (self);
       break;
     case QUARTET_PEER_STATE_DISCONNECTED:
       quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
@@ -395,6 +450,7 @@ quartet_call_set_audio_muted (QuartetCall *self, gboolean muted)
   quartet_media_set_audio_muted (self->media, muted);
   if ((me = get_self_participant (self)) != NULL)
     quartet_participant_set_audio_muted (me, muted);
+  send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_MUTED]);
 }
 
@@ -420,6 +476,7 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
   quartet_media_set_video_muted (self->media, muted);
   if ((me = get_self_participant (self)) != NULL)
     quartet_participant_set_video_muted (me, muted);
+  send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
 }
 
@@ -634,6 +691,7 @@ quartet_call_new (QuartetCallClient *client,
   g_signal_connect_object (session, "participant-added", G_CALLBACK (on_participant_added_cb), self,
                            0);
   g_signal_connect_object (session, "reconnect", G_CALLBACK (on_reconnect_cb), self, 0);
+  g_signal_connect_object (session, "update", G_CALLBACK (on_update_cb), self, 0);
   g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
 
   return self;
