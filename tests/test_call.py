@@ -75,6 +75,9 @@ class TwoPartyTest(CallTestCase):
         self.assert_connected(bob, "alice@localhost")
         self.assert_receives_video(alice, "bob@localhost", BLUE)
         self.assert_receives_video(bob, "alice@localhost", RED)
+        # On loopback the pair is direct, and the figures say so.
+        self.assertEqual({e["route"] for e in alice.events_named("stats") if e["fps"] > 0},
+                         {"direct"})
         # Alice hung up: Bob hears it, and both calls end.
         self.assertEqual(bob.events_named("hang-up")[0]["user"], "alice@localhost")
         self.assertEqual(len(alice.events_named("call-end")), 1)

@@ -70,6 +70,9 @@ class RelayTest(RelayCallTestCase):
         # from Prosody: there was no other way to connect.
         self.assertGreaterEqual(self.turn.allocations() - allocations, 2, self.turn.log()[-3000:])
         self.assert_no_turn_secret(alice, bob)
+        # And the figures say so (the tile's "Through a relay server").
+        routes = {e["route"] for e in alice.events_named("stats") if e["fps"] > 0}
+        self.assertEqual(routes, {"relayed"})
 
     def test_debug_logs_hide_turn_passwords(self):
         # libnice prints "user/pass : NAME -- PASSWORD" for every relay server

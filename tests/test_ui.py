@@ -339,6 +339,7 @@ class GroupCallTest(UiTestCase):
         self.log("Bob's tile: %r" % figures)
         self.assertRegex(figures, r"Receiving \d+×(360|270|180) at \d+ fps")
         self.assertRegex(figures, r"Sending (360|270|180)p, link [\d.]+ (Mbit|kbit)/s")
+        self.assertTrue(figures.endswith("Direct connection"), figures)
         self.assertEqual(driver.find_all(tile["Alice (you)"], role="label",
                                          predicate=lambda n: "fps" in (n.name or "")), [])
         width, height, shown = self.session.screenshot()

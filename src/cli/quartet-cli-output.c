@@ -432,6 +432,10 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   add_number_member (builder, "receive_loss", stats->receive_loss);
   json_builder_set_member_name (builder, "send_height");
   json_builder_add_int_value (builder, stats->send_height);
+  json_builder_set_member_name (builder, "route");
+  json_builder_add_string_value (builder, stats->route == QUARTET_PEER_ROUTE_RELAYED  ? "relayed"
+                                          : stats->route == QUARTET_PEER_ROUTE_DIRECT ? "direct"
+                                                                                      : "unknown");
   json_builder_set_member_name (builder, "average_rgb");
   json_builder_begin_array (builder);
   quartet_cli_frame_average_rgb (frame, average_rgb);

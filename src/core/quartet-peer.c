@@ -84,6 +84,7 @@ struct _QuartetPeer
 
   QuartetPeerState state;
   double rtt_ms;
+  QuartetPeerRoute route;
   double receive_loss;    /* of their packets, over the last second */
   guint64 stats_received; /* what the last stats reply counted */
   gint64 stats_lost;
@@ -304,7 +305,21 @@ typedef struct
   double rtt_ms;
   guint64 received; /* RTP packets, all inbound streams */
   gint64 lost;
+  QuartetPeerRoute route;
 } StatsReply;
+
+/* webrtcbin lists the candidates of the selected pair only: one relayed
+ * end makes the route relayed. */
+static void
+read_candidate_type (StatsReply *reply, const GstStructure *candidate)
+{
+  const char *type = gst_structure_get_string (candidate, "candidate-type");
+
+  if (g_strcmp0 (type, "relay") == 0)
+    reply->route = QUARTET_PEER_ROUTE_RELAYED;
+  else if (type != NULL && reply->route == QUARTET_PEER_ROUTE_UNKNOWN)
+    reply->route = QUARTET_PEER_ROUTE_DIRECT;
+}
 
 static gboolean
 read_stats_cb (GQuark field, const GValue *value, gpointer user_data)
@@ -322,8 +337,10 @@ read_stats_cb (GQuark field, const GValue *value, gpointer user_data)
   s = gst_value_get_structure (value);
   if (!gst_structure_get (s, "type", GST_TYPE_WEBRTC_STATS_TYPE, &type, NULL))
     return TRUE;
-  if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
-      && gst_structure_get_double (s, "round-trip-time", &seconds))
+  if (type == GST_WEBRTC_STATS_LOCAL_CANDIDATE || type == GST_WEBRTC_STATS_REMOTE_CANDIDATE)
+    read_candidate_type (reply, s);
+  else if (type == GST_WEBRTC_STATS_REMOTE_INBOUND_RTP
+           && gst_structure_get_double (s, "round-trip-time", &seconds))
     reply->rtt_ms = MAX (reply->rtt_ms, seconds * 1000.0);
   else if (type == GST_WEBRTC_STATS_INBOUND_RTP)
     {
@@ -427,6 +444,7 @@ handle_promise (QuartetPeer *self, PromiseOp op, GstPromise *promise)
 
           gst_structure_foreach (reply, read_stats_cb, &stats);
           self->rtt_ms = stats.rtt_ms;
+          self->route = stats.route;
           update_receive_loss (self, &stats);
         }
       break;
@@ -843,6 +861,7 @@ quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
   stats->send_height = _quartet_peer_send_get_video_height (self->send);
   stats->rtt_ms = self->rtt_ms;
   stats->receive_loss = self->receive_loss;
+  stats->route = self->route;
 }
 
 GstSample *

@@ -27,6 +27,14 @@ typedef enum
   QUARTET_PEER_STATE_CLOSED,
 } QuartetPeerState;
 
+/* Which way the media goes, from the selected ICE candidate pair. */
+typedef enum
+{
+  QUARTET_PEER_ROUTE_UNKNOWN, /* no pair selected yet */
+  QUARTET_PEER_ROUTE_DIRECT,  /* host or server-reflexive candidates on both ends */
+  QUARTET_PEER_ROUTE_RELAYED, /* through a TURN server, ours or theirs */
+} QuartetPeerRoute;
+
 typedef struct
 {
   guint64 video_frames; /* decoded remote video frames */
@@ -38,6 +46,7 @@ typedef struct
   double send_loss;     /* the share of what we sent them that was lost, 0 to 1 */
   guint send_height;    /* of the video we send them now, 0 when unknown */
   double receive_loss;  /* the share of their packets lost over the last second, 0 to 1 */
+  QuartetPeerRoute route;
 } QuartetPeerStats;
 
 #define QUARTET_TYPE_PEER (quartet_peer_get_type ())

@@ -173,9 +173,9 @@ format_rate (guint bps)
   return g_strdup_printf (_ ("%u kbit/s"), bps / 1000);
 }
 
-/* Two lines: what we receive from them, what we send them. */
+/* What we receive from them, and what we send them. */
 static char *
-format_statistics (const QuartetPeerStats *stats)
+format_figures (const QuartetPeerStats *stats)
 {
   g_autofree char *receiving = NULL;
   g_autofree char *sending = NULL;
@@ -207,6 +207,25 @@ format_statistics (const QuartetPeerStats *stats)
     sending = g_strdup_printf (_ ("Link %s"), rate);
 
   return g_strdup_printf ("%s\n%s", receiving, sending);
+}
+
+/* Up to three lines: what we receive from them, what we send them, and
+ * which way it goes. */
+static char *
+format_statistics (const QuartetPeerStats *stats)
+{
+  g_autofree char *figures = format_figures (stats);
+
+  switch (stats->route)
+    {
+    case QUARTET_PEER_ROUTE_DIRECT:
+      return g_strdup_printf ("%s\n%s", figures, _ ("Direct connection"));
+    case QUARTET_PEER_ROUTE_RELAYED:
+      return g_strdup_printf ("%s\n%s", figures, _ ("Through a relay server"));
+    case QUARTET_PEER_ROUTE_UNKNOWN:
+    default:
+      return g_steal_pointer (&figures);
+    }
 }
 
 QuartetCallQuality
