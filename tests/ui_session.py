@@ -9,6 +9,7 @@ Nothing here is global: each UiSession owns its processes and temp dir,
 and close() stops them all; if the test process dies without closing (a
 signal), the kernel kills the processes it started (PR_SET_PDEATHSIG).
 """
+import json
 import os
 import shutil
 import signal
@@ -90,7 +91,9 @@ class UiSession:
             "LIBGL_ALWAYS_SOFTWARE": "1",
             "GSETTINGS_BACKEND": "memory",
             "QUARTET_AUDIO_SINK": "fake",
-            "GTK_THEME": "Adwaita",
+            # No GTK_THEME: it would replace libadwaita's stylesheet (rows,
+            # lists, colours) with GTK's own, and the screenshots would not
+            # show what users see.
             "NO_AT_BRIDGE": "0",
         })
         # pyatspi (imported later, in this process) finds the AT-SPI bus
@@ -100,6 +103,46 @@ class UiSession:
         os.environ.pop("NO_AT_BRIDGE", None)
         self._wait_for_a11y_bus()
         self.keyring_env = self._start_keyring()
+        self._start_notifications()
+
+    def _start_notifications(self):
+        """dunst, a real notification server on the session bus (as the
+        desktop's shell is), with nothing shown for long: the tests read
+        what the app sent from its history (notifications())."""
+        if shutil.which("dunst") is None:
+            return
+        # Popups in the strip right of the app's window (1100 of 1280 px),
+        # never over what the tests read from the screen; gone after 1 s.
+        config = os.path.join(self.tmp, "dunstrc")
+        with open(config, "w") as f:
+            f.write("[global]\n    origin = top-right\n    offset = 5x5\n    width = 170\n"
+                    "    idle_threshold = 0\n"
+                    "    history_length = 100\n")
+            for urgency in ("low", "normal", "critical"):
+                f.write("[urgency_%s]\n    timeout = 1\n" % urgency)
+        self.processes.append(subprocess.Popen(
+            ["dunst", "-config", config], env=self.env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=die_with_parent))
+
+    def notifications_shown(self):
+        """How many notifications are on screen now (dunst keeps in its
+        history only those that went by themselves, not those the app
+        withdrew, as it does a call's when the ringing stops)."""
+        result = subprocess.run(["dunstctl", "count", "displayed"], env=self.env,
+                                capture_output=True, text=True)
+        return int(result.stdout.strip() or 0) if result.returncode == 0 else 0
+
+    def notifications(self):
+        """(summary, body) of every notification shown so far, oldest first;
+        None without a notification server."""
+        if shutil.which("dunstctl") is None:
+            return None
+        result = subprocess.run(["dunstctl", "history"], env=self.env, capture_output=True,
+                                text=True)
+        if result.returncode != 0:
+            return []
+        shown = json.loads(result.stdout)["data"][0]
+        return [(n["summary"]["data"], n["body"]["data"]) for n in reversed(shown)]
 
     def _wait_for_a11y_bus(self):
         deadline = time.monotonic() + 10
@@ -143,9 +186,16 @@ class UiSession:
         env["G_DEBUG"] = "fatal-criticals"
         self.runs = getattr(self, "runs", 0) + 1
         self.app_log = open(os.path.join(self.tmp, "quartet-%d.log" % self.runs), "w")
-        self.app = subprocess.Popen([binary] + args, env=with_test_support(env), stdout=self.app_log,
+        self.app_env = with_test_support(env)
+        self.app = subprocess.Popen([binary] + args, env=self.app_env, stdout=self.app_log,
                                     stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
         return self.app
+
+    def launch_again(self, binary):
+        """Starts the app as the launcher would while it runs: the new
+        process hands over to the running one (GApplication) and exits."""
+        return subprocess.run([binary], env=self.app_env, stdout=self.app_log,
+                              stderr=subprocess.STDOUT, timeout=30).returncode
 
     def app_output(self):
         self.app_log.flush()

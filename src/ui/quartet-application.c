@@ -77,7 +77,9 @@ window_has_focus (QuartetApplication *self)
 {
   QuartetWindow *window = get_window (self);
 
-  return window != NULL && gtk_window_is_active (GTK_WINDOW (window));
+  /* A window closed into the background may still call itself active. */
+  return window != NULL && gtk_widget_get_visible (GTK_WIDGET (window))
+         && gtk_window_is_active (GTK_WINDOW (window));
 }
 
 static void

@@ -73,8 +73,10 @@ place_tiles (QuartetCallView *self)
                 ? quartet_call_layout_spotlight_position (self->tiles->len, spotlight, i)
                 : quartet_call_layout_position (self->tiles->len, i);
 
-      gtk_grid_attach (self->grid, g_ptr_array_index (self->tiles, i), at.column, at.row,
-                       at.column_span, at.row_span);
+      GtkWidget *tile = g_ptr_array_index (self->tiles, i);
+
+      gtk_grid_attach (self->grid, tile, at.column, at.row, at.column_span, at.row_span);
+      quartet_video_tile_set_spotlit (QUARTET_VIDEO_TILE (tile), i == spotlight);
     }
 }
 
@@ -95,6 +97,28 @@ on_tile_double_click_cb (GtkGestureClick *gesture, int n_press, double x, double
   if (n_press != 2)
     return;
   set_spotlight (self, self->spotlight == participant ? NULL : participant);
+}
+
+/* "view.spotlight" (user id, "" for our own tile): a tile's button. */
+static void
+spotlight_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  QuartetCallView *self = QUARTET_CALL_VIEW (widget);
+  const char *user_id = g_variant_get_string (parameter, NULL);
+
+  for (guint i = 0; i < self->tiles->len; i++)
+    {
+      QuartetParticipant *participant
+          = quartet_video_tile_get_participant (g_ptr_array_index (self->tiles, i));
+      gboolean is_self = quartet_participant_get_is_self (participant);
+
+      if ((is_self && *user_id == '\0')
+          || (!is_self && g_strcmp0 (quartet_participant_get_user_id (participant), user_id) == 0))
+        {
+          set_spotlight (self, self->spotlight == participant ? NULL : participant);
+          return;
+        }
+    }
 }
 
 static gboolean
@@ -267,6 +291,7 @@ quartet_call_view_class_init (QuartetCallViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/quartet/Quartet/quartet-call-view.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "view.spotlight", "s", spotlight_action);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, content);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, header_bar);
   gtk_widget_class_bind_template_child (widget_class, QuartetCallView, devices_button);

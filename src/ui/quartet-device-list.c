@@ -132,6 +132,15 @@ replace_device (QuartetDeviceList *self, GstDevice *old_device, GstDevice *devic
     }
 }
 
+static void
+log_device (const char *what, GstDevice *device)
+{
+  g_autofree char *name = gst_device_get_display_name (device);
+  g_autofree char *device_class = gst_device_get_device_class (device);
+
+  g_debug ("Device %s: %s (%s)", what, name, device_class);
+}
+
 static gboolean
 on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
@@ -143,14 +152,17 @@ on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
     {
     case GST_MESSAGE_DEVICE_ADDED:
       gst_message_parse_device_added (message, &device);
+      log_device ("added", device);
       add_device (self, device);
       break;
     case GST_MESSAGE_DEVICE_REMOVED:
       gst_message_parse_device_removed (message, &device);
+      log_device ("removed", device);
       remove_device (self, device);
       break;
     case GST_MESSAGE_DEVICE_CHANGED:
       gst_message_parse_device_changed (message, &device, &old_device);
+      log_device ("changed", device);
       replace_device (self, old_device, device);
       break;
     default:

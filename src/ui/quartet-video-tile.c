@@ -35,6 +35,7 @@ struct _QuartetVideoTile
   GtkWidget *camera_off_icon;
   GtkImage *quality_icon;
   GtkLabel *statistics_label;
+  GtkWidget *spotlight_button;
 
   QuartetParticipant *participant;
   gboolean show_statistics;
@@ -219,6 +220,37 @@ quartet_video_tile_set_show_statistics (QuartetVideoTile *self, gboolean show)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_STATISTICS]);
 }
 
+/* The keyboard's way to what a double-click does (the call view's
+ * "view.spotlight" action, with this person's user id; "" for ours). */
+static void
+on_spotlight_clicked_cb (QuartetVideoTile *self)
+{
+  const char *user_id = quartet_participant_get_is_self (self->participant)
+                            ? ""
+                            : quartet_participant_get_user_id (self->participant);
+
+  gtk_widget_activate_action (GTK_WIDGET (self), "view.spotlight", "s", user_id);
+}
+
+/* Large in the spotlight, or in the grid: the button says what it does. */
+void
+quartet_video_tile_set_spotlit (QuartetVideoTile *self, gboolean spotlit)
+{
+  g_autofree char *label = NULL;
+
+  g_return_if_fail (QUARTET_IS_VIDEO_TILE (self));
+
+  if (spotlit)
+    label = g_strdup (_ ("Back to the grid"));
+  else
+    label = g_strdup_printf (_ ("Show %s large"), quartet_participant_get_name (self->participant));
+  gtk_button_set_icon_name (GTK_BUTTON (self->spotlight_button),
+                            spotlit ? "view-restore-symbolic" : "view-fullscreen-symbolic");
+  gtk_widget_set_tooltip_text (self->spotlight_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spotlight_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
 QuartetParticipant *
 quartet_video_tile_get_participant (QuartetVideoTile *self)
 {
@@ -316,6 +348,8 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, camera_off_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, statistics_label);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, quality_icon);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, spotlight_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_spotlight_clicked_cb);
 }
 
 static void

@@ -16,5 +16,6 @@ G_DECLARE_FINAL_TYPE (QuartetVideoTile, quartet_video_tile, QUARTET, VIDEO_TILE,
 GtkWidget *quartet_video_tile_new (QuartetParticipant *participant);
 QuartetParticipant *quartet_video_tile_get_participant (QuartetVideoTile *self);
 void quartet_video_tile_set_show_statistics (QuartetVideoTile *self, gboolean show);
+void quartet_video_tile_set_spotlit (QuartetVideoTile *self, gboolean spotlit);
 
 G_END_DECLS

@@ -275,6 +275,26 @@ quartet_window_get_sign_in_page (QuartetWindow *self)
   return self->sign_in_page;
 }
 
+/* Closed while signed in, the window only hides: calls still ring (the
+ * dialog, a notification), missed ones are listed, and the launcher brings
+ * it back. Ctrl+Q, or Quit, ends it all. A call on screen ends first. */
+static gboolean
+quartet_window_close_request (GtkWindow *window)
+{
+  QuartetWindow *self = QUARTET_WINDOW (window);
+  QuartetCall *call = quartet_account_get_call (self->account);
+
+  if (!quartet_account_get_signed_in (self->account)
+      || !g_settings_get_boolean (self->settings, "run-in-background"))
+    return GTK_WINDOW_CLASS (quartet_window_parent_class)->close_request (window);
+
+  if (call != NULL)
+    quartet_call_hang_up (call, NULL);
+  g_info ("The window is closed; Quartet keeps running to take calls");
+  gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+  return TRUE;
+}
+
 static void
 quartet_window_dispose (GObject *object)
 {
@@ -298,6 +318,7 @@ quartet_window_class_init (QuartetWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = quartet_window_dispose;
+  GTK_WINDOW_CLASS (klass)->close_request = quartet_window_close_request;
 
   /* The template names them: make sure they are registered. */
   g_type_ensure (QUARTET_TYPE_SIGN_IN_PAGE);
