@@ -118,10 +118,10 @@ _quartet_media_make_pulse_element (const char *factory, const char *device, GErr
   return gst_element_factory_make_full (factory, "device", device, NULL);
 }
 
-/* The PulseAudio element named @factory inside @bin (in autoaudiosink too),
- * or NULL: only those switch devices live. */
+/* (transfer full) (nullable): the first element made by @factory inside
+ * @bin, at any depth (a pulsesink inside autoaudiosink too). */
 GstElement *
-_quartet_media_find_pulse_element (GstBin *bin, const char *factory)
+_quartet_media_find_element (GstBin *bin, const char *factory)
 {
   g_autoptr (GstIterator) iterator = gst_bin_iterate_all_by_element_factory_name (bin, factory);
   g_auto (GValue) item = G_VALUE_INIT;

@@ -94,7 +94,7 @@ gboolean _quartet_media_has_element (const char *name);
 GstElement *_quartet_media_make_audio_sink (const char *speaker);
 GstElement *
 _quartet_media_make_pulse_element (const char *factory, const char *device, GError **error);
-GstElement *_quartet_media_find_pulse_element (GstBin *bin, const char *factory);
+GstElement *_quartet_media_find_element (GstBin *bin, const char *factory);
 GstElement *_quartet_media_make_microphone (const char *device, GError **error);
 GstElement *_quartet_media_make_device_source (const char *device_class, GError **error);
 GstElement *_quartet_media_make_test_pattern (const char *pattern, GError **error);

@@ -67,6 +67,7 @@ struct _QuartetMedia
   gboolean encode_per_peer;
   gboolean voice_processing;
   guint max_video_height; /* the user's cap, 0 for none */
+  gboolean echo_cancellation;
   char *microphone_device; /* PulseAudio names; NULL: the server's default */
   char *speaker_device;
   gboolean video_muted;
@@ -520,6 +521,7 @@ quartet_media_init (QuartetMedia *self)
   g_autoptr (GstBus) bus = NULL;
 
   self->voice_processing = TRUE;
+  self->echo_cancellation = TRUE;
   self->preview = _quartet_frame_cache_new ();
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
@@ -586,7 +588,7 @@ move_stream (QuartetMedia *self, const char *factory, const char *device, GError
   if (device == NULL)
     return TRUE;
 
-  element = _quartet_media_find_pulse_element (GST_BIN (self->pipeline), factory);
+  element = _quartet_media_find_element (GST_BIN (self->pipeline), factory);
   if (element == NULL)
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED,
@@ -630,6 +632,24 @@ quartet_media_set_speaker (QuartetMedia *self, const char *device, GError **erro
   return TRUE;
 }
 
+void
+quartet_media_set_echo_cancellation (QuartetMedia *self, gboolean enabled)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+  self->echo_cancellation = !!enabled;
+}
+
+/* webrtcdsp reads its settings as it starts (its setup, on the caps of a
+ * pipeline going from READY to PAUSED): each start applies the choice. */
+static void
+apply_echo_cancellation (QuartetMedia *self)
+{
+  g_autoptr (GstElement) dsp = _quartet_media_find_element (GST_BIN (self->pipeline), "webrtcdsp");
+
+  if (dsp != NULL)
+    g_object_set (dsp, "echo-cancel", self->echo_cancellation, NULL);
+}
+
 /* Before start(): webrtcdsp reads its settings when it starts. */
 void
 quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled)
@@ -658,6 +678,7 @@ quartet_media_start (QuartetMedia *self, GError **error)
 
   if (self->warm_up == NULL)
     self->warm_up = _quartet_media_warm_up ();
+  apply_echo_cancellation (self);
 
   ret = gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_PLAYING);
   if (ret == GST_STATE_CHANGE_FAILURE)

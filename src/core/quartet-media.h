@@ -42,6 +42,10 @@ QuartetMedia *quartet_media_new (const char *video, const char *audio);
  * when gst-plugins-bad lacks it. */
 void quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer);
 void quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled);
+/* Within voice processing, the echo canceller alone (default TRUE), for a
+ * headset, which has no echo to cancel; read at each start(), so in a call
+ * it applies from the next one. */
+void quartet_media_set_echo_cancellation (QuartetMedia *self, gboolean enabled);
 /* The highest video sent, in lines (a metered connection's cap), 0 for
  * the machine's own; applied at once, in a call too. */
 void quartet_media_set_max_video_height (QuartetMedia *self, guint height);

@@ -133,7 +133,8 @@ on_camera_changed_cb (GSettings *settings, const char *key, QuartetAccount *self
 }
 
 /* Applied at once: the media steps its ladders down (or lets them climb
- * again), the client rings calls for the new time from the next one. */
+ * again); the client rings calls for the new time, and the echo canceller
+ * follows, from the next call. */
 static void
 on_call_settings_changed_cb (GSettings *settings, const char *key, QuartetAccount *self)
 {
@@ -141,8 +142,12 @@ on_call_settings_changed_cb (GSettings *settings, const char *key, QuartetAccoun
   guint quality = (guint)g_settings_get_enum (settings, "video-quality");
 
   if (self->media != NULL)
-    quartet_media_set_max_video_height (self->media,
-                                        quality < G_N_ELEMENTS (heights) ? heights[quality] : 0);
+    {
+      quartet_media_set_max_video_height (self->media,
+                                          quality < G_N_ELEMENTS (heights) ? heights[quality] : 0);
+      quartet_media_set_echo_cancellation (self->media,
+                                           g_settings_get_boolean (settings, "echo-cancellation"));
+    }
   if (self->client != NULL)
     g_object_set (self->client, "answer-timeout",
                   g_settings_get_uint (settings, "answer-timeout") * 1000, NULL);
@@ -288,4 +293,6 @@ _quartet_account_watch_settings (QuartetAccount *self)
                     self);
   g_signal_connect (settings, "changed::answer-timeout", G_CALLBACK (on_call_settings_changed_cb),
                     self);
+  g_signal_connect (settings, "changed::echo-cancellation",
+                    G_CALLBACK (on_call_settings_changed_cb), self);
 }
