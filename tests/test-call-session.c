@@ -381,6 +381,40 @@ test_update (Fixture *fixture, gconstpointer data)
   g_assert_error (error, QUARTET_CALL_ERROR, QUARTET_CALL_ERROR_INVALID_STATE);
 }
 
+/* Call waiting: in a call with Alice, Bob's phone rings for Carol (it
+ * would answer busy without "ring-when-busy"); he ends Alice's call and
+ * takes Carol's, on the same media. */
+static void
+test_ring_when_busy (Fixture *fixture, gconstpointer data)
+{
+  const guint bob[] = { BOB };
+  g_autoptr (QuartetCallSession) alice_call = call (fixture, ALICE, bob, 1);
+  g_autoptr (QuartetCallSession) carol_call = NULL;
+  g_autoptr (QuartetCallSession) waiting = NULL;
+
+  g_object_set (fixture->clients[BOB], "ring-when-busy", TRUE, NULL);
+  wait_event (fixture, BOB, "call alice@localhost");
+  accept (fixture, BOB);
+  wait_event (fixture, BOB, "connected alice@localhost");
+
+  carol_call = call (fixture, CAROL, bob, 1);
+  wait_event (fixture, BOB, "call carol@localhost");
+  waiting = g_object_ref (fixture->rang[BOB]);
+  g_assert_cmpint (quartet_call_session_get_state (waiting), ==,
+                   QUARTET_CALL_SESSION_STATE_RINGING);
+  g_assert_false (has_event (fixture, CAROL, "reject bob@localhost"));
+
+  hang_up (fixture, BOB,
+           quartet_call_client_get_session (fixture->clients[BOB],
+                                            quartet_call_session_get_id (alice_call)));
+  wait_event (fixture, ALICE, "hang-up bob@localhost");
+  accept (fixture, BOB);
+  wait_event (fixture, CAROL, "connected bob@localhost");
+  wait_event (fixture, BOB, "video carol@localhost");
+  hang_up (fixture, CAROL, carol_call);
+  wait_event (fixture, BOB, "call-end");
+}
+
 static void
 test_rejected (Fixture *fixture, gconstpointer data)
 {
@@ -650,6 +684,7 @@ main (int argc, char *argv[])
   g_test_add ("/call-session/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("answered-then-hung-up", test_answered_then_hung_up);
   ADD ("update", test_update);
+  ADD ("ring-when-busy", test_ring_when_busy);
   ADD ("rejected", test_rejected);
   ADD ("not-answered", test_not_answered);
   ADD ("ringing-times-out", test_ringing_times_out);

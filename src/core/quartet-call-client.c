@@ -30,6 +30,7 @@ struct _QuartetCallClient
   GHashTable *ended_session_ids;
   GQueue early_signals;      /* EarlySignal: for sessions whose `call` has not come yet */
   QuartetRateLimiter *new_calls; /* by caller's bare JID */
+  gboolean ring_when_busy;
 };
 
 /* A caller may start a few sessions at once (redialling after a reject),
@@ -150,6 +151,7 @@ enum
   PROP_BANDWIDTH,
   PROP_ICE_SERVERS,
   PROP_RELAY_ONLY,
+  PROP_RING_WHEN_BUSY,
   N_PROPS
 };
 
@@ -300,6 +302,24 @@ adopt_session (QuartetCallClient *self, QuartetCallSession *session)
   g_signal_connect (session, "call-end", G_CALLBACK (on_session_call_end_cb), self);
 }
 
+/* Call waiting: in a call, a second call rings if asked, but never a
+ * third while the second rings. */
+static gboolean
+may_ring_while_busy (QuartetCallClient *self)
+{
+  GHashTableIter iter;
+  QuartetCallSession *session;
+
+  if (!self->ring_when_busy)
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, self->sessions);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&session))
+    if (quartet_call_session_get_state (session) == QUARTET_CALL_SESSION_STATE_RINGING)
+      return FALSE;
+  return TRUE;
+}
+
 /* docs/protocol.md, Busy: a new session while one is live is answered with `reject`,
  * echoing the call's fields as the SDKs do. */
 static void
@@ -352,7 +372,7 @@ handle_new_call (QuartetCallClient *self, const char *from, const QuartetSignal 
       return;
     }
 
-  if (find_live_session (self) != NULL)
+  if (find_live_session (self) != NULL && !may_ring_while_busy (self))
     {
       reject_as_busy (self, from, call);
       return;
@@ -472,6 +492,9 @@ quartet_call_client_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_RELAY_ONLY:
       g_value_set_boolean (value, self->settings.relay_only);
       break;
+    case PROP_RING_WHEN_BUSY:
+      g_value_set_boolean (value, self->ring_when_busy);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -509,6 +532,9 @@ quartet_call_client_set_property (GObject *object,
       break;
     case PROP_RELAY_ONLY:
       self->settings.relay_only = g_value_get_boolean (value);
+      break;
+    case PROP_RING_WHEN_BUSY:
+      self->ring_when_busy = g_value_get_boolean (value);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -578,6 +604,10 @@ quartet_call_client_class_init (QuartetCallClientClass *klass)
   /* Only relayed (TURN) candidates: peers never learn our addresses. */
   properties[PROP_RELAY_ONLY] = g_param_spec_boolean ("relay-only", NULL, NULL, FALSE,
                                                       G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  /* A call that comes during another rings too (call waiting), one at a
+   * time; FALSE (the SDKs' way) answers it busy. */
+  properties[PROP_RING_WHEN_BUSY] = g_param_spec_boolean (
+      "ring-when-busy", NULL, NULL, FALSE, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (session, user_id, user_info): a new call rings. */

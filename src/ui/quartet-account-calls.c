@@ -161,8 +161,9 @@ record_busy_call (QuartetAccount *self, const QuartetSignal *signal)
 }
 
 /* The engine answers a call that comes while we are in one with a busy
- * reject and no event, so the UI watches the signals for it. Re-sent
- * `call`s of the same session are told once. */
+ * reject and no event (unless it rings: "ring-when-busy"), so the UI
+ * watches the signals for it. Re-sent `call`s of the same session are told
+ * once. */
 static void
 on_signal_received_cb (QuartetXmppConnection *connection,
                        const char *from,
@@ -177,7 +178,12 @@ on_signal_received_cb (QuartetXmppConnection *connection,
 
   if (signal->type != QUARTET_SIGNAL_TYPE_CALL || live == NULL
       || g_strcmp0 (signal->session_id, quartet_call_session_get_id (live)) == 0
-      || !g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
+      || g_strcmp0 (signal->session_id, quartet_account_get_ringing_id (self)) == 0)
+    return;
+  /* Call waiting: the engine rings it (one at a time), it is not missed. */
+  if (self->ringing == NULL && g_settings_get_boolean (self->settings, "ring-when-busy"))
+    return;
+  if (!g_hash_table_add (self->busy_session_ids, g_strdup (signal->session_id)))
     return;
 
   name = quartet_call_lookup_name (get_people (self), signal->caller_id);
@@ -284,6 +290,11 @@ quartet_account_answer (QuartetAccount *self,
 
   if (!check_ringing (self, session_id, error))
     return NULL;
+
+  /* Call waiting: the call on screen ends first (the engine has one media
+   * for both). */
+  if (self->call != NULL && !quartet_call_get_ended (self->call))
+    quartet_call_hang_up (self->call, NULL);
 
   if (!quartet_call_client_accept (self->client, self->ringing, NULL, error))
     return NULL;

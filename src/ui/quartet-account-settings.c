@@ -150,7 +150,8 @@ on_call_settings_changed_cb (GSettings *settings, const char *key, QuartetAccoun
     }
   if (self->client != NULL)
     g_object_set (self->client, "answer-timeout",
-                  g_settings_get_uint (settings, "answer-timeout") * 1000, NULL);
+                  g_settings_get_uint (settings, "answer-timeout") * 1000, "ring-when-busy",
+                  g_settings_get_boolean (settings, "ring-when-busy"), NULL);
 }
 
 void
@@ -295,4 +296,6 @@ _quartet_account_watch_settings (QuartetAccount *self)
                     self);
   g_signal_connect (settings, "changed::echo-cancellation",
                     G_CALLBACK (on_call_settings_changed_cb), self);
+  g_signal_connect (settings, "changed::ring-when-busy", G_CALLBACK (on_call_settings_changed_cb),
+                    self);
 }

@@ -98,6 +98,8 @@ on_incoming_call_cb (QuartetAccount *account,
                                                             caller_name, call_type);
   g_object_add_weak_pointer (G_OBJECT (self->incoming_dialog),
                              (gpointer *)&self->incoming_dialog);
+  if (quartet_account_get_call (account) != NULL)
+    quartet_incoming_call_dialog_set_in_call (QUARTET_INCOMING_CALL_DIALOG (self->incoming_dialog));
   gtk_window_present (GTK_WINDOW (self->incoming_dialog));
   quartet_ringtone_start (self->ringtone);
 

@@ -3,45 +3,18 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The adapter between the engine and the call view (as CallsUiCallData is
- * in GNOME Calls): it listens to its session's events (who accepted, who
- * left) and binds to each remote user's QuartetCallParticipant (the
- * connection's state, its video), keeps one QuartetParticipant per person
- * with the state a tile shows, and owns the call timer. The widgets never
- * see the engine's objects.
+ * in GNOME Calls): it keeps one QuartetParticipant per person with the
+ * state a tile shows (following the engine in quartet-call-people.c), our
+ * own microphone and camera, the call timer, and what the history keeps of
+ * the call. The widgets never see the engine's objects.
  */
 #define G_LOG_DOMAIN "quartet-ui"
 
 #include "config.h"
 
-#include "quartet-call.h"
+#include "quartet-call-private.h"
 
 #include <glib/gi18n.h>
-
-#include "quartet-participant.h"
-
-struct _QuartetCall
-{
-  GObject parent_instance;
-
-  QuartetCallClient *client;
-  QuartetMedia *media;
-  QuartetCallSession *session;
-  GListModel *roster;
-  GListStore *participants;
-  gboolean outgoing;
-  GDateTime *started; /* when it was placed or answered */
-  GStrv user_ids;     /* the others when the call began, for the history */
-  GStrv names;
-
-  gint64 connected_since_us; /* 0 until a first peer connects */
-  guint duration;
-  guint timer_id;
-  gboolean ended;
-  gboolean audio_muted;
-  gboolean video_muted;
-  gboolean audio_muted_before; /* the media's, when the call began */
-  gboolean video_muted_before;
-};
 
 G_DEFINE_FINAL_TYPE (QuartetCall, quartet_call, G_TYPE_OBJECT)
 
@@ -81,52 +54,6 @@ quartet_call_lookup_name (GListModel *roster, const char *user_id)
   return g_strdup (user_id);
 }
 
-static QuartetParticipant *
-find_participant (QuartetCall *self, const char *user_id, guint *position)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->participants));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (QuartetParticipant) participant
-        = g_list_model_get_item (G_LIST_MODEL (self->participants), i);
-
-      if (!quartet_participant_get_is_self (participant)
-          && g_strcmp0 (quartet_participant_get_user_id (participant), user_id) == 0)
-        {
-          if (position != NULL)
-            *position = i;
-          return participant; /* the store keeps it alive */
-        }
-    }
-
-  return NULL;
-}
-
-static void
-remove_participant (QuartetCall *self, const char *user_id)
-{
-  guint position;
-
-  if (find_participant (self, user_id, &position) != NULL)
-    g_list_store_remove (self->participants, position);
-}
-
-/* The engine's stats are cheap to read (counters and the last report). */
-static void
-update_statistics (QuartetCall *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->participants));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (QuartetParticipant) participant
-          = g_list_model_get_item (G_LIST_MODEL (self->participants), i);
-
-      quartet_participant_update_statistics (participant);
-    }
-}
-
 static gboolean
 on_timer_cb (gpointer user_data)
 {
@@ -137,67 +64,15 @@ on_timer_cb (gpointer user_data)
     {
       self->duration = duration;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
-      update_statistics (self);
+      _quartet_call_update_statistics (self);
     }
 
   return G_SOURCE_CONTINUE;
 }
 
-/* docs/protocol.md, "Quartet's userInfo": our microphone and camera state
- * in an `update`, so that another Quartet shows it on our tile (a
- * QuickBlox app gets it in onUpdateCallListener and may ignore it). */
-#define USER_INFO_AUDIO_MUTED "quartetAudioMuted"
-#define USER_INFO_VIDEO_MUTED "quartetVideoMuted"
-
-static void
-send_media_state (QuartetCall *self)
-{
-  g_autoptr (GVariantBuilder) info = g_variant_builder_new (G_VARIANT_TYPE_VARDICT);
-  g_autoptr (GError) error = NULL;
-
-  if (self->ended)
-    return;
-
-  g_variant_builder_add (info, "{sv}", USER_INFO_AUDIO_MUTED,
-                         g_variant_new_string (self->audio_muted ? "1" : "0"));
-  g_variant_builder_add (info, "{sv}", USER_INFO_VIDEO_MUTED,
-                         g_variant_new_string (self->video_muted ? "1" : "0"));
-  if (!quartet_call_client_update (self->client, self->session, g_variant_builder_end (info),
-                                   &error))
-    g_debug ("Could not send the media state: %s", error->message);
-}
-
-/* A flag of that userInfo: unchanged when absent (an app's own update). */
-static void
-read_flag (GVariant *user_info,
-           const char *key,
-           QuartetParticipant *participant,
-           void (*set) (QuartetParticipant *, gboolean))
-{
-  const char *value = NULL;
-
-  if (user_info != NULL && g_variant_lookup (user_info, key, "&s", &value))
-    set (participant, g_str_equal (value, "1"));
-}
-
-static void
-on_update_cb (QuartetCallSession *session,
-              const char *user_id,
-              GVariant *user_info,
-              QuartetCall *self)
-{
-  QuartetParticipant *participant = find_participant (self, user_id, NULL);
-
-  if (participant == NULL)
-    return;
-
-  read_flag (user_info, USER_INFO_AUDIO_MUTED, participant, quartet_participant_set_audio_muted);
-  read_flag (user_info, USER_INFO_VIDEO_MUTED, participant, quartet_participant_set_video_muted);
-}
-
 /* The call's time counts from the first connected peer, as on a phone. */
-static void
-start_timer (QuartetCall *self)
+void
+_quartet_call_start_timer (QuartetCall *self)
 {
   if (self->connected_since_us != 0)
     return;
@@ -205,162 +80,6 @@ start_timer (QuartetCall *self)
   self->connected_since_us = g_get_monotonic_time ();
   self->timer_id = g_timeout_add (250, on_timer_cb, self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTED]);
-}
-
-static void
-on_accept_cb (QuartetCallSession *session,
-              const char *user_id,
-              GVariant *user_info,
-              QuartetCall *self)
-{
-  QuartetParticipant *participant;
-
-  if ((participant = find_participant (self, user_id, NULL)) == NULL)
-    return;
-
-  if (quartet_participant_get_state (participant) == QUARTET_PARTICIPANT_STATE_CALLING)
-    quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_CONNECTING);
-}
-
-/* reject, hang-up: that person has left the call. */
-static void
-on_left_cb (QuartetCallSession *session,
-            const char *user_id,
-            GVariant *user_info,
-            QuartetCall *self)
-{
-  remove_participant (self, user_id);
-}
-
-static void
-on_not_answer_cb (QuartetCallSession *session, const char *user_id, QuartetCall *self)
-{
-  remove_participant (self, user_id);
-}
-
-static gboolean
-has_relay (QuartetCall *self)
-{
-  g_auto (GStrv) servers = NULL;
-
-  g_object_get (self->client, "ice-servers", &servers, NULL);
-  for (char **url = servers; url != NULL && *url != NULL; url++)
-    if (g_str_has_prefix (*url, "turn"))
-      return TRUE;
-
-  return FALSE;
-}
-
-/* The tile goes with the CLOSED that follows: say why, where it stays. */
-static void
-report_failure (QuartetCall *self, QuartetParticipant *participant)
-{
-  const char *name = quartet_participant_get_name (participant);
-  g_autofree char *message = NULL;
-
-  if (has_relay (self))
-    message = g_strdup_printf (_ ("The connection to %s failed"), name);
-  else
-    message = g_strdup_printf (_ ("No route to %s: the network blocks direct connections and no "
-                                  "relay server is configured"),
-                               name);
-  g_signal_emit (self, signals[CONNECTION_FAILED], 0, message);
-}
-
-/* The tile keeps the last connection (for its statistics) when a repair
- * or the end takes it away. */
-static void
-on_core_peer_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
-{
-  QuartetPeer *peer = quartet_call_participant_get_peer (core);
-  QuartetParticipant *participant
-      = find_participant (self, quartet_call_participant_get_user_id (core), NULL);
-
-  if (participant != NULL && peer != NULL)
-    quartet_participant_set_peer (participant, peer);
-}
-
-static void
-on_core_video_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
-{
-  QuartetParticipant *participant
-      = find_participant (self, quartet_call_participant_get_user_id (core), NULL);
-
-  if (participant != NULL)
-    quartet_participant_set_has_video (participant,
-                                       quartet_call_participant_get_receiving_video (core));
-}
-
-static void
-on_core_state_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
-{
-  const char *user_id = quartet_call_participant_get_user_id (core);
-  QuartetParticipant *participant;
-
-  if ((participant = find_participant (self, user_id, NULL)) == NULL)
-    return;
-
-  switch (quartet_call_participant_get_peer_state (core))
-    {
-    case QUARTET_PEER_STATE_NEW:
-      break;
-    case QUARTET_PEER_STATE_CONNECTED:
-      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_CONNECTED);
-      start_timer (self);
-      /* Whoever joins learns that we are muted. */
-      if (self->audio_muted || self->video_muted)
-        send_media_state (self);
-      break;
-    case QUARTET_PEER_STATE_DISCONNECTED:
-      quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
-      break;
-    case QUARTET_PEER_STATE_FAILED:
-      /* A connection that had worked is being repaired (reconnect). */
-      if (quartet_participant_get_state (participant) != QUARTET_PARTICIPANT_STATE_RECONNECTING)
-        {
-          quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_FAILED);
-          report_failure (self, participant);
-        }
-      break;
-    case QUARTET_PEER_STATE_CLOSED:
-      remove_participant (self, user_id);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-bind_core_participant (QuartetCall *self, QuartetCallParticipant *core)
-{
-  g_signal_connect_object (core, "notify::peer-state", G_CALLBACK (on_core_state_notify_cb), self,
-                           0);
-  g_signal_connect_object (core, "notify::peer", G_CALLBACK (on_core_peer_notify_cb), self, 0);
-  g_signal_connect_object (core, "notify::receiving-video", G_CALLBACK (on_core_video_notify_cb),
-                           self, 0);
-  on_core_peer_notify_cb (core, NULL, self);
-}
-
-static void
-on_participant_added_cb (QuartetCallSession *session,
-                         QuartetCallParticipant *core,
-                         QuartetCall *self)
-{
-  bind_core_participant (self, core);
-}
-
-/* The repair of a broken connection: the tile says so until the new
- * connection is up (its CONNECTED) or gives up (CLOSED follows). */
-static void
-on_reconnect_cb (QuartetCallSession *session,
-                 const char *user_id,
-                 QuartetReconnectState state,
-                 QuartetCall *self)
-{
-  QuartetParticipant *participant = find_participant (self, user_id, NULL);
-
-  if (participant != NULL && state == QUARTET_RECONNECT_STATE_RECONNECTING)
-    quartet_participant_set_state (participant, QUARTET_PARTICIPANT_STATE_RECONNECTING);
 }
 
 static void
@@ -375,6 +94,12 @@ on_call_end_cb (QuartetCallSession *session, QuartetCall *self)
   g_list_store_remove_all (self->participants);
 
   g_signal_emit (self, signals[ENDED], 0);
+}
+
+void
+_quartet_call_report_failure (QuartetCall *self, const char *message)
+{
+  g_signal_emit (self, signals[CONNECTION_FAILED], 0, message);
 }
 
 QuartetCallSession *
@@ -450,7 +175,7 @@ quartet_call_set_audio_muted (QuartetCall *self, gboolean muted)
   quartet_media_set_audio_muted (self->media, muted);
   if ((me = get_self_participant (self)) != NULL)
     quartet_participant_set_audio_muted (me, muted);
-  send_media_state (self);
+  _quartet_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_MUTED]);
 }
 
@@ -476,7 +201,7 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
   quartet_media_set_video_muted (self->media, muted);
   if ((me = get_self_participant (self)) != NULL)
     quartet_participant_set_video_muted (me, muted);
-  send_media_state (self);
+  _quartet_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
 }
 
@@ -673,25 +398,7 @@ quartet_call_new (QuartetCallClient *client,
                                                            : QUARTET_PARTICIPANT_STATE_CONNECTING);
       g_list_store_append (self->participants, participant);
     }
-  /* The users we call, and the one who calls us, are there already; others
-   * of a group call join as the mesh reaches them. */
-  for (guint i = 0; i < users->len; i++)
-    {
-      QuartetCallParticipant *core
-          = quartet_call_session_get_participant (session, g_ptr_array_index (users, i));
-
-      if (core != NULL)
-        bind_core_participant (self, core);
-    }
-
-  g_signal_connect_object (session, "accept", G_CALLBACK (on_accept_cb), self, 0);
-  g_signal_connect_object (session, "reject", G_CALLBACK (on_left_cb), self, 0);
-  g_signal_connect_object (session, "hang-up", G_CALLBACK (on_left_cb), self, 0);
-  g_signal_connect_object (session, "not-answer", G_CALLBACK (on_not_answer_cb), self, 0);
-  g_signal_connect_object (session, "participant-added", G_CALLBACK (on_participant_added_cb), self,
-                           0);
-  g_signal_connect_object (session, "reconnect", G_CALLBACK (on_reconnect_cb), self, 0);
-  g_signal_connect_object (session, "update", G_CALLBACK (on_update_cb), self, 0);
+  _quartet_call_watch_people (self, users);
   g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
 
   return self;

@@ -107,3 +107,17 @@ quartet_incoming_call_dialog_new (GtkWindow *parent,
 
   return GTK_WIDGET (self);
 }
+
+/* Call waiting: the answer ends the call on screen, and the user should
+ * know before choosing. */
+void
+quartet_incoming_call_dialog_set_in_call (QuartetIncomingCallDialog *self)
+{
+  g_autofree char *body = NULL;
+
+  g_return_if_fail (QUARTET_IS_INCOMING_CALL_DIALOG (self));
+
+  body = g_strdup_printf ("%s\n%s", adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (self)),
+                          _ ("Answering ends your current call."));
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self), body);
+}

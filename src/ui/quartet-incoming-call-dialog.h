@@ -23,4 +23,6 @@ GtkWidget *quartet_incoming_call_dialog_new (GtkWindow *parent,
                                              QuartetCallType call_type);
 const char *quartet_incoming_call_dialog_get_session_id (QuartetIncomingCallDialog *self);
 
+void quartet_incoming_call_dialog_set_in_call (QuartetIncomingCallDialog *self);
+
 G_END_DECLS

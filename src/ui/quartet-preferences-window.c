@@ -27,6 +27,7 @@ struct _QuartetPreferencesWindow
   AdwComboRow *video_quality_row;
   GtkSwitch *background_switch;
   GtkSwitch *echo_switch;
+  GtkSwitch *busy_switch;
   GtkSpinButton *answer_timeout_button;
   GtkSwitch *relay_only_switch;
   GtkSwitch *tls_switch;
@@ -271,6 +272,7 @@ quartet_preferences_window_class_init (QuartetPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, video_quality_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, echo_switch);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, busy_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow,
                                         answer_timeout_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, relay_only_switch);
@@ -322,6 +324,8 @@ quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetA
   g_settings_bind (settings, "run-in-background", self->background_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "echo-cancellation", self->echo_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "ring-when-busy", self->busy_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "video-quality", self->video_quality_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, quality_to_selected, selected_to_quality,
