@@ -56,9 +56,11 @@ class CliProcess:
     Its stderr is read all along (a full pipe would stall it) and, with
     everything it printed, kept as a log of the suite once it has ended."""
 
-    def __init__(self, command, args, env=None):
-        """@env: variables to set for it, on top of ours."""
+    def __init__(self, command, args, env=None, stdin=False):
+        """@env: variables to set for it, on top of ours. @stdin: a pipe to
+        send() lines to (else none)."""
         self.process = subprocess.Popen([CLI, command, "--json"] + args,
+                                        stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                         text=True, preexec_fn=die_with_parent,
                                         env=with_test_support(dict(os.environ, **(env or {}))))
@@ -69,6 +71,11 @@ class CliProcess:
             target=lambda: self._stderr.extend(self.process.stderr), daemon=True)
         self._stderr_reader.start()
         self._kept = False
+
+    def send(self, line):
+        """One line on its stdin (a video source, with --video-commands)."""
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
 
     def stderr_text(self):
         """What it printed on stderr so far; all of it once it has ended."""

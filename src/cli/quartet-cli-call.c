@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "quartet-cli"
 
 #include "quartet-cli-call.h"
+#include "quartet-cli-video.h"
 
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct _QuartetCliCall
   gpointer user_data;
 
   QuartetMedia *media;
+  QuartetCliVideo *video;
   QuartetCallClient *client;
   guint stats_id;
   guint hang_up_id;
@@ -54,7 +56,13 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
 {
   const GOptionEntry entries[] = {
     { "video", 0, 0, G_OPTION_ARG_STRING, &options->video,
-      "pattern:N (test pattern N), camera or none (default pattern:0)", "SOURCE" },
+      "pattern:N (test pattern N), camera, screen (through the ScreenCast portal) or none "
+      "(default pattern:0)",
+      "SOURCE" },
+    { "video-commands", 0, 0, G_OPTION_ARG_NONE, &options->video_commands,
+      "Read video sources from stdin, one per line, during calls: screen, camera, camera:NAME, "
+      "pattern:N",
+      NULL },
     { "audio", 0, 0, G_OPTION_ARG_STRING, &options->audio, "tone, mic or none (default tone)",
       "SOURCE" },
     { "encode-per-peer", 0, 0, G_OPTION_ARG_NONE, &options->encode_per_peer,
@@ -394,6 +402,9 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
 {
   QuartetCliCall *self = g_new0 (QuartetCliCall, 1);
   g_auto (GStrv) ice_servers = build_ice_servers (options, discovered_ice_servers);
+  gboolean sharing_screen = g_strcmp0 (options->video, "screen") == 0;
+  /* A screen is shared once the portal gives it: a pattern until then. */
+  const char *camera = options->video != NULL && !sharing_screen ? options->video : "pattern:0";
 
   self->options = options;
   self->connection = g_object_ref (connection);
@@ -401,8 +412,12 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   self->done = done;
   self->user_data = user_data;
 
-  self->media = quartet_media_new (options->video ? options->video : "pattern:0",
-                                   options->audio ? options->audio : "tone");
+  self->media = quartet_media_new (camera, options->audio ? options->audio : "tone");
+  self->video = quartet_cli_video_new (self->media, camera, output);
+  if (sharing_screen)
+    quartet_cli_video_share_screen (self->video);
+  if (options->video_commands)
+    quartet_cli_video_read_commands (self->video);
   quartet_media_set_encode_per_peer (self->media, options->encode_per_peer);
   quartet_media_set_voice_processing (self->media, !options->no_voice_processing);
 
@@ -496,6 +511,7 @@ quartet_cli_call_free (QuartetCliCall *self)
       quartet_call_client_release (self->client);
     }
   g_clear_object (&self->client);
+  g_clear_pointer (&self->video, quartet_cli_video_free);
   g_clear_object (&self->media);
   g_clear_object (&self->connection);
   g_free (self);

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *video;
+  gboolean video_commands; /* read video sources from stdin */
   char *audio;
   gboolean encode_per_peer;
   gboolean no_voice_processing;

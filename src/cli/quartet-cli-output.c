@@ -484,3 +484,24 @@ quartet_cli_output_frame_latency (QuartetCliOutput *self,
   add_number_member (builder, "latency_ms", latency_ms);
   print_event (builder);
 }
+
+void
+quartet_cli_output_video_source (QuartetCliOutput *self, const char *source, const GError *error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      if (error != NULL)
+        g_printerr ("quartet-cli: cannot send %s: %s\n", source, error->message);
+      else
+        g_print ("Sending %s\n", source);
+      return;
+    }
+
+  builder = begin_event ("video-source");
+  add_string_member (builder, "source", source);
+  if (error != NULL)
+    add_error_members (builder, error);
+  print_event (builder);
+}

@@ -55,4 +55,9 @@ void quartet_cli_output_frame_latency (QuartetCliOutput *self,
                                        const char *user_id,
                                        double latency_ms);
 
+/* What the video now sends ("screen", "camera", "pattern:N"), or why it
+ * could not (@error: the old source stays). */
+void
+quartet_cli_output_video_source (QuartetCliOutput *self, const char *source, const GError *error);
+
 G_END_DECLS

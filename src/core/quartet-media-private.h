@@ -7,6 +7,7 @@
 #include <gst/video/video.h>
 
 #include "quartet-media.h"
+#include "quartet-video-ladder.h"
 
 G_BEGIN_DECLS
 
@@ -76,6 +77,15 @@ guint _quartet_media_get_keyframe_requests (QuartetMedia *self);
 #define QUARTET_MEDIA_PATTERN_HEIGHT 720
 #define QUARTET_MEDIA_PATTERN_CAPS                                                                 \
   "video/x-raw,format=I420,width=1280,height=720,framerate=30/1,pixel-aspect-ratio=1/1"
+/* A shared screen: sharpness over motion (quartet-video-ladder.c). Its
+ * own size: not scaled here, where negotiation would pick the size the
+ * encoders' rungs had then and the ladder, which never scales up, would
+ * stay under it; each encoding's scaler takes it to its rung. At the
+ * camera's 30 fps (repeated frames, a reference each) so that it links
+ * where a camera was: each encoding's videorate only drops, to its rung's
+ * 5 to 15 fps. */
+#define QUARTET_MEDIA_SCREEN_MAX_HEIGHT 1080
+#define QUARTET_MEDIA_SCREEN_CAPS "video/x-raw,format=I420,framerate=30/1"
 #define QUARTET_MEDIA_CAMERA_CAPS                                                                  \
   "video/x-raw,format=I420,width=(int)[16,1280],height=(int)[16,720],framerate=30/1,"              \
   "pixel-aspect-ratio=1/1"
@@ -126,6 +136,7 @@ _quartet_media_rate_add_feed (QuartetMediaRate *self, gconstpointer key, Quartet
 void _quartet_media_rate_remove_feed (QuartetMediaRate *self, gconstpointer key);
 void _quartet_media_rate_set_source_height (QuartetMediaRate *self, guint height);
 void _quartet_media_rate_set_max_height (QuartetMediaRate *self, guint height);
+void _quartet_media_rate_set_content (QuartetMediaRate *self, QuartetVideoContent content);
 gboolean _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index);
 gboolean _quartet_media_rate_get_sending (
     QuartetMediaRate *self, guint index, guint *height, guint *fps, guint *bps);
@@ -155,6 +166,7 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
 
 /* quartet-media-video.c */
 GstElement *_quartet_media_make_video_source (const char *video, GError **error);
+GstElement *_quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error);
 void _quartet_media_replace_video_source (GstPipeline *pipeline,
                                           GstElement *old,
                                           GstElement *replacement);

@@ -64,8 +64,10 @@ struct _QuartetMediaRate
   guint audio_bps;
   guint fixed_bps;     /* 0: follow the peers */
   guint max_height;    /* the ladders' top: the machine's, or the user's lower cap */
-  guint machine_max_height;
-  guint source_height; /* 0 until known */
+  guint user_max_height; /* 0: none */
+  guint env_max_height;  /* QUARTET_VIDEO_MAX_HEIGHT, 0: none */
+  guint source_height;   /* 0 until known */
+  QuartetVideoContent content;
 
   Encoding encodings[QUARTET_MEDIA_MAX_ENCODINGS];
   guint n_encodings;
@@ -113,6 +115,22 @@ _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index)
   return used;
 }
 
+/* With the lock held (or before anything flows): the top of the ladders,
+ * of the content's (a screen may go higher than a camera), the machine's
+ * and the user's. */
+static void
+update_max_height (QuartetMediaRate *self)
+{
+  guint top = self->content == QUARTET_VIDEO_CONTENT_SCREEN ? QUARTET_MEDIA_SCREEN_MAX_HEIGHT
+                                                            : QUARTET_MEDIA_VIDEO_MAX_HEIGHT;
+
+  if (self->env_max_height > 0)
+    top = MIN (top, self->env_max_height);
+  if (self->user_max_height > 0)
+    top = MIN (top, self->user_max_height);
+  self->max_height = top;
+}
+
 /* With the lock held (or before anything flows). */
 static void
 start_encoding (QuartetMediaRate *self, Encoding *encoding, guint video_bps)
@@ -120,7 +138,8 @@ start_encoding (QuartetMediaRate *self, Encoding *encoding, guint video_bps)
   g_clear_pointer (&encoding->ladder, quartet_video_ladder_free);
   encoding->ladder = quartet_video_ladder_new (
       video_bps,
-      self->source_height > 0 ? MIN (self->source_height, self->max_height) : self->max_height);
+      self->source_height > 0 ? MIN (self->source_height, self->max_height) : self->max_height,
+      self->content);
   encoding->video_bps = video_bps;
   g_object_set (encoding->encoder, "target-bitrate", video_bps, NULL);
   queue_rung (encoding);
@@ -146,10 +165,8 @@ _quartet_media_rate_new (GstElement *const *scaler_caps,
   /* What this machine can encode and decode for every peer: until the
    * ladder also follows the CPU's load (as libwebrtc's does), a machine
    * that runs four clients of a mesh at once (the UI tests) says so here. */
-  self->max_height = max_height != NULL ? (guint)g_ascii_strtoull (max_height, NULL, 10) : 0;
-  if (self->max_height == 0 || self->max_height > QUARTET_MEDIA_VIDEO_MAX_HEIGHT)
-    self->max_height = QUARTET_MEDIA_VIDEO_MAX_HEIGHT;
-  self->machine_max_height = self->max_height;
+  self->env_max_height = max_height != NULL ? (guint)g_ascii_strtoull (max_height, NULL, 10) : 0;
+  update_max_height (self);
 
   /* A fixed rate is one encoding for all. */
   self->n_encodings = self->fixed_bps > 0 ? 1 : n_encodings;
@@ -415,8 +432,25 @@ void
 _quartet_media_rate_set_max_height (QuartetMediaRate *self, guint height)
 {
   g_mutex_lock (&self->lock);
-  self->max_height = height > 0 ? MIN (height, self->machine_max_height) : self->machine_max_height;
+  self->user_max_height = height;
+  update_max_height (self);
   apply_max_height (self);
+  g_mutex_unlock (&self->lock);
+}
+
+/* A camera or a shared screen: every ladder starts over on the other
+ * content's rungs, at its encoding's rate. */
+void
+_quartet_media_rate_set_content (QuartetMediaRate *self, QuartetVideoContent content)
+{
+  g_mutex_lock (&self->lock);
+  if (content != self->content)
+    {
+      self->content = content;
+      update_max_height (self);
+      for (guint i = 0; i < self->n_encodings; i++)
+        start_encoding (self, &self->encodings[i], self->encodings[i].video_bps);
+    }
   g_mutex_unlock (&self->lock);
 }
 

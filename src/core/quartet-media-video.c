@@ -17,6 +17,9 @@
 
 #include <gst/video/video.h>
 
+/* How often a still screen's last frame is sent again. */
+#define SCREEN_KEEPALIVE_MS 250
+
 /* "pattern:clock": the top CLOCK_ROWS rows of every frame carry the
  * monotonic time it was captured, for the latency benchmark. Bit i of the
  * time in microseconds is the i-th block of CLOCK_BLOCK x CLOCK_BLOCK
@@ -214,6 +217,45 @@ _quartet_media_make_video_source (const char *video, GError **error)
   src = gst_element_get_static_pad (chain[n - 1], "src");
   if (clock)
     gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, on_clock_frame_cb, NULL, NULL);
+  gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
+  return bin;
+}
+
+/* The stream the ScreenCast portal started, read from the PipeWire remote
+ * it opened (pipewiresrc connects through a duplicate of @pipewire_fd,
+ * which stays the caller's). A screen sends frames when it changes: the
+ * last one is sent again meanwhile, so that a still screen is still seen
+ * by a peer that joins or loses a frame. Frames are copied out of
+ * PipeWire's few buffers: ours wait in queues. */
+GstElement *
+_quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error)
+{
+  g_autofree char *path = g_strdup_printf ("%u", node);
+  GstElement *chain[4];
+  GstElement *bin;
+  g_autoptr (GstPad) src = NULL;
+
+  if (!_quartet_media_has_element ("pipewiresrc"))
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
+                   "Sharing a screen needs the GStreamer element pipewiresrc (Debian package "
+                   "gstreamer1.0-pipewire)");
+      return NULL;
+    }
+
+  chain[0] = gst_element_factory_make_full ("pipewiresrc", "name", "screen", "fd", pipewire_fd,
+                                            "path", path, "do-timestamp", TRUE, "keepalive-time",
+                                            SCREEN_KEEPALIVE_MS, "always-copy", TRUE, NULL);
+  chain[1] = gst_element_factory_make ("videoconvert", NULL);
+  chain[2] = gst_element_factory_make ("videorate", NULL);
+  chain[3] = _quartet_media_make_capsfilter (QUARTET_MEDIA_SCREEN_CAPS);
+
+  bin = gst_bin_new ("screen-source");
+  for (gsize i = 0; i < G_N_ELEMENTS (chain); i++)
+    gst_bin_add (GST_BIN (bin), chain[i]);
+  gst_element_link_many (chain[0], chain[1], chain[2], chain[3], NULL);
+
+  src = gst_element_get_static_pad (chain[3], "src");
   gst_element_add_pad (bin, gst_ghost_pad_new ("src", src));
   return bin;
 }

@@ -35,6 +35,7 @@
 #include "quartet-media-private.h"
 
 #include <string.h>
+#include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -48,6 +49,9 @@ typedef enum
   VIDEO_PATTERN,
   VIDEO_CAMERA,
 } VideoKind;
+
+/* libwebrtc's for screen content: blocks that changed less are not coded. */
+#define SCREEN_STATIC_THRESHOLD 100
 
 typedef enum
 {
@@ -72,6 +76,8 @@ struct _QuartetMedia
   char *speaker_device;
   gboolean video_muted;
   gboolean audio_muted;
+  int screen_fd; /* the shared screen's PipeWire remote, or -1 */
+  guint32 screen_node;
 
   GMainContext *context;
   GstPipeline *pipeline;
@@ -101,6 +107,15 @@ struct _QuartetMedia
 
 G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
 G_DEFINE_QUARK (quartet-media-error-quark, quartet_media_error)
+
+enum
+{
+  PROP_0,
+  PROP_SHARING_SCREEN,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 enum
 {
@@ -263,10 +278,19 @@ build_encoding (QuartetMedia *self, GstElement *raw_tee, guint index, GError **e
   return gst_element_link (raw_tee, chain[0]);
 }
 
+/* The screen being shared, or else the camera or pattern. */
+static GstElement *
+make_current_video_source (QuartetMedia *self, GError **error)
+{
+  if (self->screen_fd >= 0)
+    return _quartet_media_make_screen_source (self->screen_fd, self->screen_node, error);
+  return _quartet_media_make_video_source (self->video, error);
+}
+
 static gboolean
 build_video (QuartetMedia *self, GError **error)
 {
-  GstElement *source = _quartet_media_make_video_source (self->video, error);
+  GstElement *source = make_current_video_source (self, error);
   GstElement *chain[5];
   GstElement *preview_tee, *raw_tee;
   gsize n = 0;
@@ -298,6 +322,24 @@ build_video (QuartetMedia *self, GError **error)
 
   apply_video_mute (self);
   return TRUE;
+}
+
+/* A shared screen goes on the screen rungs, its still parts skipped by
+ * the encoder as libwebrtc does for screen content (a static threshold:
+ * vp8enc 1.22 has no VP8E_SET_SCREEN_CONTENT_MODE). An encoder per peer
+ * (the benchmark baseline) is left as it is. */
+static void
+apply_video_content (QuartetMedia *self)
+{
+  gboolean screen = self->screen_fd >= 0;
+
+  if (self->rate != NULL)
+    _quartet_media_rate_set_content (self->rate, screen ? QUARTET_VIDEO_CONTENT_SCREEN
+                                                        : QUARTET_VIDEO_CONTENT_CAMERA);
+  for (guint i = 0; i < QUARTET_MEDIA_MAX_ENCODINGS; i++)
+    if (self->video_encoders[i] != NULL)
+      g_object_set (self->video_encoders[i], "static-threshold",
+                    screen ? SCREEN_STATIC_THRESHOLD : 0, NULL);
 }
 
 static gboolean
@@ -341,6 +383,7 @@ build (QuartetMedia *self, GError **error)
         self->audio_encoder != NULL ? QUARTET_MEDIA_OPUS_BITRATE : 0);
   if (self->rate != NULL && self->max_video_height > 0)
     _quartet_media_rate_set_max_height (self->rate, self->max_video_height);
+  apply_video_content (self);
 
   self->built = TRUE;
   return TRUE;
@@ -411,6 +454,14 @@ is_peer_object (QuartetMedia *self, GstObject *object)
 }
 
 static gboolean
+is_shared_screen (QuartetMedia *self, GstObject *object)
+{
+  return self->screen_fd >= 0 && self->video_source != NULL
+         && (object == GST_OBJECT (self->video_source)
+             || gst_object_has_as_ancestor (object, GST_OBJECT (self->video_source)));
+}
+
+static gboolean
 on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   QuartetMedia *self = user_data;
@@ -423,6 +474,13 @@ on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
         g_autofree char *debug = NULL;
 
         gst_message_parse_error (message, &error, &debug);
+        if (is_shared_screen (self, GST_MESSAGE_SRC (message)))
+          {
+            /* The user stopped it from the desktop, or its window closed. */
+            g_info ("The shared screen stopped: %s (%s)", error->message, debug);
+            quartet_media_stop_sharing_screen (self);
+            break;
+          }
         if (is_peer_object (self, GST_MESSAGE_SRC (message)))
           g_info ("%s: %s (%s)", GST_MESSAGE_SRC_NAME (message), error->message, debug);
         else if (gst_object_has_as_ancestor (GST_MESSAGE_SRC (message),
@@ -486,8 +544,26 @@ quartet_media_finalize (GObject *object)
   g_free (self->audio);
   g_free (self->microphone_device);
   g_free (self->speaker_device);
+  if (self->screen_fd >= 0)
+    close (self->screen_fd);
 
   G_OBJECT_CLASS (quartet_media_parent_class)->finalize (object);
+}
+
+static void
+quartet_media_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  QuartetMedia *self = QUARTET_MEDIA (object);
+
+  switch (prop_id)
+    {
+    case PROP_SHARING_SCREEN:
+      g_value_set_boolean (value, quartet_media_is_sharing_screen (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -497,6 +573,13 @@ quartet_media_class_init (QuartetMediaClass *klass)
 
   object_class->dispose = quartet_media_dispose;
   object_class->finalize = quartet_media_finalize;
+  object_class->get_property = quartet_media_get_property;
+
+  /* Whether a screen is sent in place of the camera. */
+  properties[PROP_SHARING_SCREEN]
+      = g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * QuartetMedia::error:
@@ -522,6 +605,7 @@ quartet_media_init (QuartetMedia *self)
 
   self->voice_processing = TRUE;
   self->echo_cancellation = TRUE;
+  self->screen_fd = -1;
   self->preview = _quartet_frame_cache_new ();
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
@@ -778,7 +862,8 @@ quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **
   if (g_str_equal (video, self->video))
     return TRUE;
 
-  if (!self->built)
+  /* While a screen is shared, the camera to come back to. */
+  if (!self->built || self->screen_fd >= 0)
     {
       g_free (self->video);
       self->video = g_strdup (video);
@@ -802,6 +887,88 @@ quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **
   self->video = g_strdup (video);
   parse_video (self, NULL);
   return TRUE;
+}
+
+/* Sets what the source is now, and says so. */
+static void
+set_screen (QuartetMedia *self, int pipewire_fd, guint32 node)
+{
+  gboolean was_sharing = self->screen_fd >= 0;
+
+  if (self->screen_fd >= 0)
+    close (self->screen_fd);
+  self->screen_fd = pipewire_fd;
+  self->screen_node = node;
+  apply_video_content (self);
+  if (was_sharing != (pipewire_fd >= 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARING_SCREEN]);
+}
+
+gboolean
+quartet_media_share_screen (QuartetMedia *self, int pipewire_fd, guint32 node, GError **error)
+{
+  GstElement *replacement;
+
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+  g_return_val_if_fail (pipewire_fd >= 0, FALSE);
+
+  if (self->video_kind == VIDEO_NONE || (self->built && self->video_source == NULL))
+    {
+      close (pipewire_fd);
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "A call without video cannot share a screen");
+      return FALSE;
+    }
+
+  if (self->built)
+    {
+      replacement = _quartet_media_make_screen_source (pipewire_fd, node, error);
+      if (replacement == NULL)
+        {
+          close (pipewire_fd);
+          return FALSE;
+        }
+      _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
+      self->video_source = replacement;
+    }
+
+  set_screen (self, pipewire_fd, node);
+  return TRUE;
+}
+
+void
+quartet_media_stop_sharing_screen (QuartetMedia *self)
+{
+  g_autoptr (GError) error = NULL;
+  GstElement *replacement;
+
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+
+  if (self->screen_fd < 0)
+    return;
+
+  if (self->built && self->video_source != NULL)
+    {
+      replacement = _quartet_media_make_video_source (self->video, &error);
+      if (replacement == NULL)
+        {
+          /* The camera went away meanwhile: black, as a muted camera. */
+          g_info ("Back from the shared screen: %s", error->message);
+          replacement = _quartet_media_make_video_source ("pattern:black", NULL);
+        }
+      _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
+      self->video_source = replacement;
+    }
+
+  set_screen (self, -1, 0);
+}
+
+gboolean
+quartet_media_is_sharing_screen (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+
+  return self->screen_fd >= 0;
 }
 
 GstSample *

@@ -70,8 +70,27 @@ gboolean quartet_media_get_video_muted (QuartetMedia *self);
 /* Switches the camera (or test pattern) while the call runs, without
  * renegotiation: every peer keeps its stream. Fails with NO_DEVICE or
  * INVALID_SOURCE, and the old source stays. A media started without video
- * cannot get one ("none" is refused too: mute instead). */
+ * cannot get one ("none" is refused too: mute instead). While a screen is
+ * shared, it is the camera that sharing stops to. */
 gboolean quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error);
+
+/* Shares a screen or a window in place of the camera, without
+ * renegotiation, as QuickBlox's replaceTrack does: every peer gets it on
+ * the stream that carried the camera. @pipewire_fd (transfer full) is the
+ * PipeWire remote the ScreenCast portal's OpenPipeWireRemote gave, @node
+ * the stream's node from its Start. The video goes on the screen ladder
+ * (sharpness over motion, up to 1080 lines). Before start(), start()
+ * opens the screen. Fails with MISSING_PLUGIN (no pipewiresrc) or
+ * INVALID_SOURCE (a call without video); the fd is closed then.
+ *
+ * When the stream ends (the user stopped it from the desktop), sharing
+ * stops by itself: notify::sharing-screen. */
+gboolean
+quartet_media_share_screen (QuartetMedia *self, int pipewire_fd, guint32 node, GError **error);
+/* Back to the camera or pattern of set_video_source() (black when that
+ * camera is gone). */
+void quartet_media_stop_sharing_screen (QuartetMedia *self);
+gboolean quartet_media_is_sharing_screen (QuartetMedia *self);
 
 /* The microphone and the speaker by PulseAudio name (PipeWire's
  * pipewire-pulse names its nodes the same), as GstDeviceMonitor's pulse

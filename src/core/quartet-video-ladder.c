@@ -8,6 +8,11 @@
  * bitrate limits for VP8 at 30 fps; only the bottom one halves the frame
  * rate. The width follows from the source's aspect ratio.
  *
+ * A shared screen has its own rungs: text must stay readable and moves
+ * little, so it keeps resolution (up to 1080 lines) and gives up frame
+ * rate (5 to 15 fps) instead, as browsers do for screen content
+ * ("detail" over "motion").
+ *
  * Hysteresis keeps it from oscillating: a rung is left downwards as soon
  * as the rate falls under its `down_bps` (the picture would freeze
  * otherwise), but upwards only when the rate has stayed at the next rung's
@@ -28,13 +33,22 @@ typedef struct
   guint down_bps; /* under this, leave it */
 } Rung;
 
-static const Rung rungs[] = {
+static const Rung camera_rungs[] = {
   { 180, 15, 0, 0 },           { 270, 30, 150000, 110000 },  { 360, 30, 350000, 250000 },
   { 540, 30, 700000, 500000 }, { 720, 30, 1200000, 900000 },
 };
 
+static const Rung screen_rungs[] = {
+  { 360, 5, 0, 0 },
+  { 540, 5, 150000, 110000 },
+  { 720, 10, 350000, 250000 },
+  { 1080, 15, 900000, 650000 },
+};
+
 struct _QuartetVideoLadder
 {
+  const Rung *rungs;
+  guint n_rungs;
   guint rung;
   guint max_height;
   gint64 up_since_us; /* when the rate reached the next rung's up_bps; NEVER: it has not */
@@ -47,21 +61,24 @@ top_rung (QuartetVideoLadder *self)
 {
   guint top = 0;
 
-  for (guint i = 1; i < G_N_ELEMENTS (rungs); i++)
-    if (rungs[i].height <= self->max_height)
+  for (guint i = 1; i < self->n_rungs; i++)
+    if (self->rungs[i].height <= self->max_height)
       top = i;
   return top;
 }
 
 QuartetVideoLadder *
-quartet_video_ladder_new (guint start_bps, guint max_height)
+quartet_video_ladder_new (guint start_bps, guint max_height, QuartetVideoContent content)
 {
   QuartetVideoLadder *self = g_new0 (QuartetVideoLadder, 1);
 
+  self->rungs = content == QUARTET_VIDEO_CONTENT_SCREEN ? screen_rungs : camera_rungs;
+  self->n_rungs = content == QUARTET_VIDEO_CONTENT_SCREEN ? G_N_ELEMENTS (screen_rungs)
+                                                          : G_N_ELEMENTS (camera_rungs);
   self->max_height = max_height;
   self->up_since_us = self->down_at_us = NEVER;
   for (guint i = 1; i <= top_rung (self); i++)
-    if (start_bps >= rungs[i].up_bps)
+    if (start_bps >= self->rungs[i].up_bps)
       self->rung = i;
   return self;
 }
@@ -84,14 +101,14 @@ quartet_video_ladder_update (QuartetVideoLadder *self, guint video_bps, gint64 n
 {
   guint before = self->rung;
 
-  if (video_bps < rungs[self->rung].down_bps)
+  if (video_bps < self->rungs[self->rung].down_bps)
     {
-      while (self->rung > 0 && video_bps < rungs[self->rung].down_bps)
+      while (self->rung > 0 && video_bps < self->rungs[self->rung].down_bps)
         self->rung--;
       self->down_at_us = now_us;
       self->up_since_us = NEVER;
     }
-  else if (self->rung < top_rung (self) && video_bps >= rungs[self->rung + 1].up_bps)
+  else if (self->rung < top_rung (self) && video_bps >= self->rungs[self->rung + 1].up_bps)
     {
       if (self->up_since_us == NEVER)
         self->up_since_us = now_us;
@@ -111,11 +128,11 @@ quartet_video_ladder_update (QuartetVideoLadder *self, guint video_bps, gint64 n
 guint
 quartet_video_ladder_get_height (QuartetVideoLadder *self)
 {
-  return MIN (rungs[self->rung].height, self->max_height);
+  return MIN (self->rungs[self->rung].height, self->max_height);
 }
 
 guint
 quartet_video_ladder_get_fps (QuartetVideoLadder *self)
 {
-  return rungs[self->rung].fps;
+  return self->rungs[self->rung].fps;
 }

@@ -10,9 +10,16 @@ G_BEGIN_DECLS
 
 typedef struct _QuartetVideoLadder QuartetVideoLadder;
 
+typedef enum
+{
+  QUARTET_VIDEO_CONTENT_CAMERA, /* motion: frame rate first */
+  QUARTET_VIDEO_CONTENT_SCREEN, /* detail: resolution first */
+} QuartetVideoContent;
+
 /* Starts on the highest rung @start_bps affords, none taller than
  * @max_height (the source's: we never scale up). */
-QuartetVideoLadder *quartet_video_ladder_new (guint start_bps, guint max_height);
+QuartetVideoLadder *
+quartet_video_ladder_new (guint start_bps, guint max_height, QuartetVideoContent content);
 void quartet_video_ladder_free (QuartetVideoLadder *self);
 
 void quartet_video_ladder_set_max_height (QuartetVideoLadder *self, guint max_height);

@@ -1,0 +1,234 @@
+/* quartet-cli-video.c: what quartet-cli sends as video: a screen through the portal, and switching
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A screen is asked of the ScreenCast portal as a sandboxed app must
+ * (CreateSession, SelectSources, Start, OpenPipeWireRemote, through
+ * libportal), so that bots and tests share the way the app does. Without
+ * a window there is no parent for the portal's dialog.
+ */
+#include "quartet-cli-video.h"
+
+#include <gio/gunixinputstream.h>
+#include <libportal/portal.h>
+#include <unistd.h>
+
+struct _QuartetCliVideo
+{
+  QuartetMedia *media;
+  QuartetCliOutput *output;
+  char *source; /* the camera or pattern */
+  XdpPortal *portal;
+  XdpSession *session; /* the screen cast while it runs */
+  GCancellable *cancellable;
+  GDataInputStream *input;
+};
+
+static void
+close_session (QuartetCliVideo *self)
+{
+  if (self->session == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->session, self);
+  xdp_session_close (self->session);
+  g_clear_object (&self->session);
+}
+
+/* The media stopped sending the screen: its stream ended, or the portal
+ * closed the session (the user stopped it from the desktop). */
+static void
+on_sharing_screen_cb (QuartetMedia *media, GParamSpec *pspec, QuartetCliVideo *self)
+{
+  if (quartet_media_is_sharing_screen (media))
+    return;
+
+  close_session (self);
+  quartet_cli_output_video_source (self->output, self->source, NULL);
+}
+
+static void
+on_session_closed_cb (XdpSession *session, QuartetCliVideo *self)
+{
+  quartet_media_stop_sharing_screen (self->media);
+}
+
+/* Whether an answer of the portal comes after quartet_cli_video_free()
+ * cancelled it (self is gone then). A user who cancels the portal's dialog
+ * is G_IO_ERROR_CANCELLED too, but on a cancellable that is not. */
+static gboolean
+program_is_going (GAsyncResult *result)
+{
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
+
+  return cancellable != NULL && g_cancellable_is_cancelled (cancellable);
+}
+
+/* The first stream's PipeWire node, or 0. */
+static guint32
+first_stream_node (XdpSession *session)
+{
+  GVariant *streams = xdp_session_get_streams (session);
+  guint32 node = 0;
+
+  if (streams != NULL && g_variant_n_children (streams) > 0)
+    g_variant_get_child (streams, 0, "(u@a{sv})", &node, NULL);
+  return node;
+}
+
+static void
+on_session_started_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  QuartetCliVideo *self = user_data;
+  XdpSession *session = XDP_SESSION (object);
+  g_autoptr (GError) error = NULL;
+  guint32 node;
+  int fd;
+
+  if (!xdp_session_start_finish (session, result, &error))
+    {
+      if (program_is_going (result))
+        return;
+      quartet_cli_output_video_source (self->output, "screen", error);
+      close_session (self);
+      return;
+    }
+
+  node = first_stream_node (session);
+  fd = xdp_session_open_pipewire_remote (session);
+  if (node == 0 || fd < 0)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "The screen cast portal gave no stream to read");
+      if (fd >= 0)
+        close (fd);
+    }
+  else
+    quartet_media_share_screen (self->media, fd, node, &error);
+
+  quartet_cli_output_video_source (self->output, "screen", error);
+  if (error != NULL)
+    close_session (self);
+}
+
+static void
+on_session_created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  QuartetCliVideo *self = user_data;
+  g_autoptr (GError) error = NULL;
+  XdpSession *session;
+
+  session = xdp_portal_create_screencast_session_finish (XDP_PORTAL (object), result, &error);
+  if (session == NULL)
+    {
+      if (!program_is_going (result))
+        quartet_cli_output_video_source (self->output, "screen", error);
+      return;
+    }
+
+  close_session (self);
+  self->session = session;
+  g_signal_connect (session, "closed", G_CALLBACK (on_session_closed_cb), self);
+  xdp_session_start (session, NULL, self->cancellable, on_session_started_cb, self);
+}
+
+void
+quartet_cli_video_share_screen (QuartetCliVideo *self)
+{
+  if (self->portal == NULL)
+    self->portal = xdp_portal_new ();
+
+  xdp_portal_create_screencast_session (self->portal, XDP_OUTPUT_MONITOR | XDP_OUTPUT_WINDOW,
+                                        XDP_SCREENCAST_FLAG_NONE, XDP_CURSOR_MODE_EMBEDDED,
+                                        XDP_PERSIST_MODE_NONE, NULL, self->cancellable,
+                                        on_session_created_cb, self);
+}
+
+static void
+switch_to (QuartetCliVideo *self, const char *source)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (g_str_equal (source, "screen"))
+    {
+      quartet_cli_video_share_screen (self);
+      return;
+    }
+
+  if (!quartet_media_set_video_source (self->media, source, &error))
+    {
+      quartet_cli_output_video_source (self->output, source, error);
+      return;
+    }
+
+  g_free (self->source);
+  self->source = g_strdup (source);
+  if (quartet_media_is_sharing_screen (self->media))
+    quartet_media_stop_sharing_screen (self->media); /* says so */
+  else
+    quartet_cli_output_video_source (self->output, source, NULL);
+}
+
+static void
+on_line_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  QuartetCliVideo *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+
+  line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object), result, NULL,
+                                                    &error);
+  if (line == NULL)
+    {
+      /* The end of the input, or a cancelled read at exit. */
+      if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_printerr ("quartet-cli: stdin: %s\n", error->message);
+      return;
+    }
+
+  g_strstrip (line);
+  if (line[0] != '\0')
+    switch_to (self, line);
+  quartet_cli_video_read_commands (self);
+}
+
+void
+quartet_cli_video_read_commands (QuartetCliVideo *self)
+{
+  if (self->input == NULL)
+    {
+      g_autoptr (GInputStream) stdin_stream = g_unix_input_stream_new (STDIN_FILENO, FALSE);
+
+      self->input = g_data_input_stream_new (stdin_stream);
+    }
+
+  g_data_input_stream_read_line_async (self->input, G_PRIORITY_DEFAULT, self->cancellable,
+                                       on_line_cb, self);
+}
+
+QuartetCliVideo *
+quartet_cli_video_new (QuartetMedia *media, const char *source, QuartetCliOutput *output)
+{
+  QuartetCliVideo *self = g_new0 (QuartetCliVideo, 1);
+
+  self->media = g_object_ref (media);
+  self->source = g_strdup (source);
+  self->output = output;
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (media, "notify::sharing-screen", G_CALLBACK (on_sharing_screen_cb), self);
+  return self;
+}
+
+void
+quartet_cli_video_free (QuartetCliVideo *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_signal_handlers_disconnect_by_data (self->media, self);
+  close_session (self);
+  g_clear_object (&self->input);
+  g_clear_object (&self->portal);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->media);
+  g_free (self->source);
+  g_free (self);
+}
