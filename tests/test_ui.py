@@ -35,6 +35,7 @@ from quartet_cli_test import CliProcess, CliTestCase, EXIT_OK, EXIT_FAILED  # no
 from coturn import Coturn  # noqa: E402  (tests/harness, on sys.path from quartet_cli_test)
 from impaired_link import ImpairedLink  # noqa: E402
 from pulse import PulseServer  # noqa: E402
+import portal  # noqa: E402
 from test_relay import WithTurnServer  # noqa: E402
 
 from ui_session import SANITIZED, TIMEOUT, AppTestMixin  # noqa: E402
@@ -189,6 +190,27 @@ class UiTestCase(AppTestMixin, CliTestCase):
         self.launch_app(["--server", "%s:%d" % (self.server.host, self.server.c2s_port),
                          "--jid", self.account(0)["jid"], "--cafile", self.server.cafile,
                          "--video", video, "--audio", "tone"], password=password, env=env)
+
+    def wait_alice_at_bob(self, bob, is_what, what, min_fps=5):
+        """Until the mean colour of Alice's picture at Bob (his stats, once
+        a second while her video flows) is @what."""
+        deadline = time.monotonic() + TIMEOUT
+        rgb = None
+        while time.monotonic() < deadline:
+            stats = bob.next_event("stats")
+            if stats["fps"] >= min_fps:
+                rgb = stats["average_rgb"]
+                if is_what(rgb):
+                    return stats
+        self.fail("Bob never saw %s of Alice, last %s" % (what, rgb))
+
+    def control(self, name):
+        return self.wait(name, "push button", root=self.grid().parent)[0]
+
+    def call_bob(self):
+        self.press("Video call Bob")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob"])
 
     def wait_for_ringing(self, caller):
         try:
@@ -712,27 +734,6 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
 
 
 class CallControlsTest(UiTestCase):
-    def wait_alice_at_bob(self, bob, is_what, what):
-        """Until the mean colour of Alice's picture at Bob (his stats, once
-        a second while her video flows) is @what."""
-        deadline = time.monotonic() + TIMEOUT
-        rgb = None
-        while time.monotonic() < deadline:
-            stats = bob.next_event("stats")
-            if stats["fps"] >= 5:
-                rgb = stats["average_rgb"]
-                if is_what(rgb):
-                    return
-        self.fail("Bob never saw %s of Alice, last %s" % (what, rgb))
-
-    def control(self, name):
-        return self.wait(name, "push button", root=self.grid().parent)[0]
-
-    def call_bob(self):
-        self.press("Video call Bob")
-        self.find_grid()
-        self.wait_connected(self.grid(), ["Bob"])
-
     def test_own_picture_is_mirrored(self):
         """SMPTE bars run from grey on the left to blue on the right; our
         own tile shows them as a mirror would, blue on the left."""
@@ -846,6 +847,58 @@ class CallControlsTest(UiTestCase):
         self.assertFalse(driver.is_pressed(self.control("Mute microphone")))
         self.assertFalse(driver.is_pressed(self.control("Turn camera off")))
         self.wait_alice_at_bob(bob, red, "the red picture in the second call")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
+
+@unittest.skipIf(WHY_NOT or portal.missing_tools(), WHY_NOT or portal.missing_tools() or "")
+class ScreenShareTest(UiTestCase):
+    """The call's Share Screen button asks the ScreenCast portal (the tests'
+    stand-in, on the app's session bus, over a real PipeWire carrying a
+    green X11 screen: tests/harness/portal.py) and Bob sees the screen in
+    place of Alice's camera, then the camera again."""
+
+    def setUp(self):
+        super().setUp()
+        self.stack = portal.ScreenCastStack(
+            colour="#00c000", bus_address=self.session.env["DBUS_SESSION_BUS_ADDRESS"])
+        self.stack.start()
+        self.addCleanup(self.stack.close)
+
+    def banner_shown(self):
+        return bool(driver.find_all(self.grid(), "You are sharing your screen", "label"))
+
+    def test_share_screen_stop_and_stopped_by_the_desktop(self):
+        red = lambda rgb: rgb[0] > 120 and rgb[1] < 80 and rgb[2] < 80  # noqa: E731
+        green = lambda rgb: rgb[1] > 120 and rgb[0] < 80 and rgb[2] < 80  # noqa: E731
+        bob = self.bot(1, "--auto-answer")
+        self.sign_in()
+        self.call_bob()
+        self.wait_alice_at_bob(bob, red, "the red camera")
+
+        self.press("Share screen")
+        self.wait_alice_at_bob(bob, green, "the shared screen", min_fps=1)
+        self.wait_until(self.banner_shown, "the banner on our tile")
+        self.wait_until(lambda: driver.is_pressed(self.control("Share screen")),
+                        "the Share Screen toggle down")
+        self.keep_screenshot("quartet-sharing-screen.png")
+        # The portal's dialog belongs to our window.
+        start = [c for c in self.stack.calls() if c["method"] == "Start"][0]
+        self.assertTrue(start["parent_window"].startswith("x11:"), start)
+
+        self.press("Stop Sharing")
+        self.wait_alice_at_bob(bob, red, "the camera after Stop Sharing")
+        self.wait_until(lambda: not self.banner_shown(), "the banner to go")
+        self.assertFalse(driver.is_pressed(self.control("Share screen")))
+
+        # Ctrl+Shift+S shares again; the desktop ends it (the shell's
+        # indicator): the camera comes back by itself.
+        self.press_keys("Control_L", "Shift_L", "s")
+        self.wait_alice_at_bob(bob, green, "the screen shared again", min_fps=1)
+        self.stack.end_sessions()
+        self.wait_alice_at_bob(bob, red, "the camera after the desktop ended the cast")
+        self.wait_until(lambda: not driver.is_pressed(self.control("Share screen")),
+                        "the toggle up again")
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 

@@ -280,10 +280,14 @@ quartet_application_startup (GApplication *application)
     const char *action;
     const char *accels[2];
   } accels[] = {
-    { "win.mute", { "<Control>d", NULL } },       { "win.camera-off", { "<Control>e", NULL } },
-    { "win.hang-up", { "<Control>h", NULL } },    { "win.fullscreen", { "F11", NULL } },
-    { "win.statistics", { "<Control>i", NULL } }, { "app.preferences", { "<Control>comma", NULL } },
+    { "win.mute", { "<Control>d", NULL } },
+    { "win.camera-off", { "<Control>e", NULL } },
+    { "win.hang-up", { "<Control>h", NULL } },
+    { "win.fullscreen", { "F11", NULL } },
+    { "win.statistics", { "<Control>i", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "app.quit", { "<Control>q", NULL } },
+    { "win.share-screen", { "<Control><Shift>s", NULL } },
   };
 
   G_APPLICATION_CLASS (quartet_application_parent_class)->startup (application);

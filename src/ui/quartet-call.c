@@ -14,7 +14,9 @@
 
 #include "quartet-call-private.h"
 
+#include <gio/gio.h>
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 G_DEFINE_FINAL_TYPE (QuartetCall, quartet_call, G_TYPE_OBJECT)
 
@@ -25,6 +27,7 @@ enum
   PROP_CONNECTED,
   PROP_AUDIO_MUTED,
   PROP_VIDEO_MUTED,
+  PROP_SHARING_SCREEN,
   N_PROPS
 };
 
@@ -85,9 +88,11 @@ _quartet_call_start_timer (QuartetCall *self)
 static void
 on_call_end_cb (QuartetCallSession *session, QuartetCall *self)
 {
-  /* The next call starts as this one did, not muted because this one was. */
+  /* The next call starts as this one did, not muted because this one was,
+   * and with the camera. */
   quartet_media_set_audio_muted (self->media, self->audio_muted_before);
   quartet_media_set_video_muted (self->media, self->video_muted_before);
+  quartet_media_stop_sharing_screen (self->media);
   self->ended = TRUE;
   g_clear_handle_id (&self->timer_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (self->session, self);
@@ -205,6 +210,46 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
 }
 
+gboolean
+quartet_call_get_sharing_screen (QuartetCall *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+  return quartet_media_is_sharing_screen (self->media);
+}
+
+gboolean
+quartet_call_share_screen (QuartetCall *self, int pipewire_fd, guint32 node, GError **error)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL (self), FALSE);
+
+  if (self->ended)
+    {
+      close (pipewire_fd);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, _ ("The call has ended"));
+      return FALSE;
+    }
+  return quartet_media_share_screen (self->media, pipewire_fd, node, error);
+}
+
+void
+quartet_call_stop_sharing_screen (QuartetCall *self)
+{
+  g_return_if_fail (QUARTET_IS_CALL (self));
+  quartet_media_stop_sharing_screen (self->media);
+}
+
+/* The media started or stopped sending a screen (also by itself, when the
+ * stream ended): our tile and the controls follow. */
+static void
+on_sharing_screen_cb (QuartetMedia *media, GParamSpec *pspec, QuartetCall *self)
+{
+  QuartetParticipant *me = get_self_participant (self);
+
+  if (me != NULL)
+    quartet_participant_set_sharing_screen (me, quartet_media_is_sharing_screen (media));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARING_SCREEN]);
+}
+
 QuartetCallRecord *
 quartet_call_make_record (QuartetCall *self)
 {
@@ -252,6 +297,9 @@ quartet_call_get_property (GObject *object, guint prop_id, GValue *value, GParam
     case PROP_VIDEO_MUTED:
       g_value_set_boolean (value, self->video_muted);
       break;
+    case PROP_SHARING_SCREEN:
+      g_value_set_boolean (value, quartet_media_is_sharing_screen (self->media));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -283,6 +331,8 @@ quartet_call_dispose (GObject *object)
   g_clear_handle_id (&self->timer_id, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
+  if (self->media != NULL)
+    g_signal_handlers_disconnect_by_data (self->media, self);
   if (self->participants != NULL)
     g_list_store_remove_all (self->participants);
   g_clear_object (&self->participants);
@@ -324,6 +374,10 @@ quartet_call_class_init (QuartetCallClass *klass)
                                                      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
   properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
+  /* A screen is sent in place of the camera. */
+  properties[PROP_SHARING_SCREEN]
+      = g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* CALL_END arrived: the view closes. */
@@ -400,6 +454,7 @@ quartet_call_new (QuartetCallClient *client,
     }
   _quartet_call_watch_people (self, users);
   g_signal_connect_object (session, "call-end", G_CALLBACK (on_call_end_cb), self, 0);
+  g_signal_connect (media, "notify::sharing-screen", G_CALLBACK (on_sharing_screen_cb), self);
 
   return self;
 }

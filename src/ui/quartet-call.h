@@ -35,6 +35,14 @@ void quartet_call_set_audio_muted (QuartetCall *self, gboolean muted);
 gboolean quartet_call_get_video_muted (QuartetCall *self);
 void quartet_call_set_video_muted (QuartetCall *self, gboolean muted);
 
+/* A screen from the ScreenCast portal in place of the camera, for the rest
+ * of the call or until stopped (quartet_media_share_screen(); the fd is
+ * taken). notify::sharing-screen says when it starts and stops. */
+gboolean quartet_call_get_sharing_screen (QuartetCall *self);
+gboolean
+quartet_call_share_screen (QuartetCall *self, int pipewire_fd, guint32 node, GError **error);
+void quartet_call_stop_sharing_screen (QuartetCall *self);
+
 /* What the history keeps of this call, once it has ended. */
 QuartetCallRecord *quartet_call_make_record (QuartetCall *self);
 

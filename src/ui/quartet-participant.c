@@ -26,6 +26,7 @@ struct _QuartetParticipant
   gboolean has_video;
   gboolean audio_muted;
   gboolean video_muted;
+  gboolean sharing_screen; /* ours only: a screen is sent in place of the camera */
   char *statistics;
   QuartetCallQuality quality;
   QuartetCallQualityMeter quality_meter;
@@ -46,6 +47,7 @@ enum
   PROP_HAS_VIDEO,
   PROP_AUDIO_MUTED,
   PROP_VIDEO_MUTED,
+  PROP_SHARING_SCREEN,
   PROP_STATISTICS,
   PROP_QUALITY,
   N_PROPS
@@ -137,6 +139,20 @@ quartet_participant_get_video_muted (QuartetParticipant *self)
 {
   g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
   return self->video_muted;
+}
+
+gboolean
+quartet_participant_get_sharing_screen (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+  return self->sharing_screen;
+}
+
+void
+quartet_participant_set_sharing_screen (QuartetParticipant *self, gboolean sharing)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+  set_boolean (self, &self->sharing_screen, sharing, PROP_SHARING_SCREEN);
 }
 
 void
@@ -312,6 +328,9 @@ quartet_participant_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_VIDEO_MUTED:
       g_value_set_boolean (value, self->video_muted);
       break;
+    case PROP_SHARING_SCREEN:
+      g_value_set_boolean (value, self->sharing_screen);
+      break;
     case PROP_STATISTICS:
       g_value_set_string (value, self->statistics);
       break;
@@ -350,6 +369,9 @@ quartet_participant_set_property (GObject *object,
       break;
     case PROP_VIDEO_MUTED:
       quartet_participant_set_video_muted (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHARING_SCREEN:
+      quartet_participant_set_sharing_screen (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -401,6 +423,7 @@ quartet_participant_class_init (QuartetParticipantClass *klass)
   properties[PROP_HAS_VIDEO] = g_param_spec_boolean ("has-video", NULL, NULL, FALSE, rw);
   properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
   properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
+  properties[PROP_SHARING_SCREEN] = g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE, rw);
   /* What the connection carries, for a person who wonders why the picture
    * is small or choppy; NULL until known. */
   properties[PROP_STATISTICS] = g_param_spec_string ("statistics", NULL, NULL, NULL,

@@ -36,6 +36,7 @@ struct _QuartetVideoTile
   GtkImage *quality_icon;
   GtkLabel *statistics_label;
   GtkWidget *spotlight_button;
+  GtkWidget *sharing_banner;
 
   QuartetParticipant *participant;
   gboolean show_statistics;
@@ -129,10 +130,18 @@ update_state (QuartetVideoTile *self)
 static void
 update_icons (QuartetVideoTile *self)
 {
+  gboolean sharing = quartet_participant_get_sharing_screen (self->participant);
+
   gtk_widget_set_visible (self->mic_off_icon,
                           quartet_participant_get_audio_muted (self->participant));
   gtk_widget_set_visible (self->camera_off_icon,
                           quartet_participant_get_video_muted (self->participant));
+  gtk_widget_set_visible (self->sharing_banner, sharing);
+  /* Our own picture as a mirror shows it: raising the right hand raises
+   * the hand on the right. The others see it the right way round, and a
+   * shared screen is shown as they see it, its text readable. */
+  quartet_video_paintable_set_mirrored (
+      self->paintable, quartet_participant_get_is_self (self->participant) && !sharing);
   update_page (self);
 }
 
@@ -192,10 +201,6 @@ set_participant (QuartetVideoTile *self, QuartetParticipant *participant)
                                                         : g_strdup (name);
   gtk_label_set_label (self->name_label, shown);
   adw_avatar_set_text (self->avatar, name);
-  /* Our own picture as a mirror shows it: raising the right hand raises
-   * the hand on the right. The others see it the right way round. */
-  quartet_video_paintable_set_mirrored (self->paintable,
-                                        quartet_participant_get_is_self (participant));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, shown, -1);
 
   g_signal_connect_object (participant, "notify", G_CALLBACK (on_participant_notify_cb), self, 0);
@@ -349,6 +354,7 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, statistics_label);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, quality_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, spotlight_button);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, sharing_banner);
   gtk_widget_class_bind_template_callback (widget_class, on_spotlight_clicked_cb);
 }
 

@@ -4,7 +4,8 @@
  *
  * The page follows the account: signed out shows the sign-in page, signed
  * in the contacts, and a current call the call view. The in-call actions
- * (win.mute, win.camera-off, win.hang-up, win.fullscreen, win.statistics)
+ * (win.mute, win.camera-off, win.share-screen, win.hang-up, win.fullscreen,
+ * win.statistics)
  * live here so that
  * their shortcuts work wherever the focus is; they are enabled only while
  * a call is on screen.
@@ -21,6 +22,9 @@
 
 #include "quartet-call-view.h"
 #include "quartet-contacts-page.h"
+#include "quartet-screen-cast.h"
+
+#include <unistd.h>
 
 struct _QuartetWindow
 {
@@ -34,6 +38,8 @@ struct _QuartetWindow
 
   QuartetAccount *account;
   QuartetDevicesMenu *devices_menu; /* while a call is on screen */
+  QuartetScreenCast *screen_cast;
+  GCancellable *screen_request; /* while the portal's dialog is up */
   GSettings *settings;
 };
 
@@ -57,13 +63,23 @@ quartet_window_toast (GtkWidget *widget, const char *title)
 }
 
 static void
-set_call_actions_enabled (QuartetWindow *self, gboolean enabled)
+set_action_enabled (QuartetWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+set_call_actions_enabled (QuartetWindow *self, QuartetCall *call)
 {
   const char *names[] = { "mute", "camera-off", "hang-up", "statistics" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_simple_action_set_enabled (
-      G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self), names[i])), enabled);
+    set_action_enabled (self, names[i], call != NULL);
+  /* A screen goes where the camera's video goes: not in an audio call. */
+  set_action_enabled (self, "share-screen",
+                      call != NULL && quartet_call_get_call_type (call) == QUARTET_CALL_TYPE_VIDEO);
 }
 
 static void
@@ -79,6 +95,27 @@ on_call_muted_cb (QuartetCall *call, GParamSpec *pspec, QuartetWindow *self)
 {
   set_action_state (self, "mute", quartet_call_get_audio_muted (call));
   set_action_state (self, "camera-off", quartet_call_get_video_muted (call));
+}
+
+/* The call started or stopped sending a screen; stopped by itself (the
+ * stream ended), the portal's session goes too. */
+static void
+on_call_sharing_screen_cb (QuartetCall *call, GParamSpec *pspec, QuartetWindow *self)
+{
+  gboolean sharing = quartet_call_get_sharing_screen (call);
+
+  set_action_state (self, "share-screen", sharing);
+  if (!sharing)
+    quartet_screen_cast_stop (self->screen_cast);
+}
+
+static void
+stop_screen_cast (QuartetWindow *self)
+{
+  g_cancellable_cancel (self->screen_request);
+  g_clear_object (&self->screen_request);
+  quartet_screen_cast_stop (self->screen_cast);
+  set_action_state (self, "share-screen", FALSE);
 }
 
 /* The pages not shown are hidden, not just unmapped: GTK 4.8 tells
@@ -146,6 +183,8 @@ update_page (QuartetWindow *self)
                                    self, 0);
           g_signal_connect_object (call, "notify::video-muted", G_CALLBACK (on_call_muted_cb),
                                    self, 0);
+          g_signal_connect_object (call, "notify::sharing-screen",
+                                   G_CALLBACK (on_call_sharing_screen_cb), self, 0);
         }
       quartet_call_view_set_call (self->call_view, call);
       on_call_muted_cb (call, NULL, self);
@@ -154,12 +193,13 @@ update_page (QuartetWindow *self)
   else
     {
       quartet_call_view_set_call (self->call_view, NULL);
+      stop_screen_cast (self);
       if (gtk_window_is_fullscreen (GTK_WINDOW (self)))
         gtk_window_unfullscreen (GTK_WINDOW (self));
       show_page (self, quartet_account_get_signed_in (self->account) ? "contacts" : "sign-in");
     }
 
-  set_call_actions_enabled (self, call != NULL);
+  set_call_actions_enabled (self, call);
   set_devices_menu_shown (self, call != NULL);
 }
 
@@ -212,6 +252,79 @@ change_camera_off_state (GSimpleAction *action, GVariant *state, gpointer user_d
   g_simple_action_set_state (action, state);
   if (call != NULL)
     quartet_call_set_video_muted (call, g_variant_get_boolean (state));
+}
+
+static void
+on_screen_cast_started_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  QuartetCall *call;
+  guint32 node;
+  int fd;
+
+  if (!quartet_screen_cast_start_finish (QUARTET_SCREEN_CAST (object), result, &fd, &node, &error))
+    {
+      /* Closing the dialog is the user's answer, not a failure. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message
+              = g_strdup_printf (_ ("Could not share the screen: %s"), error->message);
+          quartet_window_toast (GTK_WIDGET (self), message);
+        }
+      g_clear_object (&self->screen_request);
+      return;
+    }
+
+  g_clear_object (&self->screen_request);
+  call = quartet_account_get_call (self->account);
+  if (call == NULL)
+    {
+      close (fd);
+      quartet_screen_cast_stop (self->screen_cast);
+      return;
+    }
+  if (!quartet_call_share_screen (call, fd, node, &error))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("Could not share the screen: %s"), error->message);
+      quartet_window_toast (GTK_WIDGET (self), message);
+      quartet_screen_cast_stop (self->screen_cast);
+    }
+}
+
+/* On: the portal asks which screen or window; the state follows the call
+ * once it sends it. Off: the camera again. */
+static void
+change_share_screen_state (GSimpleAction *action, GVariant *state, gpointer user_data)
+{
+  QuartetWindow *self = user_data;
+  QuartetCall *call = quartet_account_get_call (self->account);
+
+  if (call == NULL)
+    return;
+
+  if (!g_variant_get_boolean (state))
+    {
+      quartet_call_stop_sharing_screen (call);
+      stop_screen_cast (self);
+      return;
+    }
+
+  if (self->screen_request != NULL || quartet_call_get_sharing_screen (call))
+    return;
+  self->screen_request = g_cancellable_new ();
+  quartet_screen_cast_start (self->screen_cast, GTK_WINDOW (self), self->screen_request,
+                             on_screen_cast_started_cb, g_object_ref (self));
+}
+
+static void
+on_screen_cast_ended_cb (QuartetScreenCast *screen_cast, QuartetWindow *self)
+{
+  QuartetCall *call = quartet_account_get_call (self->account);
+
+  if (call != NULL)
+    quartet_call_stop_sharing_screen (call);
 }
 
 static void
@@ -305,6 +418,11 @@ quartet_window_dispose (GObject *object)
   if (self->devices_menu != NULL)
     g_signal_handlers_disconnect_by_data (self->devices_menu, self);
   g_clear_object (&self->devices_menu);
+  g_cancellable_cancel (self->screen_request);
+  g_clear_object (&self->screen_request);
+  if (self->screen_cast != NULL)
+    g_signal_handlers_disconnect_by_data (self->screen_cast, self);
+  g_clear_object (&self->screen_cast);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_WINDOW);
   g_clear_object (&self->account);
   g_clear_object (&self->settings);
@@ -342,12 +460,15 @@ quartet_window_init (QuartetWindow *self)
     { "camera-off", activate_toggle, NULL, "false", change_camera_off_state },
     { "fullscreen", activate_toggle, NULL, "false", change_fullscreen_state },
     { "statistics", activate_toggle, NULL, "false", change_statistics_state },
+    { "share-screen", activate_toggle, NULL, "false", change_share_screen_state },
     { "hang-up", activate_hang_up },
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), entries, G_N_ELEMENTS (entries), self);
   g_signal_connect (self, "notify::fullscreened", G_CALLBACK (on_fullscreened_cb), NULL);
+  self->screen_cast = quartet_screen_cast_new ();
+  g_signal_connect (self->screen_cast, "ended", G_CALLBACK (on_screen_cast_ended_cb), self);
 }
 
 QuartetWindow *
