@@ -59,6 +59,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "pattern:N (test pattern N), camera, screen (through the ScreenCast portal) or none "
       "(default pattern:0)",
       "SOURCE" },
+    { "camera-portal", 0, 0, G_OPTION_ARG_NONE, &options->camera_portal,
+      "Open the camera through the desktop's Camera portal, as a sandboxed app must", NULL },
     { "video-commands", 0, 0, G_OPTION_ARG_NONE, &options->video_commands,
       "Read video sources from stdin, one per line, during calls: screen, camera, camera:NAME, "
       "pattern:N",
@@ -403,8 +405,10 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   QuartetCliCall *self = g_new0 (QuartetCliCall, 1);
   g_auto (GStrv) ice_servers = build_ice_servers (options, discovered_ice_servers);
   gboolean sharing_screen = g_strcmp0 (options->video, "screen") == 0;
-  /* A screen is shared once the portal gives it: a pattern until then. */
+  /* A screen is shared once the portal gives it: a pattern until then; a
+   * camera through the portal, once it is allowed: black until then. */
   const char *camera = options->video != NULL && !sharing_screen ? options->video : "pattern:0";
+  gboolean camera_portal = options->camera_portal && g_str_has_prefix (camera, "camera");
 
   self->options = options;
   self->connection = g_object_ref (connection);
@@ -412,8 +416,11 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   self->done = done;
   self->user_data = user_data;
 
-  self->media = quartet_media_new (camera, options->audio ? options->audio : "tone");
+  self->media = quartet_media_new (camera_portal ? "pattern:black" : camera,
+                                   options->audio ? options->audio : "tone");
   self->video = quartet_cli_video_new (self->media, camera, output);
+  if (camera_portal)
+    quartet_cli_video_use_camera_portal (self->video, camera);
   if (sharing_screen)
     quartet_cli_video_share_screen (self->video);
   if (options->video_commands)

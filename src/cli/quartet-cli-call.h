@@ -13,6 +13,7 @@ typedef struct
 {
   char *video;
   gboolean video_commands; /* read video sources from stdin */
+  gboolean camera_portal;  /* cameras through the Camera portal */
   char *audio;
   gboolean encode_per_peer;
   gboolean no_voice_processing;

@@ -505,3 +505,23 @@ quartet_cli_output_video_source (QuartetCliOutput *self, const char *source, con
     add_error_members (builder, error);
   print_event (builder);
 }
+
+void
+quartet_cli_output_camera_access (QuartetCliOutput *self, const GError *error)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      if (error != NULL)
+        g_printerr ("quartet-cli: no camera: %s\n", error->message);
+      return;
+    }
+
+  builder = begin_event ("camera-access");
+  json_builder_set_member_name (builder, "granted");
+  json_builder_add_boolean_value (builder, error == NULL);
+  if (error != NULL)
+    add_error_members (builder, error);
+  print_event (builder);
+}

@@ -60,4 +60,7 @@ void quartet_cli_output_frame_latency (QuartetCliOutput *self,
 void
 quartet_cli_output_video_source (QuartetCliOutput *self, const char *source, const GError *error);
 
+/* The Camera portal's answer: granted (@error NULL) or why not. */
+void quartet_cli_output_camera_access (QuartetCliOutput *self, const GError *error);
+
 G_END_DECLS

@@ -5,7 +5,8 @@
  * A screen is asked of the ScreenCast portal as a sandboxed app must
  * (CreateSession, SelectSources, Start, OpenPipeWireRemote, through
  * libportal), so that bots and tests share the way the app does. Without
- * a window there is no parent for the portal's dialog.
+ * a window there is no parent for the portal's dialog. The camera can be
+ * asked of the Camera portal the same way, as a sandboxed app must.
  */
 #include "quartet-cli-video.h"
 
@@ -17,7 +18,8 @@ struct _QuartetCliVideo
 {
   QuartetMedia *media;
   QuartetCliOutput *output;
-  char *source; /* the camera or pattern */
+  char *source;         /* the camera or pattern */
+  char *pending_camera; /* to open once the Camera portal allows it */
   XdpPortal *portal;
   XdpSession *session; /* the screen cast while it runs */
   GCancellable *cancellable;
@@ -144,6 +146,51 @@ quartet_cli_video_share_screen (QuartetCliVideo *self)
                                         on_session_created_cb, self);
 }
 
+static void switch_to (QuartetCliVideo *self, const char *source);
+
+static void
+on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  QuartetCliVideo *self = user_data;
+  XdpPortal *portal = XDP_PORTAL (object);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *camera = NULL;
+  int fd;
+
+  if (!xdp_portal_access_camera_finish (portal, result, &error))
+    {
+      if (program_is_going (result))
+        return;
+      quartet_cli_output_camera_access (self->output, error);
+      return;
+    }
+
+  fd = xdp_portal_open_pipewire_remote_for_camera (portal);
+  if (fd < 0)
+    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                         "The camera portal gave no PipeWire remote");
+  else
+    quartet_media_set_camera_remote (self->media, fd, NULL);
+  quartet_cli_output_camera_access (self->output, error);
+
+  /* What was asked for: the camera now that there is one to open. */
+  camera = g_steal_pointer (&self->pending_camera);
+  if (error == NULL && camera != NULL)
+    switch_to (self, camera);
+}
+
+void
+quartet_cli_video_use_camera_portal (QuartetCliVideo *self, const char *camera)
+{
+  if (self->portal == NULL)
+    self->portal = xdp_portal_new ();
+
+  g_free (self->pending_camera);
+  self->pending_camera = g_strdup (camera);
+  xdp_portal_access_camera (self->portal, NULL, XDP_CAMERA_FLAG_NONE, self->cancellable,
+                            on_camera_access_cb, self);
+}
+
 static void
 switch_to (QuartetCliVideo *self, const char *source)
 {
@@ -230,5 +277,6 @@ quartet_cli_video_free (QuartetCliVideo *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->media);
   g_free (self->source);
+  g_free (self->pending_camera);
   g_free (self);
 }

@@ -19,6 +19,10 @@ void quartet_cli_video_free (QuartetCliVideo *self);
 /* Asks the ScreenCast portal for a screen or a window, and sends it once
  * the portal gives it (a "video-source" line either way). */
 void quartet_cli_video_share_screen (QuartetCliVideo *self);
+/* Asks the Camera portal for the cameras (a "camera-access" line), then
+ * sends @camera ("camera" or "camera:NAME") from them; until then the
+ * media sends what it was made with. */
+void quartet_cli_video_use_camera_portal (QuartetCliVideo *self, const char *camera);
 /* Reads one command per line from stdin: `screen`, `camera`,
  * `camera:NAME` or `pattern:N`. */
 void quartet_cli_video_read_commands (QuartetCliVideo *self);

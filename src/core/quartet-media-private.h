@@ -165,7 +165,16 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GError **error);
 
 /* quartet-media-video.c */
-GstElement *_quartet_media_make_video_source (const char *video, GError **error);
+/* @portal_cameras: the Camera portal's, or NULL. */
+GstElement *_quartet_media_make_video_source (const char *video,
+                                              GstDeviceProvider *portal_cameras,
+                                              GError **error);
+/* (transfer full) The cameras of the Camera portal's PipeWire remote, listed
+ * by a started pipewiredeviceprovider on @camera_fd. It stays started while
+ * cameras are read: its PipeWire connection is the one their pipewiresrc
+ * share (GStreamer's PipeWire plugin keeps one per fd). A second
+ * connection on a duplicate of the same socket would talk over the first. */
+GstDeviceProvider *_quartet_media_open_portal_cameras (int camera_fd, GError **error);
 GstElement *_quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error);
 void _quartet_media_replace_video_source (GstPipeline *pipeline,
                                           GstElement *old,

@@ -52,33 +52,68 @@ device_has_name (GstDevice *device, const char *name)
   return FALSE;
 }
 
+GstDeviceProvider *
+_quartet_media_open_portal_cameras (int camera_fd, GError **error)
+{
+  GstDeviceProvider *provider = gst_device_provider_factory_get_by_name ("pipewiredeviceprovider");
+
+  if (provider == NULL)
+    {
+      g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
+                           "The camera portal needs GStreamer's PipeWire plugin (Debian "
+                           "package gstreamer1.0-pipewire)");
+      return NULL;
+    }
+
+  g_object_set (provider, "fd", camera_fd, NULL);
+  if (!gst_device_provider_start (provider))
+    {
+      gst_object_unref (provider);
+      g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
+                           "The camera portal's PipeWire remote did not answer");
+      return NULL;
+    }
+  return provider;
+}
+
 /* (transfer floating) a source element for the camera called @name, or the
- * first camera when @name is NULL. */
+ * first camera when @name is NULL: one of the Camera portal's when
+ * @portal_cameras lists them, else any the device monitor finds (v4l2, or
+ * PipeWire outside a sandbox). */
 static GstElement *
-make_camera (const char *name, GError **error)
+make_camera (const char *name, GstDeviceProvider *portal_cameras, GError **error)
 {
   g_autoptr (GstDeviceMonitor) monitor = NULL;
   GstElement *element = NULL;
-  GList *devices;
+  GList *devices = NULL;
 
-  if (name == NULL)
+  if (portal_cameras != NULL)
+    devices = gst_device_provider_get_devices (portal_cameras);
+  else if (name == NULL)
     return _quartet_media_make_device_source ("Video/Source", error);
-
-  monitor = gst_device_monitor_new ();
-  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
-  if (gst_device_monitor_start (monitor))
+  else
     {
-      devices = gst_device_monitor_get_devices (monitor);
-      for (GList *l = devices; l != NULL && element == NULL; l = l->next)
-        if (device_has_name (l->data, name))
-          element = gst_device_create_element (l->data, NULL);
-      g_list_free_full (devices, gst_object_unref);
-      gst_device_monitor_stop (monitor);
+      monitor = gst_device_monitor_new ();
+      gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
+      if (gst_device_monitor_start (monitor))
+        {
+          devices = gst_device_monitor_get_devices (monitor);
+          gst_device_monitor_stop (monitor);
+        }
     }
 
-  if (element == NULL)
+  for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+    if (gst_device_has_classes (l->data, "Video/Source")
+        && (name == NULL || device_has_name (l->data, name)))
+      element = gst_device_create_element (l->data, NULL);
+  g_list_free_full (devices, gst_object_unref);
+
+  if (element == NULL && name != NULL)
     g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
                  "The camera '%s' was not found", name);
+  else if (element == NULL)
+    g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
+                         "No camera was found");
   return element;
 }
 
@@ -172,7 +207,9 @@ quartet_media_read_frame_clock (GstSample *sample, gint64 *monotonic_us)
 }
 
 GstElement *
-_quartet_media_make_video_source (const char *video, GError **error)
+_quartet_media_make_video_source (const char *video,
+                                  GstDeviceProvider *portal_cameras,
+                                  GError **error)
 {
   gboolean clock = g_str_equal (video, "pattern:clock");
   gboolean camera = g_str_equal (video, "camera") || g_str_has_prefix (video, "camera:");
@@ -183,7 +220,7 @@ _quartet_media_make_video_source (const char *video, GError **error)
 
   if (camera)
     chain[n++] = make_camera (video[strlen ("camera")] == ':' ? video + strlen ("camera:") : NULL,
-                              error);
+                              portal_cameras, error);
   else if (clock)
     chain[n++] = _quartet_media_make_test_pattern ("ball", error);
   else if (g_str_has_prefix (video, "pattern:"))

@@ -92,6 +92,13 @@ quartet_media_share_screen (QuartetMedia *self, int pipewire_fd, guint32 node, G
 void quartet_media_stop_sharing_screen (QuartetMedia *self);
 gboolean quartet_media_is_sharing_screen (QuartetMedia *self);
 
+/* A sandboxed app's cameras: the PipeWire remote (transfer full) the
+ * Camera portal opened (OpenPipeWireRemote, after AccessCamera), or -1.
+ * From then on "camera" and "camera:NAME" are that remote's cameras (by
+ * node description or path), not /dev/video*; a camera sending now is
+ * reopened from it at once (NO_DEVICE: the old one stays). */
+gboolean quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **error);
+
 /* The microphone and the speaker by PulseAudio name (PipeWire's
  * pipewire-pulse names its nodes the same), as GstDeviceMonitor's pulse
  * devices give them ("internal-name") and PipeWire's ("node.name").

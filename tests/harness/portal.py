@@ -32,6 +32,8 @@ from prosody import _pdeathsig, _tail
 
 START_TIMEOUT = 15.0
 NODE_NAME = "quartet-test-screen"
+CAMERA_NODE_NAME = "quartet-test-camera"
+CAMERA_DESCRIPTION = "TestCamera"  # gst-launch splits a value at its spaces
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -49,10 +51,15 @@ def missing_tools():
 
 
 class ScreenCastStack:
-    def __init__(self, colour="#00c000", size=(1280, 720), bus_address=None, refuse=False):
+    def __init__(self, colour="#00c000", size=(1280, 720), bus_address=None, refuse=False,
+                 camera_colour=0xffc000c0, refuse_camera=False):
         """@bus_address: the session bus to serve the portal on (the UI
-        session's); None starts one. @refuse: the user cancels the dialog."""
+        session's); None starts one. @refuse: the user cancels the dialog.
+        @camera_colour (0xAARRGGBB): the PipeWire camera "TestCamera"
+        behind the Camera portal, which @refuse_camera denies."""
         self.colour = colour
+        self.camera_colour = camera_colour
+        self.refuse_camera = refuse_camera
         self.size = size
         self.bus_address = bus_address
         self.refuse = refuse
@@ -144,16 +151,24 @@ class ScreenCastStack:
             "video/x-raw,format=I420", "!", "identity", "drop-allocation=true", "!",
             "pipewiresink", "mode=provide",
             "stream-properties=p,media.class=Video/Source,node.name=" + NODE_NAME])
-        while not self._has_node():
+        # A camera, as PipeWire's v4l2 monitor would publish one.
+        self._spawn("camera", [
+            "gst-launch-1.0", "videotestsrc", "is-live=true", "pattern=solid-color",
+            "foreground-color=%d" % self.camera_colour, "!",
+            "video/x-raw,format=I420,width=640,height=480,framerate=30/1", "!",
+            "pipewiresink", "mode=provide",
+            "stream-properties=p,media.class=Video/Source,media.role=Camera,node.name=%s,"
+            "node.description=%s" % (CAMERA_NODE_NAME, CAMERA_DESCRIPTION)])
+        while not (self._has_node(NODE_NAME) and self._has_node(CAMERA_NODE_NAME)):
             if time.monotonic() > deadline:
-                self._fail("The screen's PipeWire node", "screen")
+                self._fail("The screen's and the camera's PipeWire nodes", "screen")
             time.sleep(0.2)
 
-    def _has_node(self):
+    def _has_node(self, name):
         dump = subprocess.run(["pw-dump"], env=self._env, capture_output=True, text=True)
         if dump.returncode != 0 or not dump.stdout.strip():
             return False
-        return any(NODE_NAME == (o.get("info") or {}).get("props", {}).get("node.name")
+        return any(name == (o.get("info") or {}).get("props", {}).get("node.name")
                    for o in json.loads(dump.stdout))
 
     def _start_portal(self):
@@ -163,6 +178,8 @@ class ScreenCastStack:
                 "--width", str(self.size[0]), "--height", str(self.size[1])]
         if self.refuse:
             argv.append("--refuse")
+        if self.refuse_camera:
+            argv.append("--refuse-camera")
         self._portal = self._spawn("portal", argv, stdout=subprocess.PIPE)
         if self._portal.stdout.readline().strip() != b"ready":
             self._fail("The portal stand-in", "portal")

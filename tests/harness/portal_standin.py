@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""A stand-in for xdg-desktop-portal's ScreenCast portal, for Quartet's tests.
+"""A stand-in for xdg-desktop-portal's ScreenCast and Camera portals, for Quartet's tests.
 
 xdg-desktop-portal needs a backend that can capture a screen, and none runs
 headless on Debian bookworm (see portal.py). This serves the same D-Bus
@@ -11,6 +11,12 @@ PipeWire node (an X11 screen that portal.py feeds to PipeWire), and the fd
 is a real connection to that PipeWire daemon. Only the dialog is not there.
 
     portal_standin.py --pipewire-dir DIR --node-name NAME --log FILE [--refuse]
+                      [--refuse-camera]
+
+The Camera portal (IsCameraPresent, AccessCamera, OpenPipeWireRemote)
+answers as a user who allows the camera, or with --refuse-camera denies it
+(response 2, as xdg-desktop-portal answers when the permission store says
+no); its remote shows the PipeWire daemon's cameras.
 
 Every call is logged to FILE, one JSON object per line. SIGUSR1 closes
 every open session from the desktop's side (the Closed signal), as the
@@ -56,6 +62,18 @@ INTROSPECTION = """
     <property name="AvailableCursorModes" type="u" access="read"/>
     <property name="version" type="u" access="read"/>
   </interface>
+  <interface name="org.freedesktop.portal.Camera">
+    <method name="AccessCamera">
+      <arg type="a{sv}" name="options" direction="in"/>
+      <arg type="o" name="handle" direction="out"/>
+    </method>
+    <method name="OpenPipeWireRemote">
+      <arg type="a{sv}" name="options" direction="in"/>
+      <arg type="h" name="fd" direction="out"/>
+    </method>
+    <property name="IsCameraPresent" type="b" access="read"/>
+    <property name="version" type="u" access="read"/>
+  </interface>
   <interface name="org.freedesktop.portal.Session">
     <method name="Close"/>
     <signal name="Closed"><arg type="a{sv}" name="details"/></signal>
@@ -71,7 +89,7 @@ INTROSPECTION = """
 </node>
 """
 
-RESPONSE_OK, RESPONSE_CANCELLED = 0, 1
+RESPONSE_OK, RESPONSE_CANCELLED, RESPONSE_OTHER = 0, 1, 2
 MONITOR = 1
 
 
@@ -94,8 +112,37 @@ class Portal:
                                                self.get_property, None)
 
     def get_property(self, connection, sender, path, interface, name):
+        if name == "IsCameraPresent":
+            return GLib.Variant("b", True)
         values = {"AvailableSourceTypes": 3, "AvailableCursorModes": 3, "version": 4}
+        if interface == "org.freedesktop.portal.Camera":
+            values["version"] = 1
         return GLib.Variant("u", values[name])
+
+    def open_remote(self, invocation):
+        """A connection to the PipeWire daemon, passed as the portal does."""
+        remote = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        remote.connect(os.path.join(self.args.pipewire_dir, "pipewire-0"))
+        fds = Gio.UnixFDList.new()
+        index = fds.append(remote.fileno())
+        remote.close()
+        invocation.return_value_with_unix_fd_list(GLib.Variant("(h)", (index,)), fds)
+
+    def on_camera_call(self, connection, sender, path, interface, method, params, invocation):
+        options = params.unpack()[0]
+        if method == "AccessCamera":
+            handle = self.request_path(sender, options)
+            self.record(method="Camera.AccessCamera", refused=self.args.refuse_camera)
+            invocation.return_value(GLib.Variant("(o)", (handle,)))
+            self.respond(sender, handle,
+                         RESPONSE_OTHER if self.args.refuse_camera else RESPONSE_OK, {})
+        elif self.args.refuse_camera:
+            self.record(method="Camera.OpenPipeWireRemote", refused=True)
+            invocation.return_dbus_error("org.freedesktop.portal.Error.NotAllowed",
+                                         "Camera access has not been granted")
+        else:
+            self.record(method="Camera.OpenPipeWireRemote")
+            self.open_remote(invocation)
 
     def request_path(self, sender, options):
         token = options.get("handle_token", "t%d" % GLib.random_int())
@@ -168,12 +215,7 @@ class Portal:
         elif method == "OpenPipeWireRemote":
             session = args[0]
             self.record(method=method, session=session)
-            remote = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            remote.connect(os.path.join(self.args.pipewire_dir, "pipewire-0"))
-            fds = Gio.UnixFDList.new()
-            index = fds.append(remote.fileno())
-            remote.close()
-            invocation.return_value_with_unix_fd_list(GLib.Variant("(h)", (index,)), fds)
+            self.open_remote(invocation)
 
     def close_session(self, path, emit):
         sender, registration = self.sessions.pop(path, (None, None))
@@ -199,11 +241,13 @@ def main():
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--height", type=int, default=720)
     parser.add_argument("--refuse", action="store_true")
+    parser.add_argument("--refuse-camera", action="store_true")
     args = parser.parse_args()
 
     connection = Gio.bus_get_sync(Gio.BusType.SESSION)
     portal = Portal(args, connection)
     portal.register(OBJECT_PATH, "org.freedesktop.portal.ScreenCast", portal.on_call)
+    portal.register(OBJECT_PATH, "org.freedesktop.portal.Camera", portal.on_camera_call)
     loop = GLib.MainLoop()
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGUSR1, portal.close_all)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, lambda: loop.quit())

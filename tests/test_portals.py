@@ -1,10 +1,15 @@
 #!/usr/bin/python3
-"""Screen sharing through the ScreenCast portal, between quartet-cli peers on
-a real Prosody: the sharer asks the portal (CreateSession, SelectSources,
-Start, OpenPipeWireRemote) for a screen of a known colour that a real
-PipeWire daemon carries (tests/harness/portal.py says why the portal's
-D-Bus side is a stand-in), and the peer sees that screen in place of the
-camera, on the same stream, then the camera again.
+"""The desktop portals, between quartet-cli peers on a real Prosody.
+
+Screen sharing: the sharer asks the ScreenCast portal (CreateSession,
+SelectSources, Start, OpenPipeWireRemote) for a screen of a known colour
+that a real PipeWire daemon carries (tests/harness/portal.py says why the
+portal's D-Bus side is a stand-in), and the peer sees that screen in place
+of the camera, on the same stream, then the camera again.
+
+The camera as a sandboxed app must open it: AccessCamera, then the Camera
+portal's PipeWire remote, whose camera the peer sees; a refused camera is
+said so, and the call goes on without it.
 """
 import os
 import sys
@@ -122,6 +127,61 @@ class RefusedTest(ScreenShareTest):
             "video from Alice")
         self.assertNotEqual(dominant(stats["average_rgb"]), GREEN, stats)
         self.assertNotIn("OpenPipeWireRemote", [c["method"] for c in self.stack.calls()])
+
+
+CAMERA = 0xff0000c0  # blue: the stack's PipeWire camera
+
+
+class CameraPortalTest(CallTestCase):
+    refuse_camera = False
+
+    def setUp(self):
+        super().setUp()
+        self.stack = portal.ScreenCastStack(camera_colour=CAMERA,
+                                            refuse_camera=self.refuse_camera)
+        self.stack.start()
+        self.addCleanup(self.stack.close)
+
+    def camera_caller(self, camera):
+        caller = CliProcess("call", self.account_args(0) + [
+            "--video", camera, "--camera-portal", "--no-voice-processing",
+            "--duration", "60", self.account(1)["jid"]], env=self.stack.env())
+        self.processes.append(caller)
+        return caller
+
+    def alice_at_bob(self, bob, predicate, what):
+        return bob.next_matching(
+            lambda e: e["event"] == "stats" and e["user"] == "alice@localhost"
+            and e["fps"] > 0 and predicate(e["average_rgb"]), what, timeout=30)
+
+
+class CameraGrantedTest(CameraPortalTest):
+    def test_camera_through_the_portal(self):
+        bob = self.bot(1, RED, "--auto-answer")
+        alice = self.camera_caller("camera:" + portal.CAMERA_DESCRIPTION)
+        access = alice.next_event("camera-access")
+        self.assertTrue(access["granted"], access)
+        self.assertEqual(alice.next_event("video-source")["source"],
+                         "camera:" + portal.CAMERA_DESCRIPTION)
+        self.alice_at_bob(bob, lambda rgb: dominant(rgb) == BLUE, "the portal's camera")
+        self.assertEqual([c["method"] for c in self.stack.calls()],
+                         ["Camera.AccessCamera", "Camera.OpenPipeWireRemote"])
+
+
+class CameraRefusedTest(CameraPortalTest):
+    refuse_camera = True
+
+    def test_refused_camera_is_said_and_the_call_goes_on_in_black(self):
+        bob = self.bot(1, RED, "--auto-answer")
+        alice = self.camera_caller("camera")
+        access = alice.next_event("camera-access")
+        self.assertFalse(access["granted"], access)
+        self.assertIn("error", access)
+        # No /dev/video* behind the portal's back: black, and the call on.
+        self.alice_at_bob(bob, lambda rgb: max(rgb) < 40, "black from Alice")
+        self.assertNotIn("Camera.OpenPipeWireRemote",
+                         [c["method"] for c in self.stack.calls()])
+        self.assertFalse(alice.events_named("call-end"))
 
 
 if __name__ == "__main__":
