@@ -53,9 +53,12 @@ class ManifestTest(unittest.TestCase):
     def test_finish_args(self):
         args = set(self.manifest["finish-args"])
         for needed in ["--share=ipc", "--socket=wayland", "--socket=fallback-x11",
-                       "--share=network", "--socket=pulseaudio", "--device=all",
+                       "--share=network", "--socket=pulseaudio",
                        "--talk-name=org.freedesktop.secrets"]:
             self.assertIn(needed, args)
+        # The camera comes through the Camera portal, the screen through
+        # the ScreenCast portal: no device of the host's.
+        self.assertFalse([a for a in args if a.startswith("--device")], args)
         # X11 only as the fallback: with --socket=x11 too, Wayland sessions
         # would get an X11 socket as well.
         self.assertNotIn("--socket=x11", args)

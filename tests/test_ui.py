@@ -903,6 +903,64 @@ class ScreenShareTest(UiTestCase):
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
 
+class CameraPortalTestCase(UiTestCase):
+    """As in a Flatpak (QUARTET_CAMERA_PORTAL=1 outside one), the camera is
+    asked of the Camera portal at sign-in: allowed, Bob sees the portal's
+    PipeWire camera; refused, the call goes on without it and our tile and
+    Preferences say why."""
+    refuse_camera = False
+
+    def setUp(self):
+        super().setUp()
+        self.stack = portal.ScreenCastStack(
+            bus_address=self.session.env["DBUS_SESSION_BUS_ADDRESS"], camera_colour=0xff0000c0,
+            refuse_camera=self.refuse_camera)
+        self.stack.start()
+        self.addCleanup(self.stack.close)
+
+    def sign_in_with_camera(self):
+        self.start_app(password=self.account(0)["password"], video="camera",
+                       env={"QUARTET_CAMERA_PORTAL": "1"})
+        self.press("Sign in")
+        self.wait("Search contacts")
+        self.wait_until(lambda: "Camera.AccessCamera" in [c["method"] for c in self.stack.calls()],
+                        "the app to ask the Camera portal")
+
+
+@unittest.skipIf(WHY_NOT or portal.missing_tools(), WHY_NOT or portal.missing_tools() or "")
+class CameraAllowedTest(CameraPortalTestCase):
+    def test_allowed_camera_is_the_portals(self):
+        bob = self.bot(1, "--auto-answer")
+        self.sign_in_with_camera()
+        self.wait_until(lambda: "Camera.OpenPipeWireRemote" in
+                        [c["method"] for c in self.stack.calls()], "the camera's PipeWire remote")
+        self.call_bob()
+        blue = lambda rgb: rgb[2] > 120 and rgb[0] < 80 and rgb[1] < 80  # noqa: E731
+        self.wait_alice_at_bob(bob, blue, "the portal's camera")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
+
+@unittest.skipIf(WHY_NOT or portal.missing_tools(), WHY_NOT or portal.missing_tools() or "")
+class CameraRefusedTest(CameraPortalTestCase):
+    refuse_camera = True
+
+    def test_refused_camera_is_said_and_the_call_goes_on(self):
+        bob = self.bot(1, "--auto-answer")
+        self.sign_in_with_camera()
+        self.wait(predicate=lambda n: "calls go without it" in (n.name or ""), role="label")
+        self.call_bob()
+        me = [t for t in self.tiles(self.grid()) if t.name == "Alice (you)"][0]
+        self.wait("Quartet may not use the camera", "label", root=me)
+        self.wait_alice_at_bob(bob, lambda rgb: max(rgb) < 40, "black from Alice")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+        # Preferences say it where the camera is chosen.
+        self.press_keys("Control_L", "comma")
+        self.wait(predicate=lambda n: (n.name or "").startswith("Not allowed"), role="label")
+        self.press_keys("Escape")
+
+
 @unittest.skipIf(WHY_NOT, WHY_NOT or "")
 class CallSettingsTest(UiTestCase):
     def heights_at_bob(self, bob, count):

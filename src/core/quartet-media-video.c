@@ -52,6 +52,26 @@ device_has_name (GstDevice *device, const char *name)
   return FALSE;
 }
 
+/* pipewiresrc 0.3.65 offers its stream's clock, and a pipeline picks a
+ * source's clock: then time stops when the stream does (a still screen,
+ * an ended cast, a camera that hangs) and the clock goes away with the
+ * source when it is switched; a hang-up then waited forever. The pipeline
+ * keeps the system's, or the one it had. */
+static void
+refuse_clock (GstElement *element)
+{
+  GST_OBJECT_FLAG_UNSET (element, GST_ELEMENT_FLAG_PROVIDE_CLOCK);
+}
+
+static gboolean
+is_camera_role (GstDevice *device)
+{
+  g_autoptr (GstStructure) properties = gst_device_get_properties (device);
+
+  return properties != NULL
+         && g_strcmp0 (gst_structure_get_string (properties, "media.role"), "Camera") == 0;
+}
+
 GstDeviceProvider *
 _quartet_media_open_portal_cameras (int camera_fd, GError **error)
 {
@@ -90,7 +110,12 @@ make_camera (const char *name, GstDeviceProvider *portal_cameras, GError **error
   if (portal_cameras != NULL)
     devices = gst_device_provider_get_devices (portal_cameras);
   else if (name == NULL)
-    return _quartet_media_make_device_source ("Video/Source", error);
+    {
+      element = _quartet_media_make_device_source ("Video/Source", error);
+      if (element != NULL)
+        refuse_clock (element);
+      return element;
+    }
   else
     {
       monitor = gst_device_monitor_new ();
@@ -102,10 +127,18 @@ make_camera (const char *name, GstDeviceProvider *portal_cameras, GError **error
         }
     }
 
-  for (GList *l = devices; l != NULL && element == NULL; l = l->next)
-    if (gst_device_has_classes (l->data, "Video/Source")
-        && (name == NULL || device_has_name (l->data, name)))
-      element = gst_device_create_element (l->data, NULL);
+  /* Cameras first: PipeWire also lists other video sources (a screen being
+   * cast, a virtual camera's feed) as Video/Source; its cameras say
+   * media.role=Camera. */
+  for (int pass = 0; pass < 2 && element == NULL; pass++)
+    for (GList *l = devices; l != NULL && element == NULL; l = l->next)
+      if (gst_device_has_classes (l->data, "Video/Source")
+          && (pass == 1 || is_camera_role (l->data))
+          && (name == NULL || device_has_name (l->data, name)))
+        element = gst_device_create_element (l->data, NULL);
+
+  if (element != NULL)
+    refuse_clock (element);
   g_list_free_full (devices, gst_object_unref);
 
   if (element == NULL && name != NULL)
@@ -283,6 +316,7 @@ _quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error
   chain[0] = gst_element_factory_make_full ("pipewiresrc", "name", "screen", "fd", pipewire_fd,
                                             "path", path, "do-timestamp", TRUE, "keepalive-time",
                                             SCREEN_KEEPALIVE_MS, "always-copy", TRUE, NULL);
+  refuse_clock (chain[0]);
   chain[1] = gst_element_factory_make ("videoconvert", NULL);
   chain[2] = gst_element_factory_make ("videorate", NULL);
   chain[3] = _quartet_media_make_capsfilter (QUARTET_MEDIA_SCREEN_CAPS);

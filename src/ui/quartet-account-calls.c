@@ -89,6 +89,8 @@ add_incoming_record (QuartetAccount *self,
 static void
 track_call (QuartetAccount *self, QuartetCall *call)
 {
+  if (self->camera_refused)
+    quartet_call_set_camera_notice (call, _ ("Quartet may not use the camera"));
   g_signal_connect_object (call, "ended", G_CALLBACK (on_call_ended_cb), self, 0);
   _quartet_account_set_call (self, call);
 }

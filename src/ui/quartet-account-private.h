@@ -20,6 +20,7 @@ struct _QuartetAccount
   QuartetXmppConnection *connection;
   QuartetQuickbloxSession *quickblox; /* for a QuickBlox account, else NULL */
   QuartetMedia *media;
+  gboolean camera_refused; /* by the Camera portal, for this sign-in */
   QuartetCallClient *client;
   gboolean signed_in;
   char **discovered_ice_servers; /* the XMPP server's (XEP-0215), NULL until it answers */

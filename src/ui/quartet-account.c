@@ -17,7 +17,7 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
-
+#include <unistd.h>
 
 G_DEFINE_FINAL_TYPE (QuartetAccount, quartet_account, G_TYPE_OBJECT)
 
@@ -27,6 +27,7 @@ enum
   PROP_SIGNED_IN,
   PROP_CALL,
   PROP_ICE_SERVERS_SUMMARY,
+  PROP_CAMERA_REFUSED,
   N_PROPS
 };
 
@@ -40,6 +41,8 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+static void set_camera_refused (QuartetAccount *self, gboolean refused);
 static guint signals[N_SIGNALS];
 
 gboolean
@@ -317,6 +320,7 @@ quartet_account_sign_out (QuartetAccount *self)
   _quartet_account_set_call (self, NULL);
   g_clear_object (&self->client);
   g_clear_object (&self->media);
+  set_camera_refused (self, FALSE);
   g_clear_pointer (&self->discovered_ice_servers, g_strfreev);
   self->signed_in = FALSE;
   quartet_call_history_load (self->history, NULL);
@@ -395,6 +399,66 @@ quartet_account_set_media_sources (QuartetAccount *self, const char *video, cons
 }
 
 static void
+set_camera_refused (QuartetAccount *self, gboolean refused)
+{
+  if (self->camera_refused == refused)
+    return;
+  self->camera_refused = refused;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAMERA_REFUSED]);
+}
+
+void
+quartet_account_grant_camera (QuartetAccount *self, int pipewire_fd)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  if (self->media == NULL)
+    {
+      close (pipewire_fd);
+      return;
+    }
+  if (!quartet_media_set_camera_remote (self->media, pipewire_fd, &error))
+    g_message ("The camera portal's camera could not be opened: %s", error->message);
+  set_camera_refused (self, FALSE);
+}
+
+/* Calls go on without it: black frames with the camera off (the video
+ * stays negotiated, as with "Answer Audio Only"), and our tile says why. */
+void
+quartet_account_refuse_camera (QuartetAccount *self)
+{
+  g_return_if_fail (QUARTET_IS_ACCOUNT (self));
+
+  if (self->media != NULL && quartet_media_has_video (self->media))
+    {
+      quartet_media_set_video_source (self->media, "pattern:black", NULL);
+      quartet_media_set_video_muted (self->media, TRUE);
+    }
+  set_camera_refused (self, TRUE);
+}
+
+gboolean
+quartet_account_wants_camera (QuartetAccount *self)
+{
+  g_autofree char *video = NULL;
+
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+
+  video = self->video_override ? g_strdup (self->video_override)
+                               : g_settings_get_string (self->settings, "camera");
+  return g_str_has_prefix (video, "camera");
+}
+
+gboolean
+quartet_account_get_camera_refused (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), FALSE);
+  return self->camera_refused;
+}
+
+static void
 quartet_account_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
   QuartetAccount *self = QUARTET_ACCOUNT (object);
@@ -409,6 +473,9 @@ quartet_account_get_property (GObject *object, guint prop_id, GValue *value, GPa
       break;
     case PROP_ICE_SERVERS_SUMMARY:
       g_value_set_string (value, self->ice_servers_summary);
+      break;
+    case PROP_CAMERA_REFUSED:
+      g_value_set_boolean (value, self->camera_refused);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -463,6 +530,10 @@ quartet_account_class_init (QuartetAccountClass *klass)
   properties[PROP_ICE_SERVERS_SUMMARY]
       = g_param_spec_string ("ice-servers-summary", NULL, NULL, NULL,
                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* The Camera portal said no: calls go without the camera. */
+  properties[PROP_CAMERA_REFUSED]
+      = g_param_spec_boolean ("camera-refused", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (session_id, caller_name, QuartetCallType) */

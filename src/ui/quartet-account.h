@@ -57,6 +57,14 @@ gboolean quartet_account_sign_in_finish (QuartetAccount *self,
                                          GError **error);
 void quartet_account_sign_out (QuartetAccount *self);
 gboolean quartet_account_get_signed_in (QuartetAccount *self);
+
+/* The Camera portal's answer, for this sign-in (quartet-camera-access.h):
+ * its PipeWire remote (transfer full), or a refusal. */
+void quartet_account_grant_camera (QuartetAccount *self, int pipewire_fd);
+void quartet_account_refuse_camera (QuartetAccount *self);
+/* Whether calls send a camera (not a test pattern, not "none"). */
+gboolean quartet_account_wants_camera (QuartetAccount *self);
+gboolean quartet_account_get_camera_refused (QuartetAccount *self);
 const char *quartet_account_get_jid (QuartetAccount *self);
 /* (nullable): the contacts, once signed in. */
 GListModel *quartet_account_get_roster (QuartetAccount *self);

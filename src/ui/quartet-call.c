@@ -210,6 +210,17 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
 }
 
+void
+quartet_call_set_camera_notice (QuartetCall *self, const char *notice)
+{
+  QuartetParticipant *me;
+
+  g_return_if_fail (QUARTET_IS_CALL (self));
+
+  if ((me = get_self_participant (self)) != NULL)
+    quartet_participant_set_notice (me, notice);
+}
+
 gboolean
 quartet_call_get_sharing_screen (QuartetCall *self)
 {

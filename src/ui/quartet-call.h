@@ -35,6 +35,9 @@ void quartet_call_set_audio_muted (QuartetCall *self, gboolean muted);
 gboolean quartet_call_get_video_muted (QuartetCall *self);
 void quartet_call_set_video_muted (QuartetCall *self, gboolean muted);
 
+/* Why we send no camera (the Camera portal refused it), on our tile. */
+void quartet_call_set_camera_notice (QuartetCall *self, const char *notice);
+
 /* A screen from the ScreenCast portal in place of the camera, for the rest
  * of the call or until stopped (quartet_media_share_screen(); the fd is
  * taken). notify::sharing-screen says when it starts and stops. */

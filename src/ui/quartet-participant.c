@@ -27,6 +27,7 @@ struct _QuartetParticipant
   gboolean audio_muted;
   gboolean video_muted;
   gboolean sharing_screen; /* ours only: a screen is sent in place of the camera */
+  char *notice;            /* ours only: why there is no camera, or NULL */
   char *statistics;
   QuartetCallQuality quality;
   QuartetCallQualityMeter quality_meter;
@@ -48,6 +49,7 @@ enum
   PROP_AUDIO_MUTED,
   PROP_VIDEO_MUTED,
   PROP_SHARING_SCREEN,
+  PROP_NOTICE,
   PROP_STATISTICS,
   PROP_QUALITY,
   N_PROPS
@@ -153,6 +155,25 @@ quartet_participant_set_sharing_screen (QuartetParticipant *self, gboolean shari
 {
   g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
   set_boolean (self, &self->sharing_screen, sharing, PROP_SHARING_SCREEN);
+}
+
+const char *
+quartet_participant_get_notice (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
+  return self->notice;
+}
+
+void
+quartet_participant_set_notice (QuartetParticipant *self, const char *notice)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+
+  if (g_strcmp0 (self->notice, notice) == 0)
+    return;
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTICE]);
 }
 
 void
@@ -331,6 +352,9 @@ quartet_participant_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_SHARING_SCREEN:
       g_value_set_boolean (value, self->sharing_screen);
       break;
+    case PROP_NOTICE:
+      g_value_set_string (value, self->notice);
+      break;
     case PROP_STATISTICS:
       g_value_set_string (value, self->statistics);
       break;
@@ -373,6 +397,9 @@ quartet_participant_set_property (GObject *object,
     case PROP_SHARING_SCREEN:
       quartet_participant_set_sharing_screen (self, g_value_get_boolean (value));
       break;
+    case PROP_NOTICE:
+      quartet_participant_set_notice (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -397,6 +424,7 @@ quartet_participant_finalize (GObject *object)
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->name, g_free);
   g_clear_pointer (&self->statistics, g_free);
+  g_clear_pointer (&self->notice, g_free);
 
   G_OBJECT_CLASS (quartet_participant_parent_class)->finalize (object);
 }
@@ -424,6 +452,8 @@ quartet_participant_class_init (QuartetParticipantClass *klass)
   properties[PROP_AUDIO_MUTED] = g_param_spec_boolean ("audio-muted", NULL, NULL, FALSE, rw);
   properties[PROP_VIDEO_MUTED] = g_param_spec_boolean ("video-muted", NULL, NULL, FALSE, rw);
   properties[PROP_SHARING_SCREEN] = g_param_spec_boolean ("sharing-screen", NULL, NULL, FALSE, rw);
+  /* Said on our tile: why there is no camera (the portal refused it). */
+  properties[PROP_NOTICE] = g_param_spec_string ("notice", NULL, NULL, NULL, rw);
   /* What the connection carries, for a person who wonders why the picture
    * is small or choppy; NULL until known. */
   properties[PROP_STATISTICS] = g_param_spec_string ("statistics", NULL, NULL, NULL,

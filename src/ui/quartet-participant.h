@@ -39,6 +39,8 @@ void quartet_participant_set_audio_muted (QuartetParticipant *self, gboolean mut
 gboolean quartet_participant_get_video_muted (QuartetParticipant *self);
 void quartet_participant_set_video_muted (QuartetParticipant *self, gboolean muted);
 gboolean quartet_participant_get_sharing_screen (QuartetParticipant *self);
+const char *quartet_participant_get_notice (QuartetParticipant *self);
+void quartet_participant_set_notice (QuartetParticipant *self, const char *notice);
 void quartet_participant_set_sharing_screen (QuartetParticipant *self, gboolean sharing);
 void quartet_participant_set_peer (QuartetParticipant *self, QuartetPeer *peer);
 const char *quartet_participant_get_statistics (QuartetParticipant *self);

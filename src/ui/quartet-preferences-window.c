@@ -307,6 +307,18 @@ summary_to_subtitle (GBinding *binding, const GValue *from, GValue *to, gpointer
   return TRUE;
 }
 
+/* A sandboxed Quartet whose camera the desktop refused says so where the
+ * camera is chosen, and where to allow it. */
+static gboolean
+camera_refused_to_subtitle (GBinding *binding, const GValue *from, GValue *to, gpointer user_data)
+{
+  g_value_set_string (to, g_value_get_boolean (from)
+                              ? _ ("Not allowed: let Quartet use the camera in the system "
+                                   "settings (Privacy, Camera), then sign in again")
+                              : NULL);
+  return TRUE;
+}
+
 GtkWidget *
 quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetAccount *account)
 {
@@ -336,6 +348,8 @@ quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetA
   /* Signed in or not: the servers follow the account's. */
   g_object_bind_property_full (account, "ice-servers-summary", self->servers_row, "subtitle",
                                G_BINDING_SYNC_CREATE, summary_to_subtitle, NULL, NULL, NULL);
+  g_object_bind_property_full (account, "camera-refused", self->camera_row, "subtitle",
+                               G_BINDING_SYNC_CREATE, camera_refused_to_subtitle, NULL, NULL, NULL);
   update_pinned (self);
   setup_devices (self);
   return GTK_WIDGET (self);

@@ -114,6 +114,10 @@ update_state (QuartetVideoTile *self)
   const char *label = quartet_call_layout_state_label (state);
   gboolean busy = quartet_call_layout_state_is_busy (state);
 
+  /* Ours has no connection state, but may say why there is no camera. */
+  if (label == NULL)
+    label = quartet_participant_get_notice (self->participant);
+
   gtk_label_set_label (self->state_label, label ? label : "");
   gtk_widget_set_visible (self->state_box, label != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);

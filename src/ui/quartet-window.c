@@ -21,6 +21,7 @@
 #include <glib/gi18n.h>
 
 #include "quartet-call-view.h"
+#include "quartet-camera-access.h"
 #include "quartet-contacts-page.h"
 #include "quartet-screen-cast.h"
 
@@ -204,10 +205,47 @@ update_page (QuartetWindow *self)
 }
 
 static void
+on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (QuartetWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  int fd = quartet_camera_access_request_finish (result, &error);
+
+  if (!quartet_account_get_signed_in (self->account))
+    {
+      if (fd >= 0)
+        close (fd);
+      return;
+    }
+  if (fd >= 0)
+    quartet_account_grant_camera (self->account, fd);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_ ("%s: calls go without it"), error->message);
+
+      quartet_account_refuse_camera (self->account);
+      quartet_window_toast (GTK_WIDGET (self), message);
+    }
+}
+
+/* In a sandbox the camera is the Camera portal's to give: asked at sign-in,
+ * over this window (the desktop asks the user once and remembers). */
+static void
+ask_for_the_camera (QuartetWindow *self)
+{
+  if (!quartet_camera_access_needed () || !quartet_account_wants_camera (self->account))
+    return;
+
+  quartet_camera_access_request (GTK_WINDOW (self), NULL, on_camera_access_cb, g_object_ref (self));
+}
+
+static void
 on_signed_in_cb (QuartetAccount *account, GParamSpec *pspec, QuartetWindow *self)
 {
   quartet_contacts_page_reload (self->contacts_page);
   update_page (self);
+  if (quartet_account_get_signed_in (account))
+    ask_for_the_camera (self);
 }
 
 static void
@@ -486,5 +524,7 @@ quartet_window_new (AdwApplication *application, QuartetAccount *account, GSetti
   g_signal_connect (account, "connection-lost", G_CALLBACK (on_connection_lost_cb), self);
   g_signal_connect (account, "missed-call", G_CALLBACK (on_missed_call_cb), self);
   update_page (self);
+  if (quartet_account_get_signed_in (account))
+    ask_for_the_camera (self);
   return self;
 }
