@@ -31,6 +31,7 @@ from coturn import Coturn
 from impaired_link import ImpairedLink
 from prosody import Prosody
 from suite_logs import keep_log
+import portal
 
 os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
 
@@ -491,6 +492,51 @@ class TwoPartyTest(InteropTestCase):
         if self.problems:
             self.fail("what the web app's user hears:\n  %s\n%s" % (
                 "\n  ".join(self.problems), evidence))
+
+
+@unittest.skipIf(portal.missing_tools(), portal.missing_tools() or "")
+class ScreenShareTest(InteropTestCase):
+    def test_web_sees_the_screen_quartet_shares(self):
+        """Quartet shares a screen as the SDK's replaceTrack does: the web
+        app's tile of Quartet shows the screen on the stream it had, with no
+        new stream or renegotiation, then the camera again."""
+        stack = portal.ScreenCastStack(colour="#0000c0")  # blue: not A's red
+        stack.start()
+        self.addCleanup(stack.close)
+        bot = CliProcess("listen", self.quartet_args(A) + ["--auto-answer", "--video-commands"],
+                         env=stack.env(), stdin=True)
+        self.processes.append(bot)
+        bot.next_event("roster")
+        page = self.web_user()
+        page.call_js("qtCall", [A], 1, {})
+        self.connected(page, A)
+        self.check_web_sees_and_hears(page, A, COLOUR[A])
+        self.assert_no_problems(page)
+        stream = page.evaluate("qtMeasure()")[str(A)]["streamId"]
+
+        def tile_turns(colour, what):
+            deadline = time.monotonic() + TIMEOUT
+            shown = None
+            while time.monotonic() < deadline:
+                shown = page.evaluate("qtMeasure()").get(str(A))
+                if shown and shown["averageRgb"] and dominant(shown["averageRgb"]) == colour:
+                    return shown
+                time.sleep(0.25)
+            self.fail("the web app's tile of Quartet never showed %s: %s\n%s" % (
+                what, shown, self.evidence(page)))
+
+        bot.send("screen")
+        self.assertNotIn("error", bot.next_event("video-source"))
+        shared = tile_turns(BLUE, "the shared screen")
+        self.assertEqual(shared["streamId"], stream)
+        print("the web app shows Quartet's screen at %dx%d" % (
+            shared["videoWidth"], shared["videoHeight"]))
+
+        bot.send(PATTERN[A])
+        self.assertEqual(bot.next_event("video-source")["source"], PATTERN[A])
+        self.assertEqual(tile_turns(RED, "the camera again")["streamId"], stream)
+        page.call_js("qtHangUp", {})
+        bot.next_event("call-end")
 
 
 class RejectHangUpTest(InteropTestCase):
