@@ -937,6 +937,10 @@ class CameraAllowedTest(CameraPortalTestCase):
         self.call_bob()
         blue = lambda rgb: rgb[2] > 120 and rgb[0] < 80 and rgb[1] < 80  # noqa: E731
         self.wait_alice_at_bob(bob, blue, "the portal's camera")
+        # The devices menu offers the portal's cameras: picked, it stays.
+        self.press("Devices")
+        self.press(portal.CAMERA_DESCRIPTION, "menu item")
+        self.wait_alice_at_bob(bob, blue, "the portal's camera, picked by name")
         self.press_keys("Control_L", "h")
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 

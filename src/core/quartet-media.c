@@ -1010,6 +1010,13 @@ quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **e
   return TRUE;
 }
 
+GstDeviceProvider *
+quartet_media_get_portal_cameras (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
+  return self->portal_cameras;
+}
+
 gboolean
 quartet_media_is_sharing_screen (QuartetMedia *self)
 {

@@ -98,6 +98,9 @@ gboolean quartet_media_is_sharing_screen (QuartetMedia *self);
  * node description or path), not /dev/video*; a camera sending now is
  * reopened from it at once (NO_DEVICE: the old one stays). */
 gboolean quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **error);
+/* (transfer none) (nullable): the started provider that lists the Camera
+ * portal's cameras, for a device chooser; NULL without the portal. */
+GstDeviceProvider *quartet_media_get_portal_cameras (QuartetMedia *self);
 
 /* The microphone and the speaker by PulseAudio name (PipeWire's
  * pipewire-pulse names its nodes the same), as GstDeviceMonitor's pulse

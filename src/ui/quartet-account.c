@@ -439,6 +439,13 @@ quartet_account_refuse_camera (QuartetAccount *self)
   set_camera_refused (self, TRUE);
 }
 
+GstDeviceProvider *
+quartet_account_get_portal_cameras (QuartetAccount *self)
+{
+  g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
+  return self->media != NULL ? quartet_media_get_portal_cameras (self->media) : NULL;
+}
+
 gboolean
 quartet_account_wants_camera (QuartetAccount *self)
 {

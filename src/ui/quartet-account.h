@@ -65,6 +65,8 @@ void quartet_account_refuse_camera (QuartetAccount *self);
 /* Whether calls send a camera (not a test pattern, not "none"). */
 gboolean quartet_account_wants_camera (QuartetAccount *self);
 gboolean quartet_account_get_camera_refused (QuartetAccount *self);
+/* (transfer none) (nullable): the Camera portal's cameras, once allowed. */
+GstDeviceProvider *quartet_account_get_portal_cameras (QuartetAccount *self);
 const char *quartet_account_get_jid (QuartetAccount *self);
 /* (nullable): the contacts, once signed in. */
 GListModel *quartet_account_get_roster (QuartetAccount *self);

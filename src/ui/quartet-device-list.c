@@ -50,6 +50,10 @@ quartet_device_list_dup_value (QuartetDeviceKind kind, GstDevice *device)
       name = get_string (properties, "api.v4l2.path");
       if (name == NULL)
         name = get_string (properties, "device.path");
+      /* A PipeWire camera without a device of ours (the Camera portal's
+       * remote, a libcamera one): by name, which the engine matches too. */
+      if (name == NULL && g_strcmp0 (get_string (properties, "media.role"), "Camera") == 0)
+        name = internal_name = gst_device_get_display_name (device);
     }
   else
     {
@@ -201,14 +205,24 @@ quartet_device_list_init (QuartetDeviceList *self)
 }
 
 QuartetDeviceList *
-quartet_device_list_new (void)
+quartet_device_list_new (GstDeviceProvider *portal_cameras)
 {
   QuartetDeviceList *self = g_object_new (QUARTET_TYPE_DEVICE_LIST, NULL);
   g_autoptr (GstBus) bus = NULL;
   GList *devices;
 
+  /* In a sandbox the cameras are the Camera portal's, as they are now:
+   * its provider's bus is the engine's to watch. */
+  if (portal_cameras != NULL)
+    {
+      devices = gst_device_provider_get_devices (portal_cameras);
+      for (GList *l = devices; l != NULL; l = l->next)
+        add_device (self, l->data);
+      g_list_free_full (devices, gst_object_unref);
+    }
+
   self->monitor = gst_device_monitor_new ();
-  for (guint i = 0; i < QUARTET_N_DEVICE_KINDS; i++)
+  for (guint i = portal_cameras != NULL ? 1 : 0; i < QUARTET_N_DEVICE_KINDS; i++)
     gst_device_monitor_add_filter (self->monitor, device_classes[i], NULL);
   bus = gst_device_monitor_get_bus (self->monitor);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message_cb, self);

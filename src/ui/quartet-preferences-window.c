@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <gst/gst.h>
 
+#include "quartet-device-list.h"
 #include "quartet-secret.h"
 
 struct _QuartetPreferencesWindow
@@ -55,32 +56,23 @@ add_choice (GtkStringList *list, GPtrArray *values, const char *label, const cha
   g_ptr_array_add (values, g_strdup (value));
 }
 
+/* The cameras the engine can be told to use: the Camera portal's in a
+ * sandbox, else those plugged in. */
 static void
-list_cameras (QuartetPreferencesWindow *self, GtkStringList *list)
+list_cameras (QuartetPreferencesWindow *self, QuartetAccount *account, GtkStringList *list)
 {
-  g_autoptr (GstDeviceMonitor) monitor = gst_device_monitor_new ();
-  GList *devices;
+  g_autoptr (QuartetDeviceList) devices
+      = quartet_device_list_new (quartet_account_get_portal_cameras (account));
+  GListModel *cameras = quartet_device_list_get_devices (devices, QUARTET_DEVICE_KIND_CAMERA);
 
-  gst_device_monitor_add_filter (monitor, "Video/Source", NULL);
-  devices = gst_device_monitor_get_devices (monitor);
-  for (GList *l = devices; l != NULL; l = l->next)
+  for (guint i = 0; i < g_list_model_get_n_items (cameras); i++)
     {
-      g_autoptr (GstStructure) properties = gst_device_get_properties (l->data);
-      g_autofree char *name = gst_device_get_display_name (l->data);
-      const char *path = NULL;
-      g_autofree char *value = NULL;
+      g_autoptr (GstDevice) camera = g_list_model_get_item (cameras, i);
+      g_autofree char *name = gst_device_get_display_name (camera);
+      g_autofree char *value = quartet_device_list_dup_value (QUARTET_DEVICE_KIND_CAMERA, camera);
 
-      if (properties != NULL)
-        path = gst_structure_get_string (properties, "api.v4l2.path");
-      if (path == NULL && properties != NULL)
-        path = gst_structure_get_string (properties, "device.path");
-      if (path == NULL)
-        continue;
-
-      value = g_strdup_printf ("camera:%s", path);
       add_choice (list, self->camera_values, name, value);
     }
-  g_list_free_full (devices, gst_object_unref);
 }
 
 static void
@@ -112,7 +104,7 @@ on_microphone_selected_cb (QuartetPreferencesWindow *self)
 }
 
 static void
-setup_devices (QuartetPreferencesWindow *self)
+setup_devices (QuartetPreferencesWindow *self, QuartetAccount *account)
 {
   g_autoptr (GtkStringList) cameras = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) microphones = gtk_string_list_new (NULL);
@@ -120,7 +112,7 @@ setup_devices (QuartetPreferencesWindow *self)
   g_autofree char *microphone = g_settings_get_string (self->settings, "microphone");
 
   add_choice (cameras, self->camera_values, _("Default camera"), "camera");
-  list_cameras (self, cameras);
+  list_cameras (self, account, cameras);
   add_choice (cameras, self->camera_values, _("Test pattern"), "pattern:smpte");
   add_choice (cameras, self->camera_values, _("No camera"), "none");
   adw_combo_row_set_model (self->camera_row, G_LIST_MODEL (cameras));
@@ -351,6 +343,6 @@ quartet_preferences_window_new (GtkWindow *parent, GSettings *settings, QuartetA
   g_object_bind_property_full (account, "camera-refused", self->camera_row, "subtitle",
                                G_BINDING_SYNC_CREATE, camera_refused_to_subtitle, NULL, NULL, NULL);
   update_pinned (self);
-  setup_devices (self);
+  setup_devices (self, account);
   return GTK_WIDGET (self);
 }
