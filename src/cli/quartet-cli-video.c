@@ -11,7 +11,6 @@
 #include "quartet-cli-video.h"
 
 #include <gio/gunixinputstream.h>
-#include <libportal/portal.h>
 #include <unistd.h>
 
 struct _QuartetCliVideo
@@ -20,21 +19,20 @@ struct _QuartetCliVideo
   QuartetCliOutput *output;
   char *source;         /* the camera or pattern */
   char *pending_camera; /* to open once the Camera portal allows it */
-  XdpPortal *portal;
-  XdpSession *session; /* the screen cast while it runs */
+  QuartetScreenCast *screen_cast;
   GCancellable *cancellable;
   GDataInputStream *input;
 };
 
-static void
-close_session (QuartetCliVideo *self)
+/* Whether an answer comes after quartet_cli_video_free() cancelled it
+ * (self is gone then). A user who cancels the portal's dialog is
+ * G_IO_ERROR_CANCELLED too, but on a cancellable that is not. */
+static gboolean
+program_is_going (GAsyncResult *result)
 {
-  if (self->session == NULL)
-    return;
+  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
 
-  g_signal_handlers_disconnect_by_data (self->session, self);
-  xdp_session_close (self->session);
-  g_clear_object (&self->session);
+  return cancellable != NULL && g_cancellable_is_cancelled (cancellable);
 }
 
 /* The media stopped sending the screen: its stream ended, or the portal
@@ -45,105 +43,42 @@ on_sharing_screen_cb (QuartetMedia *media, GParamSpec *pspec, QuartetCliVideo *s
   if (quartet_media_is_sharing_screen (media))
     return;
 
-  close_session (self);
+  quartet_screen_cast_stop (self->screen_cast);
   quartet_cli_output_video_source (self->output, self->source, NULL);
 }
 
 static void
-on_session_closed_cb (XdpSession *session, QuartetCliVideo *self)
+on_screen_cast_ended_cb (QuartetScreenCast *screen_cast, QuartetCliVideo *self)
 {
   quartet_media_stop_sharing_screen (self->media);
 }
 
-/* Whether an answer of the portal comes after quartet_cli_video_free()
- * cancelled it (self is gone then). A user who cancels the portal's dialog
- * is G_IO_ERROR_CANCELLED too, but on a cancellable that is not. */
-static gboolean
-program_is_going (GAsyncResult *result)
-{
-  GCancellable *cancellable = g_task_get_cancellable (G_TASK (result));
-
-  return cancellable != NULL && g_cancellable_is_cancelled (cancellable);
-}
-
-/* The first stream's PipeWire node, or 0. */
-static guint32
-first_stream_node (XdpSession *session)
-{
-  GVariant *streams = xdp_session_get_streams (session);
-  guint32 node = 0;
-
-  if (streams != NULL && g_variant_n_children (streams) > 0)
-    g_variant_get_child (streams, 0, "(u@a{sv})", &node, NULL);
-  return node;
-}
-
 static void
-on_session_started_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+on_screen_cast_started_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   QuartetCliVideo *self = user_data;
-  XdpSession *session = XDP_SESSION (object);
   g_autoptr (GError) error = NULL;
   guint32 node;
   int fd;
 
-  if (!xdp_session_start_finish (session, result, &error))
-    {
-      if (program_is_going (result))
-        return;
-      quartet_cli_output_video_source (self->output, "screen", error);
-      close_session (self);
-      return;
-    }
-
-  node = first_stream_node (session);
-  fd = xdp_session_open_pipewire_remote (session);
-  if (node == 0 || fd < 0)
-    {
-      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "The screen cast portal gave no stream to read");
-      if (fd >= 0)
-        close (fd);
-    }
-  else
-    quartet_media_share_screen (self->media, fd, node, &error);
-
-  quartet_cli_output_video_source (self->output, "screen", error);
-  if (error != NULL)
-    close_session (self);
-}
-
-static void
-on_session_created_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  QuartetCliVideo *self = user_data;
-  g_autoptr (GError) error = NULL;
-  XdpSession *session;
-
-  session = xdp_portal_create_screencast_session_finish (XDP_PORTAL (object), result, &error);
-  if (session == NULL)
+  if (!quartet_screen_cast_start_finish (QUARTET_SCREEN_CAST (object), result, &fd, &node, &error))
     {
       if (!program_is_going (result))
         quartet_cli_output_video_source (self->output, "screen", error);
       return;
     }
 
-  close_session (self);
-  self->session = session;
-  g_signal_connect (session, "closed", G_CALLBACK (on_session_closed_cb), self);
-  xdp_session_start (session, NULL, self->cancellable, on_session_started_cb, self);
+  quartet_media_share_screen (self->media, fd, node, &error);
+  quartet_cli_output_video_source (self->output, "screen", error);
+  if (error != NULL)
+    quartet_screen_cast_stop (self->screen_cast);
 }
 
 void
 quartet_cli_video_share_screen (QuartetCliVideo *self)
 {
-  if (self->portal == NULL)
-    self->portal = xdp_portal_new ();
-
-  xdp_portal_create_screencast_session (self->portal, XDP_OUTPUT_MONITOR | XDP_OUTPUT_WINDOW,
-                                        XDP_SCREENCAST_FLAG_NONE, XDP_CURSOR_MODE_EMBEDDED,
-                                        XDP_PERSIST_MODE_NONE, NULL, self->cancellable,
-                                        on_session_created_cb, self);
+  quartet_screen_cast_start (self->screen_cast, NULL, self->cancellable, on_screen_cast_started_cb,
+                             self);
 }
 
 static void switch_to (QuartetCliVideo *self, const char *source);
@@ -152,24 +87,13 @@ static void
 on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   QuartetCliVideo *self = user_data;
-  XdpPortal *portal = XDP_PORTAL (object);
   g_autoptr (GError) error = NULL;
   g_autofree char *camera = NULL;
-  int fd;
+  int fd = quartet_camera_access_request_finish (result, &error);
 
-  if (!xdp_portal_access_camera_finish (portal, result, &error))
-    {
-      if (program_is_going (result))
-        return;
-      quartet_cli_output_camera_access (self->output, error);
-      return;
-    }
-
-  fd = xdp_portal_open_pipewire_remote_for_camera (portal);
-  if (fd < 0)
-    g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                         "The camera portal gave no PipeWire remote");
-  else
+  if (fd < 0 && program_is_going (result))
+    return;
+  if (fd >= 0)
     quartet_media_set_camera_remote (self->media, fd, NULL);
   quartet_cli_output_camera_access (self->output, error);
 
@@ -182,13 +106,9 @@ on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 void
 quartet_cli_video_use_camera_portal (QuartetCliVideo *self, const char *camera)
 {
-  if (self->portal == NULL)
-    self->portal = xdp_portal_new ();
-
   g_free (self->pending_camera);
   self->pending_camera = g_strdup (camera);
-  xdp_portal_access_camera (self->portal, NULL, XDP_CAMERA_FLAG_NONE, self->cancellable,
-                            on_camera_access_cb, self);
+  quartet_camera_access_request (NULL, self->cancellable, on_camera_access_cb, self);
 }
 
 static void
@@ -262,6 +182,8 @@ quartet_cli_video_new (QuartetMedia *media, const char *source, QuartetCliOutput
   self->source = g_strdup (source);
   self->output = output;
   self->cancellable = g_cancellable_new ();
+  self->screen_cast = quartet_screen_cast_new ();
+  g_signal_connect (self->screen_cast, "ended", G_CALLBACK (on_screen_cast_ended_cb), self);
   g_signal_connect (media, "notify::sharing-screen", G_CALLBACK (on_sharing_screen_cb), self);
   return self;
 }
@@ -271,9 +193,9 @@ quartet_cli_video_free (QuartetCliVideo *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_signal_handlers_disconnect_by_data (self->media, self);
-  close_session (self);
+  g_signal_handlers_disconnect_by_data (self->screen_cast, self);
+  g_clear_object (&self->screen_cast);
   g_clear_object (&self->input);
-  g_clear_object (&self->portal);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->media);
   g_free (self->source);

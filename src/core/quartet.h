@@ -13,6 +13,7 @@
 #include "quartet-log.h"
 #include "quartet-media.h"
 #include "quartet-peer.h"
+#include "quartet-portal.h"
 #include "quartet-quickblox-account.h"
 #include "quartet-quickblox-directory.h"
 #include "quartet-signal.h"

@@ -21,10 +21,9 @@
 #include <glib/gi18n.h>
 
 #include "quartet-call-view.h"
-#include "quartet-camera-access.h"
 #include "quartet-contacts-page.h"
-#include "quartet-screen-cast.h"
 
+#include <libportal-gtk4/portal-gtk4.h>
 #include <unistd.h>
 
 struct _QuartetWindow
@@ -236,7 +235,8 @@ ask_for_the_camera (QuartetWindow *self)
   if (!quartet_camera_access_needed () || !quartet_account_wants_camera (self->account))
     return;
 
-  quartet_camera_access_request (GTK_WINDOW (self), NULL, on_camera_access_cb, g_object_ref (self));
+  quartet_camera_access_request (xdp_parent_new_gtk (GTK_WINDOW (self)), NULL, on_camera_access_cb,
+                                 g_object_ref (self));
 }
 
 static void
@@ -352,8 +352,8 @@ change_share_screen_state (GSimpleAction *action, GVariant *state, gpointer user
   if (self->screen_request != NULL || quartet_call_get_sharing_screen (call))
     return;
   self->screen_request = g_cancellable_new ();
-  quartet_screen_cast_start (self->screen_cast, GTK_WINDOW (self), self->screen_request,
-                             on_screen_cast_started_cb, g_object_ref (self));
+  quartet_screen_cast_start (self->screen_cast, xdp_parent_new_gtk (GTK_WINDOW (self)),
+                             self->screen_request, on_screen_cast_started_cb, g_object_ref (self));
 }
 
 static void

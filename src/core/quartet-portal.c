@@ -1,21 +1,20 @@
-/* quartet-screen-cast.c: a screen or a window asked of the ScreenCast portal
+/* quartet-portal.c: a screen and the camera, asked of the desktop's portals
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * As every sandboxed app must, and as GNOME's apps do: CreateSession,
- * SelectSources (a monitor or a window, the cursor drawn in), Start with
- * our window as the dialog's parent, then OpenPipeWireRemote, through
- * libportal. The session lives as long as the cast: closing it is what
- * takes the desktop's "sharing" indicator away.
+ * As every sandboxed app must, and as GNOME's apps do, through libportal.
+ * A screen: CreateSession, SelectSources (a monitor or a window, the
+ * cursor drawn in), Start with the caller's window as the dialog's parent,
+ * then OpenPipeWireRemote; the session lives as long as the cast, and
+ * closing it is what takes the desktop's "sharing" indicator away. The
+ * camera: AccessCamera, then the Camera portal's PipeWire remote, which
+ * shows the cameras alone. The app makes the parent from its window
+ * (libportal-gtk4); quartet-cli has none.
  */
-#define G_LOG_DOMAIN "quartet-ui"
+#define G_LOG_DOMAIN "quartet-portal"
 
-#include "config.h"
+#include "quartet-portal.h"
 
-#include "quartet-screen-cast.h"
-
-#include <glib/gi18n.h>
-#include <libportal-gtk4/portal-gtk4.h>
 #include <unistd.h>
 
 struct _QuartetScreenCast
@@ -105,8 +104,8 @@ on_session_started_cb (GObject *object, GAsyncResult *result, gpointer user_data
     {
       stream_free (stream);
       forget_session (self);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                               _ ("The desktop gave no screen to share"));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "The desktop gave no screen to share");
       return;
     }
   g_task_return_pointer (task, stream, stream_free);
@@ -138,7 +137,7 @@ on_session_created_cb (GObject *object, GAsyncResult *result, gpointer user_data
 
 void
 quartet_screen_cast_start (QuartetScreenCast *self,
-                           GtkWindow *parent,
+                           XdpParent *parent,
                            GCancellable *cancellable,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
@@ -147,9 +146,15 @@ quartet_screen_cast_start (QuartetScreenCast *self,
 
   g_return_if_fail (QUARTET_IS_SCREEN_CAST (self));
 
+  /* Made when first needed: a program without a session bus (a bot)
+   * may never share. */
+  if (self->portal == NULL)
+    self->portal = xdp_portal_new ();
+
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, quartet_screen_cast_start);
-  g_task_set_task_data (task, xdp_parent_new_gtk (parent), (GDestroyNotify)xdp_parent_free);
+  if (parent != NULL)
+    g_task_set_task_data (task, parent, (GDestroyNotify)xdp_parent_free);
   xdp_portal_create_screencast_session (self->portal, XDP_OUTPUT_MONITOR | XDP_OUTPUT_WINDOW,
                                         XDP_SCREENCAST_FLAG_NONE, XDP_CURSOR_MODE_EMBEDDED,
                                         XDP_PERSIST_MODE_NONE, NULL, cancellable,
@@ -207,11 +212,78 @@ quartet_screen_cast_class_init (QuartetScreenCastClass *klass)
 static void
 quartet_screen_cast_init (QuartetScreenCast *self)
 {
-  self->portal = xdp_portal_new ();
 }
 
 QuartetScreenCast *
 quartet_screen_cast_new (void)
 {
   return g_object_new (QUARTET_TYPE_SCREEN_CAST, NULL);
+}
+
+gboolean
+quartet_camera_access_needed (void)
+{
+  return xdp_portal_running_under_sandbox ()
+         || g_strcmp0 (g_getenv ("QUARTET_CAMERA_PORTAL"), "1") == 0;
+}
+
+static void
+on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  XdpPortal *portal = XDP_PORTAL (object);
+  g_autoptr (GError) error = NULL;
+  int fd;
+
+  if (!xdp_portal_access_camera_finish (portal, result, &error))
+    {
+      g_debug ("Camera access: %s", error->message);
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED,
+                                 "The camera is not allowed");
+      return;
+    }
+
+  fd = xdp_portal_open_pipewire_remote_for_camera (portal);
+  if (fd < 0)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "The desktop gave no camera");
+  else
+    g_task_return_int (task, fd);
+}
+
+void
+quartet_camera_access_request (XdpParent *parent,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (XdpPortal) portal = xdp_portal_new ();
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, quartet_camera_access_request);
+  /* The portal object lives as long as its request. */
+  g_task_set_task_data (task, g_object_ref (portal), g_object_unref);
+  xdp_portal_access_camera (portal, parent, XDP_CAMERA_FLAG_NONE, cancellable, on_camera_access_cb,
+                            task);
+  if (parent != NULL)
+    xdp_parent_free (parent);
+}
+
+int
+quartet_camera_access_request_finish (GAsyncResult *result, GError **error)
+{
+  GError *local_error = NULL;
+  gssize fd;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
+
+  fd = g_task_propagate_int (G_TASK (result), &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return -1;
+    }
+  return (int)fd;
 }
