@@ -58,7 +58,7 @@ gboolean quartet_account_sign_in_finish (QuartetAccount *self,
 void quartet_account_sign_out (QuartetAccount *self);
 gboolean quartet_account_get_signed_in (QuartetAccount *self);
 
-/* The Camera portal's answer, for this sign-in (quartet-camera-access.h):
+/* The Camera portal's answer, for this sign-in (quartet_camera_access_request()):
  * its PipeWire remote (transfer full), or a refusal. */
 void quartet_account_grant_camera (QuartetAccount *self, int pipewire_fd);
 void quartet_account_refuse_camera (QuartetAccount *self);
