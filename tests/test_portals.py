@@ -164,8 +164,12 @@ class CameraGrantedTest(CameraPortalTest):
         self.assertEqual(alice.next_event("video-source")["source"],
                          "camera:" + portal.CAMERA_DESCRIPTION)
         self.alice_at_bob(bob, lambda rgb: dominant(rgb) == BLUE, "the portal's camera")
-        self.assertEqual([c["method"] for c in self.stack.calls()],
-                         ["Camera.AccessCamera", "Camera.OpenPipeWireRemote"])
+        # Allowed once; a PipeWire remote of its own for each connection
+        # (listing the cameras, then reading one).
+        methods = [c["method"] for c in self.stack.calls()]
+        self.assertEqual(methods[0], "Camera.AccessCamera")
+        self.assertEqual(set(methods[1:]), {"Camera.OpenPipeWireRemote"})
+        self.assertGreaterEqual(len(methods[1:]), 2)
 
 
 class CameraRefusedTest(CameraPortalTest):

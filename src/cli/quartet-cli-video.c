@@ -89,12 +89,12 @@ on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   QuartetCliVideo *self = user_data;
   g_autoptr (GError) error = NULL;
   g_autofree char *camera = NULL;
-  int fd = quartet_camera_access_request_finish (result, &error);
+  g_autoptr (XdpPortal) portal = quartet_camera_access_request_finish (result, &error);
 
-  if (fd < 0 && program_is_going (result))
+  if (portal == NULL && program_is_going (result))
     return;
-  if (fd >= 0)
-    quartet_media_set_camera_remote (self->media, fd, NULL);
+  if (portal != NULL)
+    quartet_media_set_camera_portal (self->media, portal, NULL);
   quartet_cli_output_camera_access (self->output, error);
 
   /* What was asked for: the camera now that there is one to open. */

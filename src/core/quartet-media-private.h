@@ -9,6 +9,8 @@
 #include "quartet-media.h"
 #include "quartet-video-ladder.h"
 
+#include <libportal/portal.h>
+
 G_BEGIN_DECLS
 
 /* RTP payload types we offer; an answer uses whatever the remote offer chose. */
@@ -165,16 +167,17 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GError **error);
 
 /* quartet-media-video.c */
-/* @portal_cameras: the Camera portal's, or NULL. */
-GstElement *_quartet_media_make_video_source (const char *video,
-                                              GstDeviceProvider *portal_cameras,
-                                              GError **error);
-/* (transfer full) The cameras of the Camera portal's PipeWire remote, listed
- * by a started pipewiredeviceprovider on @camera_fd. It stays started while
- * cameras are read: its PipeWire connection is the one their pipewiresrc
- * share (GStreamer's PipeWire plugin keeps one per fd). A second
- * connection on a duplicate of the same socket would talk over the first. */
-GstDeviceProvider *_quartet_media_open_portal_cameras (int camera_fd, GError **error);
+/* @camera_portal: cameras come from it, once it allowed them (or NULL). */
+GstElement *
+_quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, GError **error);
+/* (transfer full) The Camera portal's cameras (GstDevice), listed on a
+ * PipeWire remote of their own. Every connection to the portal's PipeWire
+ * gets its own remote (OpenPipeWireRemote again): gst-pipewire 0.3.65
+ * keeps one connection per fd and, once it is gone, a new one on the same
+ * socket says hello again, and the server takes back the first one's
+ * objects under the second (a double free); its provider's stop() and
+ * probe() also leave hooks on a connection that lives on. */
+GList *_quartet_media_list_portal_cameras (XdpPortal *portal, GError **error);
 GstElement *_quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error);
 void _quartet_media_replace_video_source (GstPipeline *pipeline,
                                           GstElement *old,

@@ -14,6 +14,7 @@
 #include "quartet-media-private.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <gst/video/video.h>
 
@@ -72,43 +73,97 @@ is_camera_role (GstDevice *device)
          && g_strcmp0 (gst_structure_get_string (properties, "media.role"), "Camera") == 0;
 }
 
-GstDeviceProvider *
-_quartet_media_open_portal_cameras (int camera_fd, GError **error)
+static void
+close_fd (gpointer data)
 {
-  GstDeviceProvider *provider = gst_device_provider_factory_get_by_name ("pipewiredeviceprovider");
+  close (GPOINTER_TO_INT (data));
+}
 
-  if (provider == NULL)
+GList *
+_quartet_media_list_portal_cameras (XdpPortal *portal, GError **error)
+{
+  g_autoptr (GstPluginFeature) feature
+      = GST_PLUGIN_FEATURE (gst_device_provider_factory_find ("pipewiredeviceprovider"));
+  g_autoptr (GstPluginFeature) factory = NULL;
+  g_autoptr (GstDeviceProvider) provider = NULL;
+  GList *devices, *cameras = NULL;
+  int fd;
+
+  /* Loaded: its type exists once its plugin does. */
+  if (feature != NULL)
+    factory = gst_plugin_feature_load (feature);
+  if (factory == NULL || !_quartet_media_has_element ("pipewiresrc"))
     {
       g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_MISSING_PLUGIN,
                            "The camera portal needs GStreamer's PipeWire plugin (Debian "
                            "package gstreamer1.0-pipewire)");
       return NULL;
     }
-
-  g_object_set (provider, "fd", camera_fd, NULL);
-  if (!gst_device_provider_start (provider))
+  fd = xdp_portal_open_pipewire_remote_for_camera (portal);
+  if (fd < 0)
     {
-      gst_object_unref (provider);
       g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
-                           "The camera portal's PipeWire remote did not answer");
+                           "The camera portal gave no PipeWire remote");
       return NULL;
     }
-  return provider;
+
+  /* Our own provider: the factory's is the one every GstDeviceMonitor
+   * shares (the devices menu's, for microphones). A probe, not start():
+   * 0.3.65's stop() destroys its registry without its thread's lock. */
+  provider = g_object_ref_sink (g_object_new (
+      gst_device_provider_factory_get_device_provider_type (GST_DEVICE_PROVIDER_FACTORY (factory)),
+      NULL));
+  g_object_set (provider, "fd", fd, NULL);
+  devices = gst_device_provider_get_devices (provider);
+  close (fd);
+
+  for (GList *l = devices; l != NULL; l = l->next)
+    if (gst_device_has_classes (l->data, "Video/Source"))
+      cameras = g_list_append (cameras, gst_object_ref (l->data));
+  g_list_free_full (devices, gst_object_unref);
+  return cameras;
+}
+
+/* A camera's pipewiresrc gets a PipeWire connection of its own, a new
+ * remote from the portal, closed with the element. */
+static gboolean
+connect_portal_camera (GstElement *element, XdpPortal *portal, GError **error)
+{
+  int fd = xdp_portal_open_pipewire_remote_for_camera (portal);
+
+  if (fd < 0)
+    {
+      g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_NO_DEVICE,
+                           "The camera portal gave no PipeWire remote");
+      return FALSE;
+    }
+  g_object_set (element, "fd", fd, NULL);
+  g_object_set_data_full (G_OBJECT (element), "quartet-portal-fd", GINT_TO_POINTER (fd), close_fd);
+  return TRUE;
 }
 
 /* (transfer floating) a source element for the camera called @name, or the
  * first camera when @name is NULL: one of the Camera portal's when
- * @portal_cameras lists them, else any the device monitor finds (v4l2, or
+ * @camera_portal allowed them, else any the device monitor finds (v4l2, or
  * PipeWire outside a sandbox). */
 static GstElement *
-make_camera (const char *name, GstDeviceProvider *portal_cameras, GError **error)
+make_camera (const char *name, XdpPortal *camera_portal, GError **error)
 {
   g_autoptr (GstDeviceMonitor) monitor = NULL;
   GstElement *element = NULL;
   GList *devices = NULL;
 
-  if (portal_cameras != NULL)
-    devices = gst_device_provider_get_devices (portal_cameras);
+  if (camera_portal != NULL)
+    {
+      g_autoptr (GError) local_error = NULL;
+
+      devices = _quartet_media_list_portal_cameras (camera_portal, &local_error);
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
   else if (name == NULL)
     {
       element = _quartet_media_make_device_source ("Video/Source", error);
@@ -139,6 +194,12 @@ make_camera (const char *name, GstDeviceProvider *portal_cameras, GError **error
 
   if (element != NULL)
     refuse_clock (element);
+  if (element != NULL && camera_portal != NULL
+      && !connect_portal_camera (element, camera_portal, error))
+    {
+      gst_object_unref (gst_object_ref_sink (element));
+      return NULL;
+    }
   g_list_free_full (devices, gst_object_unref);
 
   if (element == NULL && name != NULL)
@@ -240,9 +301,7 @@ quartet_media_read_frame_clock (GstSample *sample, gint64 *monotonic_us)
 }
 
 GstElement *
-_quartet_media_make_video_source (const char *video,
-                                  GstDeviceProvider *portal_cameras,
-                                  GError **error)
+_quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, GError **error)
 {
   gboolean clock = g_str_equal (video, "pattern:clock");
   gboolean camera = g_str_equal (video, "camera") || g_str_has_prefix (video, "camera:");
@@ -253,7 +312,7 @@ _quartet_media_make_video_source (const char *video,
 
   if (camera)
     chain[n++] = make_camera (video[strlen ("camera")] == ':' ? video + strlen ("camera:") : NULL,
-                              portal_cameras, error);
+                              camera_portal, error);
   else if (clock)
     chain[n++] = _quartet_media_make_test_pattern ("ball", error);
   else if (g_str_has_prefix (video, "pattern:"))
@@ -349,7 +408,8 @@ drop_stream_start_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
  * yet in the pipeline) where @old is, while the pipeline plays.
  *
  * The old source's output is dropped from now on, so that it never pushes
- * into an unlinked pad (which would be a "not-linked" error). The new
+ * into an unlinked pad (which would be a "not-linked" error), and it is
+ * stopped before it is unlinked. The new
  * source counts its time from zero when it starts; its pad offset moves
  * that to the pipeline's running time, so the encoder and every peer's RTP
  * timestamps go on without a jump. Downstream it is the same stream: its
@@ -367,12 +427,14 @@ _quartet_media_replace_video_source (GstPipeline *pipeline,
   GstClockTime now = gst_clock_get_time (clock);
   GstClockTime running_time = now - gst_element_get_base_time (GST_ELEMENT (pipeline));
 
+  /* Stopped before it is unlinked: stopping waits for a push under way,
+   * which unlinked midway met the new source's caps downstream
+   * (not-negotiated, seen under load). */
   gst_pad_add_probe (old_src, GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, drop_cb, NULL, NULL);
-  if (downstream != NULL)
-    gst_pad_unlink (old_src, downstream);
-
   gst_element_set_locked_state (old, TRUE);
   gst_element_set_state (old, GST_STATE_NULL);
+  if (downstream != NULL)
+    gst_pad_unlink (old_src, downstream);
   gst_bin_remove (GST_BIN (pipeline), old);
 
   gst_bin_add (GST_BIN (pipeline), replacement);

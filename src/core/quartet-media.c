@@ -77,8 +77,7 @@ struct _QuartetMedia
   gboolean video_muted;
   gboolean audio_muted;
   int screen_fd; /* the shared screen's PipeWire remote, or -1 */
-  int camera_fd; /* the Camera portal's PipeWire remote, or -1 */
-  GstDeviceProvider *portal_cameras; /* started on camera_fd */
+  XdpPortal *camera_portal; /* once it allowed the cameras */
   guint32 screen_node;
 
   GMainContext *context;
@@ -286,7 +285,7 @@ make_current_video_source (QuartetMedia *self, GError **error)
 {
   if (self->screen_fd >= 0)
     return _quartet_media_make_screen_source (self->screen_fd, self->screen_node, error);
-  return _quartet_media_make_video_source (self->video, self->portal_cameras, error);
+  return _quartet_media_make_video_source (self->video, self->camera_portal, error);
 }
 
 static gboolean
@@ -514,18 +513,6 @@ on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* The portal's camera connection goes last: its cameras are read through it. */
-static void
-close_camera_remote (QuartetMedia *self)
-{
-  if (self->portal_cameras != NULL)
-    gst_device_provider_stop (self->portal_cameras);
-  gst_clear_object (&self->portal_cameras);
-  if (self->camera_fd >= 0)
-    close (self->camera_fd);
-  self->camera_fd = -1;
-}
-
 static void
 quartet_media_dispose (GObject *object)
 {
@@ -560,7 +547,7 @@ quartet_media_finalize (GObject *object)
   g_free (self->speaker_device);
   if (self->screen_fd >= 0)
     close (self->screen_fd);
-  close_camera_remote (self);
+  g_clear_object (&self->camera_portal);
 
   G_OBJECT_CLASS (quartet_media_parent_class)->finalize (object);
 }
@@ -620,7 +607,7 @@ quartet_media_init (QuartetMedia *self)
 
   self->voice_processing = TRUE;
   self->echo_cancellation = TRUE;
-  self->screen_fd = self->camera_fd = -1;
+  self->screen_fd = -1;
   self->preview = _quartet_frame_cache_new ();
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
@@ -892,7 +879,7 @@ quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **
       return FALSE;
     }
 
-  replacement = _quartet_media_make_video_source (video, self->portal_cameras, error);
+  replacement = _quartet_media_make_video_source (video, self->camera_portal, error);
   if (replacement == NULL)
     return FALSE;
 
@@ -964,7 +951,7 @@ quartet_media_stop_sharing_screen (QuartetMedia *self)
 
   if (self->built && self->video_source != NULL)
     {
-      replacement = _quartet_media_make_video_source (self->video, self->portal_cameras, &error);
+      replacement = _quartet_media_make_video_source (self->video, self->camera_portal, &error);
       if (replacement == NULL)
         {
           /* The camera went away meanwhile: black, as a muted camera. */
@@ -979,22 +966,14 @@ quartet_media_stop_sharing_screen (QuartetMedia *self)
 }
 
 gboolean
-quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **error)
+quartet_media_set_camera_portal (QuartetMedia *self, XdpPortal *portal, GError **error)
 {
   GstElement *replacement;
 
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
+  g_return_val_if_fail (portal == NULL || XDP_IS_PORTAL (portal), FALSE);
 
-  close_camera_remote (self);
-  if (pipewire_fd < 0)
-    return TRUE;
-  self->portal_cameras = _quartet_media_open_portal_cameras (pipewire_fd, error);
-  if (self->portal_cameras == NULL)
-    {
-      close (pipewire_fd);
-      return FALSE;
-    }
-  self->camera_fd = pipewire_fd;
+  g_set_object (&self->camera_portal, portal);
 
   /* A camera sending now is reopened through the portal (a shared screen
    * keeps going: the camera comes when it stops). */
@@ -1002,7 +981,7 @@ quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **e
       || self->video_kind != VIDEO_CAMERA)
     return TRUE;
 
-  replacement = _quartet_media_make_video_source (self->video, self->portal_cameras, error);
+  replacement = _quartet_media_make_video_source (self->video, self->camera_portal, error);
   if (replacement == NULL)
     return FALSE;
   _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
@@ -1010,11 +989,21 @@ quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **e
   return TRUE;
 }
 
-GstDeviceProvider *
-quartet_media_get_portal_cameras (QuartetMedia *self)
+GList *
+quartet_media_list_portal_cameras (QuartetMedia *self, gboolean *from_portal)
 {
+  g_autoptr (GError) error = NULL;
+  GList *cameras;
+
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
-  return self->portal_cameras;
+
+  *from_portal = self->camera_portal != NULL;
+  if (self->camera_portal == NULL)
+    return NULL;
+  cameras = _quartet_media_list_portal_cameras (self->camera_portal, &error);
+  if (error != NULL)
+    g_info ("No camera from the portal: %s", error->message);
+  return cameras;
 }
 
 gboolean

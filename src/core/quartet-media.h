@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <libportal/portal.h>
 
 G_BEGIN_DECLS
 
@@ -92,15 +93,16 @@ quartet_media_share_screen (QuartetMedia *self, int pipewire_fd, guint32 node, G
 void quartet_media_stop_sharing_screen (QuartetMedia *self);
 gboolean quartet_media_is_sharing_screen (QuartetMedia *self);
 
-/* A sandboxed app's cameras: the PipeWire remote (transfer full) the
- * Camera portal opened (OpenPipeWireRemote, after AccessCamera), or -1.
- * From then on "camera" and "camera:NAME" are that remote's cameras (by
- * node description or path), not /dev/video*; a camera sending now is
- * reopened from it at once (NO_DEVICE: the old one stays). */
-gboolean quartet_media_set_camera_remote (QuartetMedia *self, int pipewire_fd, GError **error);
-/* (transfer none) (nullable): the started provider that lists the Camera
- * portal's cameras, for a device chooser; NULL without the portal. */
-GstDeviceProvider *quartet_media_get_portal_cameras (QuartetMedia *self);
+/* A sandboxed app's cameras: the Camera portal, once it allowed them
+ * (quartet_camera_access_request()), or NULL. From then on "camera" and
+ * "camera:NAME" are the cameras its PipeWire remotes show (by name or
+ * path), not /dev/video*; a camera sending now is reopened from it at once
+ * (NO_DEVICE: the old one stays). */
+gboolean quartet_media_set_camera_portal (QuartetMedia *self, XdpPortal *portal, GError **error);
+/* (transfer full) The Camera portal's cameras (GstDevice), for a device
+ * chooser; @from_portal says whether the cameras are the portal's at all
+ * (else NULL, and a chooser finds them itself). */
+GList *quartet_media_list_portal_cameras (QuartetMedia *self, gboolean *from_portal);
 
 /* The microphone and the speaker by PulseAudio name (PipeWire's
  * pipewire-pulse names its nodes the same), as GstDeviceMonitor's pulse

@@ -233,7 +233,6 @@ on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   XdpPortal *portal = XDP_PORTAL (object);
   g_autoptr (GError) error = NULL;
-  int fd;
 
   if (!xdp_portal_access_camera_finish (portal, result, &error))
     {
@@ -246,11 +245,7 @@ on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  fd = xdp_portal_open_pipewire_remote_for_camera (portal);
-  if (fd < 0)
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "The desktop gave no camera");
-  else
-    g_task_return_int (task, fd);
+  g_task_return_pointer (task, g_object_ref (portal), g_object_unref);
 }
 
 void
@@ -271,19 +266,9 @@ quartet_camera_access_request (XdpParent *parent,
     xdp_parent_free (parent);
 }
 
-int
+XdpPortal *
 quartet_camera_access_request_finish (GAsyncResult *result, GError **error)
 {
-  GError *local_error = NULL;
-  gssize fd;
-
-  g_return_val_if_fail (g_task_is_valid (result, NULL), -1);
-
-  fd = g_task_propagate_int (G_TASK (result), &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return -1;
-    }
-  return (int)fd;
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -38,14 +38,14 @@ void quartet_screen_cast_stop (QuartetScreenCast *self);
 gboolean quartet_camera_access_needed (void);
 
 /* The Camera portal: AccessCamera (the desktop asks the user once, and
- * remembers), then its PipeWire remote, for
- * quartet_media_set_camera_remote(). The answer: that remote's fd
- * (transfer full), or -1 with G_IO_ERROR_PERMISSION_DENIED when the camera
- * is not allowed. @parent as above. */
+ * remembers). The answer: the portal (transfer full), which opens the
+ * cameras' PipeWire remotes from then on (quartet_media_set_camera_portal()),
+ * or NULL with G_IO_ERROR_PERMISSION_DENIED when the camera is not
+ * allowed. @parent as above. */
 void quartet_camera_access_request (XdpParent *parent,
                                     GCancellable *cancellable,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data);
-int quartet_camera_access_request_finish (GAsyncResult *result, GError **error);
+XdpPortal *quartet_camera_access_request_finish (GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -17,7 +17,6 @@
 
 #include <glib/gi18n.h>
 #include <string.h>
-#include <unistd.h>
 
 G_DEFINE_FINAL_TYPE (QuartetAccount, quartet_account, G_TYPE_OBJECT)
 
@@ -408,18 +407,15 @@ set_camera_refused (QuartetAccount *self, gboolean refused)
 }
 
 void
-quartet_account_grant_camera (QuartetAccount *self, int pipewire_fd)
+quartet_account_grant_camera (QuartetAccount *self, XdpPortal *portal)
 {
   g_autoptr (GError) error = NULL;
 
   g_return_if_fail (QUARTET_IS_ACCOUNT (self));
 
   if (self->media == NULL)
-    {
-      close (pipewire_fd);
-      return;
-    }
-  if (!quartet_media_set_camera_remote (self->media, pipewire_fd, &error))
+    return;
+  if (!quartet_media_set_camera_portal (self->media, portal, &error))
     g_message ("The camera portal's camera could not be opened: %s", error->message);
   set_camera_refused (self, FALSE);
 }
@@ -439,11 +435,21 @@ quartet_account_refuse_camera (QuartetAccount *self)
   set_camera_refused (self, TRUE);
 }
 
-GstDeviceProvider *
-quartet_account_get_portal_cameras (QuartetAccount *self)
+QuartetDeviceList *
+quartet_account_watch_devices (QuartetAccount *self)
 {
+  gboolean from_portal = FALSE;
+  GList *cameras = NULL;
+  QuartetDeviceList *devices;
+
   g_return_val_if_fail (QUARTET_IS_ACCOUNT (self), NULL);
-  return self->media != NULL ? quartet_media_get_portal_cameras (self->media) : NULL;
+
+  if (self->media != NULL)
+    cameras = quartet_media_list_portal_cameras (self->media, &from_portal);
+  devices
+      = from_portal ? quartet_device_list_new_with_cameras (cameras) : quartet_device_list_new ();
+  g_list_free_full (cameras, gst_object_unref);
+  return devices;
 }
 
 gboolean

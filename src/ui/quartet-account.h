@@ -59,14 +59,15 @@ void quartet_account_sign_out (QuartetAccount *self);
 gboolean quartet_account_get_signed_in (QuartetAccount *self);
 
 /* The Camera portal's answer, for this sign-in (quartet_camera_access_request()):
- * its PipeWire remote (transfer full), or a refusal. */
-void quartet_account_grant_camera (QuartetAccount *self, int pipewire_fd);
+ * the portal that allowed the cameras, or a refusal. */
+void quartet_account_grant_camera (QuartetAccount *self, XdpPortal *portal);
 void quartet_account_refuse_camera (QuartetAccount *self);
 /* Whether calls send a camera (not a test pattern, not "none"). */
 gboolean quartet_account_wants_camera (QuartetAccount *self);
 gboolean quartet_account_get_camera_refused (QuartetAccount *self);
-/* (transfer none) (nullable): the Camera portal's cameras, once allowed. */
-GstDeviceProvider *quartet_account_get_portal_cameras (QuartetAccount *self);
+/* (transfer full) The devices to choose from: in a sandbox, the Camera
+ * portal's cameras (quartet_media_list_portal_cameras()). */
+QuartetDeviceList *quartet_account_watch_devices (QuartetAccount *self);
 const char *quartet_account_get_jid (QuartetAccount *self);
 /* (nullable): the contacts, once signed in. */
 GListModel *quartet_account_get_roster (QuartetAccount *self);

@@ -204,25 +204,20 @@ quartet_device_list_init (QuartetDeviceList *self)
     self->devices[i] = g_list_store_new (GST_TYPE_DEVICE);
 }
 
-QuartetDeviceList *
-quartet_device_list_new (GstDeviceProvider *portal_cameras)
+/* @portal_cameras: with @from_portal, the cameras in place of the ones a
+ * monitor would find. */
+static QuartetDeviceList *
+device_list_new (gboolean from_portal, GList *portal_cameras)
 {
   QuartetDeviceList *self = g_object_new (QUARTET_TYPE_DEVICE_LIST, NULL);
   g_autoptr (GstBus) bus = NULL;
   GList *devices;
 
-  /* In a sandbox the cameras are the Camera portal's, as they are now:
-   * its provider's bus is the engine's to watch. */
-  if (portal_cameras != NULL)
-    {
-      devices = gst_device_provider_get_devices (portal_cameras);
-      for (GList *l = devices; l != NULL; l = l->next)
-        add_device (self, l->data);
-      g_list_free_full (devices, gst_object_unref);
-    }
+  for (GList *l = portal_cameras; l != NULL; l = l->next)
+    add_device (self, l->data);
 
   self->monitor = gst_device_monitor_new ();
-  for (guint i = portal_cameras != NULL ? 1 : 0; i < QUARTET_N_DEVICE_KINDS; i++)
+  for (guint i = from_portal ? 1 : 0; i < QUARTET_N_DEVICE_KINDS; i++)
     gst_device_monitor_add_filter (self->monitor, device_classes[i], NULL);
   bus = gst_device_monitor_get_bus (self->monitor);
   self->bus_watch = gst_bus_add_watch (bus, on_bus_message_cb, self);
@@ -236,4 +231,16 @@ quartet_device_list_new (GstDeviceProvider *portal_cameras)
     add_device (self, l->data);
   g_list_free_full (devices, gst_object_unref);
   return self;
+}
+
+QuartetDeviceList *
+quartet_device_list_new (void)
+{
+  return device_list_new (FALSE, NULL);
+}
+
+QuartetDeviceList *
+quartet_device_list_new_with_cameras (GList *cameras)
+{
+  return device_list_new (TRUE, cameras);
 }

@@ -22,10 +22,11 @@ typedef enum
 G_DECLARE_FINAL_TYPE (QuartetDeviceList, quartet_device_list, QUARTET, DEVICE_LIST, GObject)
 
 /* Watches the devices (GstDeviceMonitor, on the thread-default main
- * context) until disposed. @portal_cameras (nullable): the Camera portal's
- * (quartet_media_get_portal_cameras()), listed as they are now, in place
- * of the cameras the monitor would find. */
-QuartetDeviceList *quartet_device_list_new (GstDeviceProvider *portal_cameras);
+ * context) until disposed. With @cameras (GstDevice, transfer none): the
+ * Camera portal's (in a sandbox), as they are now, in place of the
+ * cameras the monitor would find (not hot-plugged while the list lives). */
+QuartetDeviceList *quartet_device_list_new (void);
+QuartetDeviceList *quartet_device_list_new_with_cameras (GList *cameras);
 
 /* A GListModel of GstDevice of @kind, kept up to date as devices come and
  * go; only devices the engine can be told to use. */

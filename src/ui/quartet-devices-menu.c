@@ -231,7 +231,7 @@ quartet_devices_menu_new (QuartetAccount *account)
   self->account = g_object_ref (account);
   self->menu = g_menu_new ();
   self->actions = g_simple_action_group_new ();
-  self->devices = quartet_device_list_new (quartet_account_get_portal_cameras (account));
+  self->devices = quartet_account_watch_devices (account);
   for (QuartetDeviceKind kind = 0; kind < N_KINDS; kind++)
     {
       g_autoptr (GSimpleAction) action = g_simple_action_new_stateful (

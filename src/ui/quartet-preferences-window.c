@@ -61,8 +61,7 @@ add_choice (GtkStringList *list, GPtrArray *values, const char *label, const cha
 static void
 list_cameras (QuartetPreferencesWindow *self, QuartetAccount *account, GtkStringList *list)
 {
-  g_autoptr (QuartetDeviceList) devices
-      = quartet_device_list_new (quartet_account_get_portal_cameras (account));
+  g_autoptr (QuartetDeviceList) devices = quartet_account_watch_devices (account);
   GListModel *cameras = quartet_device_list_get_devices (devices, QUARTET_DEVICE_KIND_CAMERA);
 
   for (guint i = 0; i < g_list_model_get_n_items (cameras); i++)

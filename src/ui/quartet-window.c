@@ -208,16 +208,12 @@ on_camera_access_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (QuartetWindow) self = user_data;
   g_autoptr (GError) error = NULL;
-  int fd = quartet_camera_access_request_finish (result, &error);
+  g_autoptr (XdpPortal) portal = quartet_camera_access_request_finish (result, &error);
 
   if (!quartet_account_get_signed_in (self->account))
-    {
-      if (fd >= 0)
-        close (fd);
-      return;
-    }
-  if (fd >= 0)
-    quartet_account_grant_camera (self->account, fd);
+    return;
+  if (portal != NULL)
+    quartet_account_grant_camera (self->account, portal);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_autofree char *message = g_strdup_printf (_ ("%s: calls go without it"), error->message);
