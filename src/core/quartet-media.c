@@ -31,8 +31,7 @@
 #define G_LOG_DOMAIN "quartet-media"
 
 #include "quartet-media.h"
-#include "quartet-frame-cache.h"
-#include "quartet-media-private.h"
+#include "quartet-media-fields.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -42,69 +41,6 @@
 
 #include <gst/app/app.h>
 #include <gst/video/video.h>
-
-typedef enum
-{
-  VIDEO_NONE,
-  VIDEO_PATTERN,
-  VIDEO_CAMERA,
-} VideoKind;
-
-/* libwebrtc's for screen content: blocks that changed less are not coded. */
-#define SCREEN_STATIC_THRESHOLD 100
-
-typedef enum
-{
-  AUDIO_NONE,
-  AUDIO_TONE,
-  AUDIO_MIC,
-} AudioKind;
-
-struct _QuartetMedia
-{
-  GObject parent_instance;
-
-  char *video;
-  char *audio;
-  VideoKind video_kind;
-  AudioKind audio_kind;
-  gboolean encode_per_peer;
-  gboolean voice_processing;
-  guint max_video_height; /* the user's cap, 0 for none */
-  gboolean echo_cancellation;
-  char *microphone_device; /* PulseAudio names; NULL: the server's default */
-  char *speaker_device;
-  gboolean video_muted;
-  gboolean audio_muted;
-  int screen_fd; /* the shared screen's PipeWire remote, or -1 */
-  XdpPortal *camera_portal; /* once it allowed the cameras */
-  guint32 screen_node;
-
-  GMainContext *context;
-  GstPipeline *pipeline;
-  GSource *bus_source;
-  gboolean built;
-  GPtrArray *capture; /* the elements built by start(), owned by the pipeline */
-  GThread *warm_up;
-
-  /* Owned by the pipeline; set once it is built. */
-  GstElement *video_source;
-  GstElement *video_tees[QUARTET_MEDIA_MAX_ENCODINGS]; /* raw video with encode-per-peer */
-  guint n_video_tees;
-  GstElement *video_balance;
-  GstElement *audio_tee;
-  GstElement *audio_volume;
-  GstElement *audio_encoder;
-  GstElement *playback_mixer;
-  GstElement *video_encoders[QUARTET_MEDIA_MAX_ENCODINGS]; /* the shared ones */
-  GstElement *video_scaler_caps[QUARTET_MEDIA_MAX_ENCODINGS];
-
-  QuartetMediaRate *rate; /* with shared video encoders */
-
-  guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
-
-  QuartetFrameCache *preview; /* as captured, from the preview sink's streaming thread */
-};
 
 G_DEFINE_FINAL_TYPE (QuartetMedia, quartet_media, G_TYPE_OBJECT)
 G_DEFINE_QUARK (quartet-media-error-quark, quartet_media_error)
@@ -117,6 +53,12 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+void
+_quartet_media_notify_sharing_screen (QuartetMedia *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARING_SCREEN]);
+}
 
 enum
 {
@@ -279,19 +221,10 @@ build_encoding (QuartetMedia *self, GstElement *raw_tee, guint index, GError **e
   return gst_element_link (raw_tee, chain[0]);
 }
 
-/* The screen being shared, or else the camera or pattern. */
-static GstElement *
-make_current_video_source (QuartetMedia *self, GError **error)
-{
-  if (self->screen_fd >= 0)
-    return _quartet_media_make_screen_source (self->screen_fd, self->screen_node, error);
-  return _quartet_media_make_video_source (self->video, self->camera_portal, error);
-}
-
 static gboolean
 build_video (QuartetMedia *self, GError **error)
 {
-  GstElement *source = make_current_video_source (self, error);
+  GstElement *source = _quartet_media_make_current_video_source (self, error);
   GstElement *chain[5];
   GstElement *preview_tee, *raw_tee;
   gsize n = 0;
@@ -323,24 +256,6 @@ build_video (QuartetMedia *self, GError **error)
 
   apply_video_mute (self);
   return TRUE;
-}
-
-/* A shared screen goes on the screen rungs, its still parts skipped by
- * the encoder as libwebrtc does for screen content (a static threshold:
- * vp8enc 1.22 has no VP8E_SET_SCREEN_CONTENT_MODE). An encoder per peer
- * (the benchmark baseline) is left as it is. */
-static void
-apply_video_content (QuartetMedia *self)
-{
-  gboolean screen = self->screen_fd >= 0;
-
-  if (self->rate != NULL)
-    _quartet_media_rate_set_content (self->rate, screen ? QUARTET_VIDEO_CONTENT_SCREEN
-                                                        : QUARTET_VIDEO_CONTENT_CAMERA);
-  for (guint i = 0; i < QUARTET_MEDIA_MAX_ENCODINGS; i++)
-    if (self->video_encoders[i] != NULL)
-      g_object_set (self->video_encoders[i], "static-threshold",
-                    screen ? SCREEN_STATIC_THRESHOLD : 0, NULL);
 }
 
 static gboolean
@@ -384,14 +299,14 @@ build (QuartetMedia *self, GError **error)
         self->audio_encoder != NULL ? QUARTET_MEDIA_OPUS_BITRATE : 0);
   if (self->rate != NULL && self->max_video_height > 0)
     _quartet_media_rate_set_max_height (self->rate, self->max_video_height);
-  apply_video_content (self);
+  _quartet_media_apply_video_content (self);
 
   self->built = TRUE;
   return TRUE;
 }
 
-static gboolean
-parse_video (QuartetMedia *self, GError **error)
+gboolean
+_quartet_media_parse_video (QuartetMedia *self, GError **error)
 {
   if (g_str_equal (self->video, "none"))
     self->video_kind = VIDEO_NONE;
@@ -455,14 +370,6 @@ is_peer_object (QuartetMedia *self, GstObject *object)
 }
 
 static gboolean
-is_shared_screen (QuartetMedia *self, GstObject *object)
-{
-  return self->screen_fd >= 0 && self->video_source != NULL
-         && (object == GST_OBJECT (self->video_source)
-             || gst_object_has_as_ancestor (object, GST_OBJECT (self->video_source)));
-}
-
-static gboolean
 on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
 {
   QuartetMedia *self = user_data;
@@ -475,7 +382,7 @@ on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
         g_autofree char *debug = NULL;
 
         gst_message_parse_error (message, &error, &debug);
-        if (is_shared_screen (self, GST_MESSAGE_SRC (message)))
+        if (_quartet_media_is_shared_screen (self, GST_MESSAGE_SRC (message)))
           {
             /* The user stopped it from the desktop, or its window closed. */
             g_info ("The shared screen stopped: %s (%s)", error->message, debug);
@@ -627,7 +534,7 @@ quartet_media_new (const char *video, const char *audio)
   self->video = g_strdup (video != NULL ? video : "none");
   self->audio = g_strdup (audio != NULL ? audio : "none");
   /* An unknown description reads as "none" until start() reports it. */
-  parse_video (self, NULL);
+  _quartet_media_parse_video (self, NULL);
   parse_audio (self, NULL);
   return self;
 }
@@ -657,65 +564,6 @@ quartet_media_get_max_video_height (QuartetMedia *self)
 {
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), 0);
   return self->max_video_height;
-}
-
-/* Moves the playing stream of the PulseAudio element @factory to @device;
- * before start() there is nothing to move yet. */
-static gboolean
-move_stream (QuartetMedia *self, const char *factory, const char *device, GError **error)
-{
-  g_autoptr (GstElement) element = NULL;
-
-  if (!self->built)
-    return TRUE;
-
-  /* The default: the sound server keeps the stream where it is, and moves
-   * it by itself off a device that goes away. */
-  if (device == NULL)
-    return TRUE;
-
-  element = _quartet_media_find_element (GST_BIN (self->pipeline), factory);
-  if (element == NULL)
-    {
-      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED,
-                   "Only a named PulseAudio or PipeWire device can be switched to in a call");
-      return FALSE;
-    }
-
-  g_object_set (element, "device", device, NULL);
-  return TRUE;
-}
-
-gboolean
-quartet_media_set_microphone (QuartetMedia *self, const char *device, GError **error)
-{
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-
-  if (self->built && self->audio_kind != AUDIO_MIC)
-    {
-      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "This call sends no microphone");
-      return FALSE;
-    }
-  if (!move_stream (self, "pulsesrc", device, error))
-    return FALSE;
-
-  g_free (self->microphone_device);
-  self->microphone_device = g_strdup (device);
-  return TRUE;
-}
-
-gboolean
-quartet_media_set_speaker (QuartetMedia *self, const char *device, GError **error)
-{
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-
-  if (!move_stream (self, "pulsesink", device, error))
-    return FALSE;
-
-  g_free (self->speaker_device);
-  self->speaker_device = g_strdup (device);
-  return TRUE;
 }
 
 void
@@ -755,7 +603,8 @@ quartet_media_start (QuartetMedia *self, GError **error)
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (!self->built
-      && (!parse_video (self, error) || !parse_audio (self, error) || !build (self, error)))
+      && (!_quartet_media_parse_video (self, error) || !parse_audio (self, error)
+          || !build (self, error)))
     {
       /* Leave nothing half-built behind for a retry. */
       unbuild (self);
@@ -851,167 +700,6 @@ quartet_media_get_video_muted (QuartetMedia *self)
   g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
 
   return self->video_muted;
-}
-
-gboolean
-quartet_media_set_video_source (QuartetMedia *self, const char *video, GError **error)
-{
-  GstElement *replacement;
-
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-  g_return_val_if_fail (video != NULL, FALSE);
-
-  if (g_str_equal (video, self->video))
-    return TRUE;
-
-  /* While a screen is shared, the camera to come back to. */
-  if (!self->built || self->screen_fd >= 0)
-    {
-      g_free (self->video);
-      self->video = g_strdup (video);
-      return parse_video (self, error);
-    }
-
-  if (self->video_source == NULL || g_str_equal (video, "none"))
-    {
-      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "A call cannot start or stop sending video; mute the camera instead");
-      return FALSE;
-    }
-
-  replacement = _quartet_media_make_video_source (video, self->camera_portal, error);
-  if (replacement == NULL)
-    return FALSE;
-
-  _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
-  self->video_source = replacement;
-  g_free (self->video);
-  self->video = g_strdup (video);
-  parse_video (self, NULL);
-  return TRUE;
-}
-
-/* Sets what the source is now, and says so. */
-static void
-set_screen (QuartetMedia *self, int pipewire_fd, guint32 node)
-{
-  gboolean was_sharing = self->screen_fd >= 0;
-
-  if (self->screen_fd >= 0)
-    close (self->screen_fd);
-  self->screen_fd = pipewire_fd;
-  self->screen_node = node;
-  apply_video_content (self);
-  if (was_sharing != (pipewire_fd >= 0))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHARING_SCREEN]);
-}
-
-gboolean
-quartet_media_share_screen (QuartetMedia *self, int pipewire_fd, guint32 node, GError **error)
-{
-  GstElement *replacement;
-
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-  g_return_val_if_fail (pipewire_fd >= 0, FALSE);
-
-  if (self->video_kind == VIDEO_NONE || (self->built && self->video_source == NULL))
-    {
-      close (pipewire_fd);
-      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "A call without video cannot share a screen");
-      return FALSE;
-    }
-
-  if (self->built)
-    {
-      replacement = _quartet_media_make_screen_source (pipewire_fd, node, error);
-      if (replacement == NULL)
-        {
-          close (pipewire_fd);
-          return FALSE;
-        }
-      _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
-      self->video_source = replacement;
-    }
-
-  set_screen (self, pipewire_fd, node);
-  return TRUE;
-}
-
-void
-quartet_media_stop_sharing_screen (QuartetMedia *self)
-{
-  g_autoptr (GError) error = NULL;
-  GstElement *replacement;
-
-  g_return_if_fail (QUARTET_IS_MEDIA (self));
-
-  if (self->screen_fd < 0)
-    return;
-
-  if (self->built && self->video_source != NULL)
-    {
-      replacement = _quartet_media_make_video_source (self->video, self->camera_portal, &error);
-      if (replacement == NULL)
-        {
-          /* The camera went away meanwhile: black, as a muted camera. */
-          g_info ("Back from the shared screen: %s", error->message);
-          replacement = _quartet_media_make_video_source ("pattern:black", NULL, NULL);
-        }
-      _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
-      self->video_source = replacement;
-    }
-
-  set_screen (self, -1, 0);
-}
-
-gboolean
-quartet_media_set_camera_portal (QuartetMedia *self, XdpPortal *portal, GError **error)
-{
-  GstElement *replacement;
-
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-  g_return_val_if_fail (portal == NULL || XDP_IS_PORTAL (portal), FALSE);
-
-  g_set_object (&self->camera_portal, portal);
-
-  /* A camera sending now is reopened through the portal (a shared screen
-   * keeps going: the camera comes when it stops). */
-  if (!self->built || self->video_source == NULL || self->screen_fd >= 0
-      || self->video_kind != VIDEO_CAMERA)
-    return TRUE;
-
-  replacement = _quartet_media_make_video_source (self->video, self->camera_portal, error);
-  if (replacement == NULL)
-    return FALSE;
-  _quartet_media_replace_video_source (self->pipeline, self->video_source, replacement);
-  self->video_source = replacement;
-  return TRUE;
-}
-
-GList *
-quartet_media_list_portal_cameras (QuartetMedia *self, gboolean *from_portal)
-{
-  g_autoptr (GError) error = NULL;
-  GList *cameras;
-
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
-
-  *from_portal = self->camera_portal != NULL;
-  if (self->camera_portal == NULL)
-    return NULL;
-  cameras = _quartet_media_list_portal_cameras (self->camera_portal, &error);
-  if (error != NULL)
-    g_info ("No camera from the portal: %s", error->message);
-  return cameras;
-}
-
-gboolean
-quartet_media_is_sharing_screen (QuartetMedia *self)
-{
-  g_return_val_if_fail (QUARTET_IS_MEDIA (self), FALSE);
-
-  return self->screen_fd >= 0;
 }
 
 GstSample *
