@@ -57,7 +57,7 @@ def main():
 
     print(machine())
     with Coturn() as turn, ImpairedLink((turn.host, turn.port)) as link, \
-            Server(["alice", "bob"], turn=turn.prosody_options()) as server:
+            Server(["alice", "bob"], turn=turn.server_options()) as server:
         name, password = turn.credentials("bob")
         bob = Cli(args.cli, "listen", server, 1, VIDEO + [
             "--auto-answer", "--turn", f"turn://{link.host}:{link.port}?transport=udp",

@@ -1,6 +1,7 @@
 """Shared pieces of the tests that drive real quartet-cli processes.
 
-Each test class starts its own Prosody through tests/harness/prosody.py; the
+Each test class starts its own XMPP server (tests/harness/xmpp_server.py: a
+Prosody, or an ejabberd with QUARTET_TEST_SERVER=ejabberd); the
 CLI binary comes from $QUARTET_CLI (set by meson).
 """
 import ctypes
@@ -15,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
-from prosody import Prosody  # noqa: E402
+from xmpp_server import xmpp_server  # noqa: E402
 from suite_logs import keep_log  # noqa: E402
 
 CLI = os.environ.get("QUARTET_CLI", "quartet-cli")
@@ -161,7 +162,7 @@ class CliTestCase(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Prosody(users=cls.users, roster=True)
+        cls.server = xmpp_server(users=cls.users, roster=True)
         cls.server.start()
         cls.tmp = tempfile.TemporaryDirectory(prefix="quartet-cli-test-")
         cls.logs = []

@@ -16,19 +16,20 @@ from quartet_cli_test import CliProcess, EXIT_OK
 from test_call import BLUE, RED, CallTestCase
 
 from coturn import Coturn
-from prosody import Prosody
+from xmpp_server import xmpp_server
 
 
 class WithTurnServer:
     """A test case mixin: a real coturn, whose credentials the test's
-    Prosody hands out (XEP-0215, mod_turn_external)."""
+    server hands out (XEP-0215: Prosody's mod_turn_external, ejabberd's
+    mod_stun_disco)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.server.close()
         cls.turn = Coturn().start()
-        cls.server = Prosody(users=cls.users, roster=True, turn=cls.turn.prosody_options())
+        cls.server = xmpp_server(users=cls.users, roster=True, turn=cls.turn.server_options())
         cls.server.start()
 
     @classmethod

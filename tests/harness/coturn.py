@@ -5,7 +5,7 @@ Time-limited credentials (the TURN REST scheme, `use-auth-secret`): Prosody's
 mod_turn_external hands them out through XEP-0215 with the same secret.
 
     with Coturn() as turn:
-        Prosody(turn=turn.prosody_options())
+        Prosody(turn=turn.server_options())
 """
 import base64
 import hashlib
@@ -20,7 +20,7 @@ import subprocess
 import tempfile
 import time
 
-from prosody import HOST, _free_ports, _pdeathsig, _tail
+from xmpp_server import HOST, _free_ports, _pdeathsig, _tail
 from suite_logs import keep_log, keep_secret
 
 START_TIMEOUT = 10.0
@@ -127,7 +127,7 @@ class Coturn:
         name = "%d:%s" % (time.time() + lifetime, user)
         return name, self.password_for(name)
 
-    def prosody_options(self):
+    def server_options(self):
         return {"host": self.host, "port": self.port, "secret": self.secret}
 
     def _stop(self):

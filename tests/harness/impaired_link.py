@@ -34,7 +34,7 @@ import subprocess
 import threading
 import time
 
-from prosody import HOST
+from xmpp_server import HOST
 
 QUEUE_SECONDS = 0.25  # the bottleneck's buffer, at its own rate
 

@@ -28,7 +28,7 @@ import subprocess
 import tempfile
 import time
 
-from prosody import _pdeathsig, _tail
+from xmpp_server import _pdeathsig, _tail
 
 START_TIMEOUT = 15.0
 NODE_NAME = "quartet-test-screen"

@@ -18,7 +18,7 @@ import subprocess
 import tempfile
 import time
 
-from prosody import _pdeathsig, _tail
+from xmpp_server import _pdeathsig, _tail
 
 START_TIMEOUT = 10.0
 

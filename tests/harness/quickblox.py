@@ -43,7 +43,8 @@ import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from prosody import Prosody, make_certificate, _free_ports, HOST  # noqa: E402
+from prosody import Prosody  # noqa: E402
+from xmpp_server import HOST, _free_ports, make_certificate  # noqa: E402
 from suite_logs import keep_secret  # noqa: E402
 
 TOKEN_LIFETIME = 2 * 60 * 60

@@ -16,7 +16,7 @@ import ssl
 import threading
 import time
 
-from prosody import HOST
+from xmpp_server import HOST
 
 TIMEOUT = 15
 
