@@ -65,6 +65,23 @@ class LoginTest(CliTestCase):
         self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
         self.assertIn("Could not reach", result.stderr)
 
+    def test_server_list_goes_on_to_the_next_server(self):
+        # The first server of the list is away (a cluster's node that is down):
+        # sign-in goes on to the next one, and only fails when all are away.
+        args = self.account_args(0)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            away = "127.0.0.1:%d" % s.getsockname()[1]
+        there = args[args.index("--server") + 1]
+        args[args.index("--server") + 1] = "%s,%s" % (away, there)
+        result = self.run_cli("login", "--json", *args)
+        self.assertEqual(result.returncode, EXIT_OK, result.stderr)
+        self.assertEqual(self.json_lines(result.stdout)[0]["event"], "connected")
+
+        args[args.index("--server") + 1] = "%s,%s" % (away, away)
+        result = self.run_cli("login", *args)
+        self.assertEqual(result.returncode, EXIT_UNREACHABLE, result.stderr)
+
     def test_untrusted_certificate(self):
         result = self.run_cli("login", *self.account_args(0, cafile=False))
         self.assertEqual(result.returncode, EXIT_CERTIFICATE)

@@ -450,11 +450,29 @@ apply_app_id (Cli *cli, GError **error)
   return TRUE;
 }
 
+/* --server HOST[:PORT][,HOST[:PORT]...]: one server, or a cluster's nodes to
+ * try in turn. */
+static gboolean
+set_servers (Cli *cli, GError **error)
+{
+  g_auto (GStrv) servers = g_strsplit (cli->server, ",", -1);
+
+  for (guint i = 0; servers[i] != NULL; i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+
+      if (!parse_server (g_strstrip (servers[i]), &host, &port, error))
+        return FALSE;
+      quartet_xmpp_connection_add_server (cli->connection, host, port);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 create_connection (Cli *cli, GError **error)
 {
-  g_autofree char *host = NULL;
-  guint16 port = 0;
 
   if (cli->jid == NULL)
     {
@@ -465,14 +483,12 @@ create_connection (Cli *cli, GError **error)
   if (!read_password (cli, error))
     return FALSE;
 
-  if (cli->server != NULL && !parse_server (cli->server, &host, &port, error))
-    return FALSE;
-
   if (cli->app_id != NULL && !apply_app_id (cli, error))
     return FALSE;
 
   cli->connection = quartet_xmpp_connection_new (cli->jid, cli->password);
-  quartet_xmpp_connection_set_server (cli->connection, host, port);
+  if (cli->server != NULL && !set_servers (cli, error))
+    return FALSE;
   quartet_xmpp_connection_set_cafile (cli->connection, cli->cafile);
   quartet_xmpp_connection_set_trusted_fingerprint (cli->connection, cli->trust_fingerprint);
   if (cli->login_timeout > 0)
@@ -622,7 +638,9 @@ create_option_context (Cli *cli)
     { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->password_file,
       "Read the password from FILE", "FILE" },
     { "server", 's', 0, G_OPTION_ARG_STRING, &cli->server,
-      "Connect to HOST[:PORT] instead of looking up the domain", "HOST[:PORT]" },
+      "Connect to HOST[:PORT] instead of looking up the domain; a list is tried in turn "
+      "(the nodes of a cluster)",
+      "HOST[:PORT][,…]" },
     { "tls", 0, 0, G_OPTION_ARG_STRING, &cli->tls,
       "required (default) or off (plain text, local servers only)", "MODE" },
     { "cafile", 0, 0, G_OPTION_ARG_FILENAME, &cli->cafile,

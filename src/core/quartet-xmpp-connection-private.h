@@ -50,8 +50,11 @@ struct _QuartetXmppConnection
   char *jid;
   char *password;
   char *user_id;
-  char *server_host;
-  guint16 server_port;
+  /* Where to connect (QuartetXmppServer), empty for the domain's SRV
+   * records: one server, or the nodes of a cluster, tried in turn. */
+  GPtrArray *servers;
+  guint server_index;
+  guint servers_tried; /* in this sign-in, before any answered */
   QuartetXmppTlsMode tls_mode;
   char *cafile;
   char *trusted_fingerprint;

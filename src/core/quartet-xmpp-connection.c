@@ -152,6 +152,36 @@ complete_disconnect (QuartetXmppConnection *self)
     g_task_return_boolean (g_ptr_array_index (waiters, i), TRUE);
 }
 
+typedef struct
+{
+  char *host;
+  guint16 port;
+} QuartetXmppServer;
+
+static void
+quartet_xmpp_server_free (QuartetXmppServer *server)
+{
+  g_free (server->host);
+  g_free (server);
+}
+
+/* The nodes of a cluster are one service to the user: when the one we used
+ * cannot be reached or drops us, the next one in the list is tried. */
+static gboolean
+move_to_next_server (QuartetXmppConnection *self)
+{
+  QuartetXmppServer *next;
+
+  if (self->servers->len < 2)
+    return FALSE;
+
+  self->server_index = (self->server_index + 1) % self->servers->len;
+  next = g_ptr_array_index (self->servers, self->server_index);
+  g_info ("%s: trying the next server, %s:%u", self->jid, next->host,
+          next->port ? next->port : 5222);
+  return TRUE;
+}
+
 static gboolean
 on_reconnect_timeout_cb (gpointer user_data)
 {
@@ -197,6 +227,16 @@ _quartet_xmpp_connection_handle_closed (QuartetXmppConnection *self, GError *err
       return;
     }
 
+  /* Signing in: every server of the list gets its chance before it fails. */
+  if (self->connect_task != NULL && !is_fatal_error (error)
+      && self->servers_tried + 1 < self->servers->len && move_to_next_server (self))
+    {
+      self->servers_tried++;
+      g_clear_error (&error);
+      start_attempt (self);
+      return;
+    }
+
   if (self->connect_task != NULL || is_fatal_error (error))
     {
       set_state (self, QUARTET_XMPP_STATE_DISCONNECTED);
@@ -210,6 +250,7 @@ _quartet_xmpp_connection_handle_closed (QuartetXmppConnection *self, GError *err
   if (was_connected)
     g_signal_emit (self, signals[DISCONNECTED], 0, error);
   g_clear_error (&error);
+  move_to_next_server (self);
   schedule_reconnect (self);
 }
 
@@ -322,12 +363,15 @@ static void
 start_attempt (QuartetXmppConnection *self)
 {
   g_autofree char *domain = quartet_jid_get_domain (self->jid);
+  QuartetXmppServer *server = NULL;
 
   g_cancellable_cancel (self->attempt_cancellable);
   g_clear_object (&self->attempt_cancellable);
   self->attempt_cancellable = g_cancellable_new ();
 
-  quartet_xmpp_resolve_async (domain, self->server_host, self->server_port,
+  if (self->servers->len > 0)
+    server = g_ptr_array_index (self->servers, self->server_index);
+  quartet_xmpp_resolve_async (domain, server ? server->host : NULL, server ? server->port : 0,
                               self->attempt_cancellable, on_server_resolved_cb,
                               g_object_ref (self));
 }
@@ -451,7 +495,7 @@ quartet_xmpp_connection_finalize (GObject *object)
     memset (self->password, 0, strlen (self->password));
   g_clear_pointer (&self->password, g_free);
   g_clear_pointer (&self->user_id, g_free);
-  g_clear_pointer (&self->server_host, g_free);
+  g_clear_pointer (&self->servers, g_ptr_array_unref);
   g_clear_pointer (&self->cafile, g_free);
   g_clear_pointer (&self->trusted_fingerprint, g_free);
   g_clear_pointer (&self->bound_jid, g_free);
@@ -524,6 +568,7 @@ quartet_xmpp_connection_init (QuartetXmppConnection *self)
   self->login_timeout_s = 20;
   self->roster = quartet_roster_new ();
   self->requests = quartet_xmpp_requests_new ();
+  self->servers = g_ptr_array_new_with_free_func ((GDestroyNotify)quartet_xmpp_server_free);
   _quartet_xmpp_connection_init_strophe (self);
 }
 
@@ -542,9 +587,26 @@ quartet_xmpp_connection_set_server (QuartetXmppConnection *self, const char *hos
 {
   g_return_if_fail (QUARTET_IS_XMPP_CONNECTION (self));
 
-  g_free (self->server_host);
-  self->server_host = g_strdup (host);
-  self->server_port = port;
+  g_ptr_array_set_size (self->servers, 0);
+  self->server_index = 0;
+  if (host != NULL)
+    quartet_xmpp_connection_add_server (self, host, port);
+}
+
+/* One more server of the same service (another node of a cluster), tried
+ * when those before it cannot be reached, and in turn after a drop. */
+void
+quartet_xmpp_connection_add_server (QuartetXmppConnection *self, const char *host, guint16 port)
+{
+  QuartetXmppServer *server;
+
+  g_return_if_fail (QUARTET_IS_XMPP_CONNECTION (self));
+  g_return_if_fail (host != NULL);
+
+  server = g_new0 (QuartetXmppServer, 1);
+  server->host = g_strdup (host);
+  server->port = port;
+  g_ptr_array_add (self->servers, server);
 }
 
 void
@@ -679,6 +741,7 @@ quartet_xmpp_connection_connect_async (QuartetXmppConnection *self,
 
   self->connect_task = g_steal_pointer (&task);
   self->reconnect_attempt = 0;
+  self->servers_tried = 0;
   set_state (self, QUARTET_XMPP_STATE_CONNECTING);
   start_attempt (self);
 }

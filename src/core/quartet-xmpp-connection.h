@@ -55,6 +55,8 @@ QuartetXmppConnection *quartet_xmpp_connection_new (const char *jid, const char 
 void quartet_xmpp_connection_set_server (QuartetXmppConnection *self,
                                          const char *host,
                                          guint16 port);
+void
+quartet_xmpp_connection_add_server (QuartetXmppConnection *self, const char *host, guint16 port);
 void quartet_xmpp_connection_set_tls_mode (QuartetXmppConnection *self, QuartetXmppTlsMode mode);
 void quartet_xmpp_connection_set_password (QuartetXmppConnection *self, const char *password);
 void quartet_xmpp_connection_set_cafile (QuartetXmppConnection *self, const char *cafile);

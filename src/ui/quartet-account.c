@@ -82,6 +82,27 @@ quartet_account_parse_server (const char *server, char **host, guint16 *port, GE
   return TRUE;
 }
 
+/* "HOST[:PORT]", or a comma-separated list of them (the nodes of a cluster,
+ * tried in turn); nothing: the domain's SRV records. */
+static gboolean
+add_servers (QuartetXmppConnection *connection, const char *servers, GError **error)
+{
+  g_auto (GStrv) list = g_strsplit (servers ? servers : "", ",", -1);
+
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      g_autofree char *host = NULL;
+      guint16 port = 0;
+
+      if (!quartet_account_parse_server (g_strstrip (list[i]), &host, &port, error))
+        return FALSE;
+      if (host != NULL)
+        quartet_xmpp_connection_add_server (connection, host, port);
+    }
+
+  return TRUE;
+}
+
 typedef struct
 {
   QuartetAccount *self;
@@ -194,23 +215,20 @@ quartet_account_sign_in_async (QuartetAccount *self,
                                gpointer user_data)
 {
   g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
-  g_autofree char *host = NULL;
   g_autoptr (GError) error = NULL;
-  guint16 port = 0;
 
   g_return_if_fail (QUARTET_IS_ACCOUNT (self));
 
   g_task_set_source_tag (task, quartet_account_sign_in_async);
   quartet_account_sign_out (self);
 
-  if (!quartet_account_parse_server (details->server, &host, &port, &error))
+  self->connection = quartet_xmpp_connection_new (details->jid, details->password);
+  if (!add_servers (self->connection, details->server, &error))
     {
+      g_clear_object (&self->connection);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-
-  self->connection = quartet_xmpp_connection_new (details->jid, details->password);
-  quartet_xmpp_connection_set_server (self->connection, host, port);
   quartet_xmpp_connection_set_tls_mode (self->connection, details->require_tls
                                                             ? QUARTET_XMPP_TLS_REQUIRED
                                                             : QUARTET_XMPP_TLS_OFF);
