@@ -49,12 +49,24 @@ class Ejabberd(XmppServer):
     name = "ejabberd"
     accounts_after_start = True  # made through the running node
 
-    def __init__(self, *args, cookie=None, node_name=None, **kwargs):
+    def __init__(self, *args, cookie=None, join=None, **kwargs):
+        """@join: an Ejabberd (with the same @cookie) whose cluster this node
+        joins at its first start, taking its accounts."""
         super().__init__(*args, **kwargs)
         self.cookie = cookie or secrets.token_hex(16)
+        self.join = join
         # Distinct per harness: Erlang nodes on one host are told apart by name.
-        self.node_name = node_name or "quartet-%s" % secrets.token_hex(4)
+        self.node_name = "quartet-%s" % secrets.token_hex(4)
         self.node = "%s@%s" % (self.node_name, socket.gethostname().split(".")[0])
+        self.cluster_nodes = [self]
+
+    def _make_certificate(self):
+        if self.join is None:
+            return super()._make_certificate()
+        # A cluster serves its domain with one certificate.
+        for part in ("cert.pem", "key.pem"):
+            shutil.copy(self.join._p("certs", part), self._p("certs", part))
+        self.fingerprint = self.join.fingerprint
 
     def _configure(self):
         self.config = self._p("ejabberd.yml")
@@ -138,7 +150,23 @@ modules:
             "case rpc:call(N, %s, %d) of ok -> ok; {ok, _} -> ok; true -> ok; "
             "R%d -> io:format(\"call ~b: ~p~n\", [%d, R%d]), halt(1) end"
             % (call, RPC_TIMEOUT * 1000, i, i, i) for i, call in enumerate(calls))
-        script = "N = '%s',\n%s,\nhalt(0)." % (self.node, checks)
+        self._erl("N = '%s',\n%s,\nhalt(0)." % (self.node, checks))
+
+    def session_node(self, jid):
+        """The Ejabberd of the cluster whose node holds the session of the
+        full @jid (self if not clustered)."""
+        user, rest = jid.split("@", 1)
+        domain, resource = rest.split("/", 1)
+        b = _erlang_binary
+        script = ("case rpc:call('%s', ejabberd_sm, get_session_pid, [%s, %s, %s], %d) of "
+                  "Pid when is_pid(Pid) -> io:format(\"~s~n\", [node(Pid)]), halt(0); "
+                  "Other -> io:format(\"~p~n\", [Other]), halt(1) end."
+                  % (self.node, b(user), b(domain), b(resource), RPC_TIMEOUT * 1000))
+        node = self._erl(script).strip()
+        return next(n for n in self.cluster_nodes if n.node == node)
+
+    def _erl(self, script):
+        """Runs @script on a hidden node of our own; its output."""
         proc = subprocess.run(
             ["erl", "-sname", "quartet-ctl-%s" % secrets.token_hex(4), "-hidden", "-noinput",
              "-setcookie", self.cookie, "-eval", script],
@@ -146,8 +174,13 @@ modules:
             timeout=RPC_TIMEOUT + 30)
         if proc.returncode != 0:
             raise RuntimeError(f"ejabberd rpc failed: {proc.stdout}{proc.stderr}")
+        return proc.stdout
 
     def _add_accounts(self):
+        if self.join is not None:
+            self.rpc(["ejabberd_admin, join_cluster, [<<\"%s\">>]" % self.join.node])
+            self.accounts = self.join.accounts
+            return
         b = _erlang_binary
         host = b(self.domain)
         calls = []
@@ -179,10 +212,11 @@ class EjabberdCluster:
 
     def __init__(self, size=2, **kwargs):
         cookie = secrets.token_hex(16)
-        self.nodes = [Ejabberd(cookie=cookie, **kwargs) for _ in range(size)]
-        for node in self.nodes[1:]:
-            node.accounts_after_start = False  # the first node's are replicated
-            node._add_accounts = lambda: None
+        first = Ejabberd(cookie=cookie, **kwargs)
+        self.nodes = [first] + [Ejabberd(cookie=cookie, join=first, **kwargs)
+                                for _ in range(size - 1)]
+        for node in self.nodes:
+            node.cluster_nodes = self.nodes
 
     @property
     def accounts(self):
@@ -193,13 +227,8 @@ class EjabberdCluster:
         return self.nodes[0].cafile
 
     def start(self):
-        first = self.nodes[0]
-        first.start()
-        for node in self.nodes[1:]:
-            was_new = node.dir is None
+        for node in self.nodes:
             node.start()
-            if was_new:
-                node.rpc(["ejabberd_admin, join_cluster, [<<\"%s\">>]" % first.node])
         return self
 
     def close(self):

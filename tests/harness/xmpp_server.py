@@ -150,12 +150,15 @@ class XmppServer:
         atexit.register(self.close)
         self.cafile = self._p("certs", "cert.pem")  # self-signed: it is its own CA
         os.mkdir(self._p("certs"))
-        names = ["localhost"] + ([self.domain] if self.domain != "localhost" else [])
-        self.fingerprint = make_certificate(self._p("certs", "key.pem"), self.cafile, names)
+        self._make_certificate()
         self.c2s_port, self.http_port = _free_ports(2)
         self._configure()
         if not self.accounts_after_start:
             self._add_accounts()
+
+    def _make_certificate(self):
+        names = ["localhost"] + ([self.domain] if self.domain != "localhost" else [])
+        self.fingerprint = make_certificate(self._p("certs", "key.pem"), self.cafile, names)
 
     def _configure(self):
         raise NotImplementedError
