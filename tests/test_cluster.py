@@ -8,12 +8,15 @@ cluster's nodes as its server list (`--server B,A`; docs/architecture.md,
 "Servers"), and a call needs no server once it is connected, so it goes on
 and ends with the hang-up that now reaches Bob through node A.
 """
+import json
 import os
+import subprocess
 import time
 import unittest
 
 from quartet_cli_test import EXIT_OK
-from test_call import BLUE, RED, CallTestCase, MeshTest
+import test_call
+from test_call import BLUE, RED, CallTestCase
 
 import ejabberd
 from ejabberd import EjabberdCluster
@@ -74,7 +77,7 @@ class CrossNodeTest(ClusterTestCase):
 
     def test_three_party_mesh_across_nodes(self):
         # Alice on A; Bob and Dave on B: their own pair is signalled on B.
-        MeshTest.mesh_call(self, [1, 3])
+        test_call.MeshTest.mesh_call(self, [1, 3])
 
 
 class NodeDeathTest(ClusterTestCase):
@@ -100,6 +103,31 @@ class NodeDeathTest(ClusterTestCase):
         bob.next_event("call-end")
         self.assertEqual([e["user"] for e in bob.events_named("hang-up")], ["alice@localhost"])
         self.assertEqual(alice.events_named("not-answer"), [])
+
+
+@unittest.skipUnless(os.environ.get("QUARTET_SIGNALING_LOAD"), "bench-signaling-load is not built")
+class SignalingLoadTest(ClusterTestCase):
+    """bench/signaling-load.c through the cluster at a small scale: every
+    signal of every session arrives once (the bench runs 1,000 sessions)."""
+    users = ["user%02d" % i for i in range(20)]
+
+    def test_no_signal_lost_or_duplicated(self):
+        accounts = os.path.join(self.tmp.name, "load-accounts")
+        with open(accounts, "w") as f:
+            for i, account in enumerate(self.cluster.accounts):
+                node = self.cluster.nodes[i % 2]
+                f.write("%s %s %s:%d\n" % (account["jid"], account["password"], HOST,
+                                           node.c2s_port))
+        result = subprocess.run(
+            [os.environ["QUARTET_SIGNALING_LOAD"], "--json", "--accounts", accounts,
+             "--cafile", self.cluster.cafile, "--sessions", "100", "--rate", "200",
+             "--hold", "0.5"], capture_output=True, text=True, timeout=120)
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+        figures = json.loads(result.stdout.splitlines()[-1])
+        self.assertEqual(figures["sessions_up_at_once"], 100, figures)
+        self.assertEqual(figures["signals_sent"], 100 * 7, figures)
+        self.assertEqual((figures["lost"], figures["duplicated"], figures["unexpected"]),
+                         (0, 0, 0), figures)
 
 
 if __name__ == "__main__":
