@@ -133,9 +133,14 @@ modules:
                     ERL_CRASH_DUMP_BYTES="0")
 
     def _command(self):
+        # +zdbbl: ejabberd hands a stanza to another node's session with
+        # erlang:send(Pid, Msg, [nosuspend, noconnect]) and forgets it when the
+        # link between the nodes is "busy" (more queued than this, default
+        # 1 MiB): a burst of signals across nodes was lost that way. 64 MiB,
+        # as a cluster's operator sets it (ejabberdctl.cfg, ERL_OPTIONS).
         return ["erl", "-sname", self.node_name, "-setcookie", self.cookie, "+K", "true",
-                "+P", "250000", "-noinput", "-mnesia", "dir", '"%s"' % self._p("mnesia"),
-                "-s", "ejabberd"]
+                "+P", "250000", "+zdbbl", "65536", "-noinput",
+                "-mnesia", "dir", '"%s"' % self._p("mnesia"), "-s", "ejabberd"]
 
     def _start_failed(self, log_start):
         if b"Failed to open socket" in self._read_log(log_start):
