@@ -22,7 +22,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ui_session  # noqa: E402
-from quartet_cli_test import Prosody  # noqa: E402  (puts tests/harness on sys.path)
+from prosody import Prosody  # noqa: E402  (tests/harness: on sys.path by ui_session)
 from quickblox import QuickbloxStandIn, TOKEN_LIFETIME  # noqa: E402
 from test_ui import Bot  # noqa: E402
 from ui_session import SANITIZED, TIMEOUT, AppTestMixin  # noqa: E402
