@@ -1,16 +1,21 @@
 #!/usr/bin/python3
-"""CPU of each client in a 4-party call: video encoded once vs once per peer.
+"""CPU of each client in a 4-party call: Quartet against four browsers.
 
 Starts a throwaway Prosody, three auto-answering quartet-cli bots and a
 caller (the ball pattern, made at 1280x720@30 and sent at the ladder's
-height: 720p on loopback, or QUARTET_VIDEO_MAX_HEIGHT; with --encode-per-peer
-each encoder takes the source's 720p; all four on this machine), lets the call run, and
-reads every client's CPU time from /proc over the same window of connected
-call, and what each decodes from its `stats` lines. Both variants run in
-this one process, alternating, so that the ratio compares like with like on
-a shared machine; in the baseline every client runs `--encode-per-peer`.
+height: 720p on loopback, or --height), lets the call run, and reads every
+client's CPU time from /proc over the same window of connected call, and
+what each decodes from its `stats` lines.
+
+The baseline, in the same run and alternating with it: four pages of the
+QuickBlox JS SDK in headless Chromium (bench/browserlib.py) in the same
+mesh, the fake camera at the same size and 30 fps; the CPU of each page's
+whole Chromium (every process), the frames each decodes from getStats().
+With --per-peer, also Quartet with `--encode-per-peer` (one encoder per
+peer, as a browser has). All on this machine's cores.
 
     bench/mesh-cpu.py [--cli _build/src/cli/quartet-cli] [--seconds 20] [--rounds 2]
+                      [--height 720] [--per-peer] [--no-browser]
 """
 import argparse
 import os
@@ -18,6 +23,7 @@ import sys
 import time
 
 from benchlib import DEFAULT_CLI, Cli, Server, cpu_seconds, machine, stop_all
+import browserlib
 
 NAMES = ["alice", "bob", "carol", "dave"]
 
@@ -66,42 +72,79 @@ def measure(cli, server, seconds, per_peer):
         stop_all(clients)
 
 
+def measure_browsers(server, seconds, height):
+    """{page: (CPU seconds over the window, lowest decoded fps, lowest
+    decoded height)}"""
+    video = {"width": height * 16 // 9, "height": height, "frameRate": 30}
+    with browserlib.Browsers(server, 4, video=video) as web:
+        session, _ = web.start_call()
+        time.sleep(3)
+        start, frames_start, t0 = web.cpu_seconds(), web.decoded(), time.monotonic()
+        time.sleep(seconds)
+        end, frames_end, t1 = web.cpu_seconds(), web.decoded(), time.monotonic()
+        web.hang_up(session)
+    result = {}
+    for i, name in enumerate(NAMES):
+        fps = [(frames_end[i][peer][0] - frames_start[i].get(peer, (0,))[0]) / (t1 - t0)
+               for peer in frames_end[i]]
+        heights = [frames_end[i][peer][2] for peer in frames_end[i]]
+        result[name] = (end[i] - start[i], min(fps) if len(fps) == 3 else 0.0,
+                        min(heights) if heights else 0)
+    return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", default=DEFAULT_CLI)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--height", type=int, default=720,
+                        help="the picture's height (Quartet's QUARTET_VIDEO_MAX_HEIGHT)")
+    parser.add_argument("--per-peer", action="store_true",
+                        help="also Quartet encoding once per peer")
+    parser.add_argument("--no-browser", action="store_true", help="without the browser baseline")
     args = parser.parse_args()
 
     print(machine())
-    with Server(NAMES) as server:
-        results = {False: [], True: []}
+    os.environ["QUARTET_VIDEO_MAX_HEIGHT"] = str(args.height)
+    browser_missing = "--no-browser" if args.no_browser else browserlib.missing()
+    variants = ["once"] + (["per peer"] if args.per_peer else []) \
+        + ([] if browser_missing else ["browser"])
+    results = {v: [] for v in variants}
+    with Server(NAMES + browserlib.USERS) as server:
         for _ in range(args.rounds):
-            for per_peer in (True, False):
-                results[per_peer].append(measure(args.cli, server, args.seconds, per_peer))
+            for variant in variants:
+                if variant == "browser":
+                    results[variant].append(measure_browsers(server, args.seconds, args.height))
+                else:
+                    results[variant].append(measure(args.cli, server, args.seconds,
+                                                    variant == "per peer"))
 
     def per_minute(result):
-        return {name: cpu * 60 / args.seconds for name, (cpu, _) in result.items()}
+        return {name: r[0] * 60 / args.seconds for name, r in result.items()}
 
     # The round with the least total CPU: the one least disturbed by the machine.
     best = {v: min(results[v], key=lambda r: sum(per_minute(r).values())) for v in results}
-    height = os.environ.get("QUARTET_VIDEO_MAX_HEIGHT", "720")
-    print(f"CPU seconds per client per minute of a 4-party VP8 call, encoding once at up to "
-          f"{height}p, per peer at 720p "
-          f"(best of {args.rounds}, {args.seconds:g} s windows):")
-    print(f"  {'client':8} {'per peer':>9} {'once':>9} {'ratio':>6}  lowest decoded fps "
-          f"(per peer / once)")
+    print(f"CPU seconds per client per minute of a 4-party VP8 call at up to {args.height}p "
+          f"(best of {args.rounds}, {args.seconds:g} s windows); lowest decoded fps:")
+    print("  " + f"{'client':8}" + "".join(f" {v:>9} {'fps':>5}" for v in variants))
     for name in NAMES:
-        baseline = per_minute(best[True])[name]
-        once = per_minute(best[False])[name]
-        print(f"  {name:8} {baseline:9.1f} {once:9.1f} {once / baseline:6.2f}  "
-              f"{best[True][name][1]:5.1f} / {best[False][name][1]:5.1f}")
-    baseline = sum(per_minute(best[True]).values()) / len(NAMES)
-    once = sum(per_minute(best[False]).values()) / len(NAMES)
-    lowest = min(fps for _, fps in best[False].values())
-    print(f"  {'mean':8} {baseline:9.1f} {once:9.1f} {once / baseline:6.2f}")
-    print(f"  ratio once / per peer: {once / baseline:.2f} (target <= 0.5); lowest decoded fps "
-          f"encoding once: {lowest:.1f} (target >= 29)")
+        print("  " + f"{name:8}" + "".join(
+            f" {per_minute(best[v])[name]:9.1f} {best[v][name][1]:5.1f}" for v in variants))
+    mean = {v: sum(per_minute(best[v]).values()) / len(NAMES) for v in variants}
+    lowest = {v: min(r[1] for r in best[v].values()) for v in variants}
+    print("  " + f"{'mean':8}" + "".join(f" {mean[v]:9.1f} {lowest[v]:5.1f}" for v in variants))
+    if "browser" in variants:
+        heights = sorted({r[2] for r in best["browser"].values()})
+        print(f"  the browsers decoded pictures {', '.join(map(str, heights))} lines high "
+              f"(they scale down under load)")
+        print(f"  ratio Quartet / browser: {mean['once'] / mean['browser']:.2f} (target <= 0.4); "
+              f"lowest decoded fps: Quartet {lowest['once']:.1f}, browser "
+              f"{lowest['browser']:.1f} (target >= 29)")
+    else:
+        print(f"  no browser baseline: {browser_missing}")
+    if "per peer" in variants:
+        print(f"  ratio once / per peer: {mean['once'] / mean['per peer']:.2f}")
 
 
 if __name__ == "__main__":

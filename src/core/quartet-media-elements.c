@@ -11,6 +11,8 @@
 
 #include <gst/video/video.h>
 
+#define KEYFRAME_INTERVAL (200 * GST_MSECOND) /* see _quartet_media_make_video_encoder() */
+
 typedef struct
 {
   const char *element;
@@ -250,10 +252,56 @@ _quartet_media_make_leaky_queue (guint max_buffers)
   return queue;
 }
 
+/* A peer's first keyframe asks for it with this field in its
+ * force-key-unit event. */
+#define PEER_START_FIELD "quartet-peer-start"
+
+GstEvent *
+_quartet_media_new_peer_start_keyframe_request (void)
+{
+  GstEvent *event = gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0);
+
+  gst_structure_set (gst_event_writable_structure (event), PEER_START_FIELD, G_TYPE_BOOLEAN, TRUE,
+                     NULL);
+  return event;
+}
+
+static GstPadProbeReturn
+on_encoder_keyframe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  if (GST_BUFFER_FLAG_IS_SET (GST_PAD_PROBE_INFO_BUFFER (info), GST_BUFFER_FLAG_DELTA_UNIT))
+    return GST_PAD_PROBE_OK;
+  g_object_set (GST_PAD_PARENT (pad), "min-force-key-unit-interval", KEYFRAME_INTERVAL, NULL);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* The encoder's throttle counts every keyframe, its own first too: a peer
+ * whose connection came up within KEYFRAME_INTERVAL of the encoder's start
+ * (every callee and caller does, ~100 ms after call()) or of another
+ * keyframe waited for the rest of it, 130 ms of each call's first frame
+ * (bench/RESULTS.md, "setup against the browser"). A peer's first keyframe
+ * is the one request that is never a repeat, so it passes the throttle,
+ * which is back at the next keyframe. */
+static GstPadProbeReturn
+on_encoder_keyframe_request_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  const GstStructure *structure = gst_event_get_structure (event);
+
+  if (!gst_video_event_is_force_key_unit (event) || structure == NULL
+      || !gst_structure_has_field (structure, PEER_START_FIELD))
+    return GST_PAD_PROBE_OK;
+
+  g_object_set (GST_PAD_PARENT (pad), "min-force-key-unit-interval", (guint64)0, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_encoder_keyframe_cb, NULL, NULL);
+  return GST_PAD_PROBE_OK;
+}
+
 GstElement *
 _quartet_media_make_video_encoder (void)
 {
   GstElement *encoder = gst_element_factory_make ("vp8enc", NULL);
+  g_autoptr (GstPad) src = NULL;
 
   if (encoder == NULL)
     return NULL;
@@ -276,10 +324,13 @@ _quartet_media_make_video_encoder (void)
    * keyframes were rare. */
   g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "lag-in-frames", 0,
                 "keyframe-max-dist", G_MAXINT, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
-                "min-force-key-unit-interval", 200 * GST_MSECOND, "buffer-initial-size", 100,
+                "min-force-key-unit-interval", KEYFRAME_INTERVAL, "buffer-initial-size", 100,
                 "buffer-optimal-size", 120, "buffer-size", 150, NULL);
   gst_util_set_object_arg (G_OBJECT (encoder), "end-usage", "cbr");
   gst_util_set_object_arg (G_OBJECT (encoder), "error-resilient", "default");
+  src = gst_element_get_static_pad (encoder, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_EVENT_UPSTREAM, on_encoder_keyframe_request_cb, NULL,
+                     NULL);
   return encoder;
 }
 

@@ -113,6 +113,7 @@ GstElement *_quartet_media_make_test_pattern (const char *pattern, GError **erro
 GstElement *_quartet_media_make_capsfilter (const char *caps_string);
 GstElement *_quartet_media_make_leaky_queue (guint max_buffers);
 GstElement *_quartet_media_make_video_encoder (void);
+GstEvent *_quartet_media_new_peer_start_keyframe_request (void);
 gboolean _quartet_media_add_chain (
     GstBin *pipeline, GPtrArray *elements, GstElement **chain, gsize n, GError **error);
 GThread *_quartet_media_warm_up (void);

@@ -22,7 +22,8 @@
 #include <gst/video/video.h>
 
 #define FRAME_TIMES 128      /* more than a second of frames at any rate we expect */
-#define VIDEO_LATENCY_MS 500 /* see let_video_wait_for_retransmissions() */
+#define VIDEO_LATENCY_MS 500 /* see set_jitter_buffer_latency() */
+#define AUDIO_LATENCY_MS 100
 
 struct _QuartetPeerReceive
 {
@@ -191,7 +192,14 @@ find_jitter_buffer (GstPad *pad)
   return NULL;
 }
 
-/* A lost video packet is asked for again (NACK) and comes a round trip
+/* A jitter buffer starts with a few milliseconds of latency, so that a
+ * call's first packet is not held (quartet-peer.c, on_element_added_cb());
+ * it gets its own once the stream it carries is known, here.
+ *
+ * Audio: what rtpbin would have given it. The pipeline's latency covers
+ * it (add_audio_branch() has it recomputed), so its packets play in time.
+ *
+ * Video: a lost packet is asked for again (NACK) and comes a round trip
  * later; a jitter buffer that gives it up sooner loses the frame, and the
  * picture freezes until a keyframe. So video's buffers wait
  * VIDEO_LATENCY_MS, room for a retry on a 200 ms round trip. That costs
@@ -209,15 +217,16 @@ find_jitter_buffer (GstPad *pad)
  * 400 kbit/s and at 2 Mbit/s alike; the sender's estimate then saw loss it
  * had not caused). */
 static void
-let_video_wait_for_retransmissions (GstPad *pad)
+set_jitter_buffer_latency (GstPad *pad, gboolean video)
 {
   g_autoptr (GstElement) buffer = find_jitter_buffer (pad);
 
-  if (buffer != NULL)
+  if (buffer == NULL)
+    g_info ("No jitter buffer found behind %s", GST_PAD_NAME (pad));
+  else if (video)
     g_object_set (buffer, "latency", VIDEO_LATENCY_MS, "rtx-next-seqnum", FALSE, NULL);
   else
-    g_info ("No jitter buffer found behind %s: lost video waits for a keyframe",
-            GST_PAD_NAME (pad));
+    g_object_set (buffer, "latency", AUDIO_LATENCY_MS, NULL);
 }
 
 static gboolean
@@ -240,7 +249,7 @@ add_video_branch (QuartetPeerReceive *self, GstPad *pad)
   if (sink != NULL)
     gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
 
-  let_video_wait_for_retransmissions (pad);
+  set_jitter_buffer_latency (pad, TRUE);
   return add_branch (self, pad, chain, n, NULL);
 }
 
@@ -279,6 +288,7 @@ add_audio_branch (QuartetPeerReceive *self, GstPad *pad)
       chain[n++] = gst_element_factory_make_full ("fakesink", "async", FALSE, "sync", FALSE, NULL);
     }
 
+  set_jitter_buffer_latency (pad, FALSE);
   if (!add_branch (self, pad, chain, n, playback))
     return FALSE;
 

@@ -445,9 +445,9 @@ _quartet_peer_send_start (QuartetPeerSend *self)
       || !g_atomic_int_compare_and_exchange (&video->gate, GATE_CLOSED, GATE_KEYFRAME))
     return;
 
-  /* It travels up the way a remote's PLI does: payloader, queue, feed, tee. */
-  gst_pad_send_event (video->key_pad,
-                      gst_video_event_new_upstream_force_key_unit (GST_CLOCK_TIME_NONE, TRUE, 0));
+  /* It travels up the way a remote's PLI does: payloader, queue, feed, tee;
+   * unlike a PLI, the encoder does not throttle it. */
+  gst_pad_send_event (video->key_pad, _quartet_media_new_peer_start_keyframe_request ());
 }
 
 /* Stops feeding this peer; the tees go on for the others. */

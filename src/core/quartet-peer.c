@@ -31,6 +31,7 @@
 #define STATS_INTERVAL_MS 1000
 #define RTCP_BITS_PER_SECOND 30000.0 /* see on_element_added_cb() */
 #define TWCC_FEEDBACK_INTERVAL (50 * GST_MSECOND)
+#define FIRST_PACKET_WAIT_MS 5 /* see on_element_added_cb() */
 /* No RTP at all from the remote for this long: it is gone or cut off. */
 #define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
 
@@ -526,7 +527,35 @@ on_stats_timeout_cb (gpointer user_data)
  * overflows and the frames' last packets are lost: the sender heard
  * nothing for 400 ms just when its rate mattered most.
  *
- * The retransmitter gets a budget (quartet-peer-congestion.c). */
+ * The retransmitter gets a budget (quartet-peer-congestion.c).
+ *
+ * A new call's first frame and first sound waited twice for nothing
+ * (bench/RESULTS.md, "setup against the browser"). rtpsession holds a new
+ * sender's packets until `probation` of them came in sequence, against
+ * stray packets on a plain RTP port: one frame at the first, one-packet
+ * rung of the ladder. SRTP authenticates every packet, so there is no
+ * stray one. And a jitter buffer that has not seen a packet holds the
+ * first for its whole latency, in case an earlier one comes late: 100 ms.
+ * (`faststart-min-packets` only counts the packets behind the first, a
+ * frame later.) So a jitter buffer starts with FIRST_PACKET_WAIT_MS, and
+ * gets its latency when its stream is known (quartet-peer-receive.c). */
+static void
+on_new_jitter_buffer_cb (
+    GstElement *rtpbin, GstElement *buffer, guint session, guint ssrc, gpointer user_data)
+{
+  g_object_set (buffer, "latency", FIRST_PACKET_WAIT_MS, NULL);
+}
+
+/* webrtcbin makes its rtpbin when it is made. */
+static void
+watch_jitter_buffers (GstElement *webrtcbin)
+{
+  g_autoptr (GstElement) rtpbin = gst_bin_get_by_name (GST_BIN (webrtcbin), "rtpbin");
+
+  if (rtpbin != NULL)
+    g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitter_buffer_cb), NULL);
+}
+
 static void
 on_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
 {
@@ -538,7 +567,7 @@ on_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer
     {
       g_autoptr (GObject) session = NULL;
 
-      g_object_set (element, "rtcp-fraction", RTCP_BITS_PER_SECOND, NULL);
+      g_object_set (element, "rtcp-fraction", RTCP_BITS_PER_SECOND, "probation", 0, NULL);
       /* Only the element's session object has it. */
       g_object_get (element, "internal-session", &session, NULL);
       g_object_set (session, "twcc-feedback-interval", TWCC_FEEDBACK_INTERVAL, NULL);
@@ -564,6 +593,7 @@ quartet_peer_constructed (GObject *object)
   gst_util_set_object_arg (G_OBJECT (self->webrtcbin), "bundle-policy", "max-bundle");
   self->congestion = _quartet_peer_congestion_new (self->media);
   g_signal_connect (self->webrtcbin, "deep-element-added", G_CALLBACK (on_element_added_cb), self);
+  watch_jitter_buffers (self->webrtcbin);
   _quartet_peer_configure_ice (self->webrtcbin, self->user_id,
                                (const char *const *)self->ice_servers, self->relay_only);
   gst_bin_add (GST_BIN (self->bin), self->webrtcbin);

@@ -6,12 +6,15 @@
 'use strict';
 
 var qt = window.qt = {
-  events: [],       // {t, name, sessionID, userId, userInfo, state, ...}
-  sessions: {},     // sessionID -> the SDK's WebRTCSession
-  pcs: {},          // sessionID -> {userId -> RTCPeerConnection}, kept after the SDK drops them
-  remote: {},       // userId -> {stream, video, frames, audio: {...}}
-  current: null,    // the session qtAccept/qtReject/qtHangUp act on by default
-  errors: []
+  events : [],          // {t, name, sessionID, userId, userInfo, state, ...}
+  sessions : {},        // sessionID -> the SDK's WebRTCSession
+  pcs : {},             // sessionID -> {userId -> RTCPeerConnection}, kept after the SDK drops them
+  remote : {},          // userId -> {stream, video, frames, audio: {...}}
+  current : null,       // the session qtAccept/qtReject/qtHangUp act on by default
+  autoAnswer : false,   // accept every call at once, in the page (qtAutoAnswer)
+  video : true,         // getUserMedia's video constraints for a video call (qtVideo)
+  callStartedAt : null, // performance.now() when qtCall was called
+  errors : []
 };
 
 window.addEventListener('error', function (e) { qt.errors.push(String(e.message)); });
@@ -79,7 +82,8 @@ function showRemote(userId, stream) {
     clearInterval(entry.audioTimer);
     entry.video.remove();
   }
-  entry = qt.remote[userId] = { stream: stream, frames: 0, attached: Date.now() };
+  entry = qt.remote[userId]
+      = { stream : stream, frames : 0, attached : Date.now(), firstFrameAt : null };
   var video = entry.video = document.createElement('video');
   video.id = 'remote-' + userId;
   video.autoplay = true;
@@ -89,8 +93,12 @@ function showRemote(userId, stream) {
   document.getElementById('remote').appendChild(video);
   video.play().catch(function (e) { entry.playError = String(e); });
   if (video.requestVideoFrameCallback) {
-    var onFrame = function () { entry.frames++; video.requestVideoFrameCallback(onFrame); };
-    video.requestVideoFrameCallback(onFrame);
+      var onFrame = function (now) {
+        if (!entry.frames++)
+          entry.firstFrameAt = now;
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
   }
   watchAudio(entry);
 }
@@ -195,6 +203,10 @@ window.qtInit = function (cfg) {
     record('onCallListener', session, { userId: session.initiatorID, userInfo: userInfo,
                                         callType: session.callType,
                                         opponentsIDs: session.opponentsIDs });
+    if (qt.autoAnswer)
+      qtAccept ({}, session.ID).catch(function (e) {
+        qt.errors.push(String (e));
+      });
   };
   w.onAcceptCallListener = function (session, userId, userInfo) {
     record('onAcceptCallListener', session, { userId: userId, userInfo: userInfo });
@@ -244,12 +256,19 @@ window.qtInit = function (cfg) {
 };
 
 function withMedia(session, callType) {
-  return new Promise(function (resolve, reject) {
-    session.getUserMedia({ audio: true, video: callType === 1, elemId: 'local',
-                           options: { muted: true } }, function (error, stream) {
-      if (error) reject(new Error('getUserMedia: ' + error));
-      else resolve(stream);
-    });
+  return new Promise (function (resolve, reject) {
+    session.getUserMedia({
+      audio : true,
+      video : callType === 1 && qt.video,
+      elemId : 'local',
+      options : { muted : true }
+    },
+                         function (error, stream) {
+                           if (error)
+                             reject (new Error ('getUserMedia: ' + error));
+                           else
+                             resolve (stream);
+                         });
   });
 }
 
@@ -262,6 +281,7 @@ function findSession(sessionID) {
 /* Calls @opponentIds (numbers); @type 1 video, 2 audio; @bandwidth: the
  * SDK's limit in kbit/s (0 or absent: none). Returns the session id. */
 window.qtCall = async function (opponentIds, type, userInfo, bandwidth) {
+  qt.callStartedAt = performance.now();
   var session = QB.webrtc.createNewSession(opponentIds, type || 1, null,
                                            bandwidth ? { bandwidth : bandwidth } : undefined);
   qt.current = session;
@@ -295,4 +315,38 @@ window.qtHangUp = function (userInfo, sessionID) {
 };
 
 window.qtEvents = function () { return qt.events; };
+
+/* The camera's constraints for the next calls, e.g. {width: 1280, height: 720}. */
+window.qtVideo = function (constraints) {
+  qt.video = constraints || true;
+};
+
+/* Accept every call as it comes, without a round trip to the test. */
+window.qtAutoAnswer = function (on) {
+  qt.autoAnswer = on;
+};
+
+/* For the benchmark: when the last qtCall was called and when each remote
+ * user's <video> presented its first frame, in ms since the epoch
+ * (performance.timeOrigin + now: comparable between pages). @forget drops
+ * the remote users, ready for the next call. */
+window.qtFirstFrames = function (forget) {
+  var frames = {};
+  Object.keys(qt.remote).forEach(function (userId) {
+    var at = qt.remote[userId].firstFrameAt;
+    frames[userId] = at === null ? null : performance.timeOrigin + at;
+  });
+  if (forget)
+    {
+      Object.keys(qt.remote).forEach(function (userId) {
+        clearInterval (qt.remote[userId].audioTimer);
+        qt.remote[userId].video.remove();
+      });
+      qt.remote = {};
+    }
+  return {
+    callStartedAt : qt.callStartedAt === null ? null : performance.timeOrigin + qt.callStartedAt,
+    frames : frames
+  };
+};
 window.qtSessionState = function (sessionID) { return findSession(sessionID).state; };
