@@ -148,6 +148,10 @@ def main():
             app.hang_up()
             time.sleep(1)
             print(f"after the 4-party call: RSS {app.rss_mib():.1f} MiB")
+            # Left alone, the bots would stay in a call with each other.
+            stop_all(bots)
+            bots = [Cli(args.cli, "listen", server, 1, VIDEO + ["--auto-answer"])]
+            bots[0].wait_for("roster")
 
             after = {}
             for cycle in range(1, args.cycles + 1):

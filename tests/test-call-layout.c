@@ -134,7 +134,7 @@ test_participant (void)
   g_assert_cmpint (quartet_participant_get_state (bob), ==, QUARTET_PARTICIPANT_STATE_CALLING);
   g_assert_true (quartet_participant_get_is_self (me));
   g_assert_cmpint (quartet_participant_get_state (me), ==, QUARTET_PARTICIPANT_STATE_CONNECTED);
-  g_assert_null (quartet_participant_get_frame (bob)); /* no peer yet */
+  g_assert_null (quartet_participant_get_frame (bob, 0)); /* no peer yet */
 
   g_signal_connect (bob, "notify", G_CALLBACK (on_notify_cb), &notified);
   quartet_participant_set_state (bob, QUARTET_PARTICIPANT_STATE_CONNECTING);

@@ -250,6 +250,20 @@ measure_fps (Ends *ends, guint ms, double *fps)
     fps[i] = (frames_of (ends->ends[i]) - before[i]) / seconds;
 }
 
+/* What a tile @width pixels wide gets. */
+static void
+assert_frame_for_width (QuartetPeer *peer, guint width, guint want_width, guint want_height)
+{
+  g_autoptr (GstSample) frame = quartet_peer_get_last_frame_for_width (peer, width);
+  GstVideoInfo info;
+
+  g_assert_nonnull (frame);
+  g_assert_true (gst_video_info_from_caps (&info, gst_sample_get_caps (frame)));
+  g_assert_cmpint (GST_VIDEO_INFO_FORMAT (&info), ==, GST_VIDEO_FORMAT_RGB);
+  g_assert_cmpuint (GST_VIDEO_INFO_WIDTH (&info), ==, want_width);
+  g_assert_cmpuint (GST_VIDEO_INFO_HEIGHT (&info), ==, want_height);
+}
+
 static void
 assert_sees_remote (End *end)
 {
@@ -275,6 +289,8 @@ assert_sees_remote (End *end)
     else
       g_assert_cmpuint (rgb[i], <, 70);
   g_assert_cmpuint (stats.audio_packets, >, 0);
+  assert_frame_for_width (end->peer, 320, 320, 180);
+  assert_frame_for_width (end->peer, 100000, stats.width, stats.height); /* never larger */
 }
 
 static void

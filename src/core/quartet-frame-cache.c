@@ -15,6 +15,8 @@ struct _QuartetFrameCache
   GstSample *latest; /* as it came */
   GstSample *rgb;    /* rgb_of, converted */
   GstSample *rgb_of; /* no reference: only compared with latest */
+  guint rgb_width;   /* asked for (0: the frame's own) */
+  guint rgb_height;
 };
 
 QuartetFrameCache *
@@ -46,14 +48,27 @@ _quartet_frame_cache_put (QuartetFrameCache *self, GstSample *sample)
 }
 
 GstSample *
+_quartet_frame_cache_get_latest (QuartetFrameCache *self)
+{
+  GstSample *latest;
+
+  g_mutex_lock (&self->lock);
+  latest = self->latest != NULL ? gst_sample_ref (self->latest) : NULL;
+  g_mutex_unlock (&self->lock);
+  return latest;
+}
+
+GstSample *
 _quartet_frame_cache_get_rgb (QuartetFrameCache *self, guint width, guint height)
 {
   g_autoptr (GstSample) latest = NULL;
+  guint asked_width = width, asked_height = height;
   GstVideoInfo info;
   GstSample *rgb = NULL;
 
   g_mutex_lock (&self->lock);
-  if (self->latest != NULL && self->latest == self->rgb_of)
+  if (self->latest != NULL && self->latest == self->rgb_of && self->rgb_width == width
+      && self->rgb_height == height)
     rgb = gst_sample_ref (self->rgb);
   else if (self->latest != NULL)
     latest = gst_sample_ref (self->latest);
@@ -63,10 +78,12 @@ _quartet_frame_cache_get_rgb (QuartetFrameCache *self, guint width, guint height
     return rgb;
 
   /* Outside the lock: the streaming thread goes on meanwhile. */
+  if (!gst_video_info_from_caps (&info, gst_sample_get_caps (latest)))
+    return NULL;
+  if (height == 0 && width >= (guint)GST_VIDEO_INFO_WIDTH (&info))
+    width = 0; /* never made larger */
   if (width == 0 || height == 0)
     {
-      if (!gst_video_info_from_caps (&info, gst_sample_get_caps (latest)))
-        return NULL;
       /* A width alone: the height keeps the aspect ratio (and is even). */
       height = width > 0 ? (guint)((guint64)width * GST_VIDEO_INFO_HEIGHT (&info)
                                    / GST_VIDEO_INFO_WIDTH (&info) / 2 * 2)
@@ -83,6 +100,8 @@ _quartet_frame_cache_get_rgb (QuartetFrameCache *self, guint width, guint height
       g_clear_pointer (&self->rgb, gst_sample_unref);
       self->rgb = gst_sample_ref (rgb);
       self->rgb_of = latest;
+      self->rgb_width = asked_width;
+      self->rgb_height = asked_height;
     }
   g_mutex_unlock (&self->lock);
 

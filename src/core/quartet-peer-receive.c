@@ -365,7 +365,9 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
       frames_in_last_second++;
   g_mutex_unlock (&self->lock);
 
-  sample = _quartet_peer_receive_get_last_frame (self);
+  /* As decoded: converting it only to read its size cost a 720p
+   * conversion a second, and the tile's own one. */
+  sample = _quartet_frame_cache_get_latest (self->frames);
 
   stats->fps = frames_in_last_second;
   if (sample != NULL)
@@ -374,9 +376,9 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
 
 /* The last frame in RGB, converted at most once. */
 GstSample *
-_quartet_peer_receive_get_last_frame (QuartetPeerReceive *self)
+_quartet_peer_receive_get_last_frame (QuartetPeerReceive *self, guint width)
 {
-  return _quartet_frame_cache_get_rgb (self->frames, 0, 0);
+  return _quartet_frame_cache_get_rgb (self->frames, width, 0);
 }
 
 /* Gives back the mixer pads; releasing one also unblocks a queue that was

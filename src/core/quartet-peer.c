@@ -897,9 +897,15 @@ quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats)
 GstSample *
 quartet_peer_get_last_frame (QuartetPeer *self)
 {
+  return quartet_peer_get_last_frame_for_width (self, 0);
+}
+
+GstSample *
+quartet_peer_get_last_frame_for_width (QuartetPeer *self, guint width)
+{
   g_return_val_if_fail (QUARTET_IS_PEER (self), NULL);
 
-  return _quartet_peer_receive_get_last_frame (self->receive);
+  return _quartet_peer_receive_get_last_frame (self->receive, width);
 }
 
 void

@@ -90,6 +90,11 @@ void quartet_peer_get_stats (QuartetPeer *self, QuartetPeerStats *stats);
  * format=RGB, for a video tile. Its info (gst_sample_get_info()) has
  * "decoded-us" (gint64): the g_get_monotonic_time() when it was decoded. */
 GstSample *quartet_peer_get_last_frame (QuartetPeer *self);
+/* The same, at most @width pixels wide (0: as decoded), the height in
+ * proportion: a tile shows it at its own size, and a frame converted and
+ * drawn at that size costs a fraction of a 720p one (bench/RESULTS.md,
+ * "app-memory"). */
+GstSample *quartet_peer_get_last_frame_for_width (QuartetPeer *self, guint width);
 
 /* Offerer side: emits local-description ("offer", sdp) when ready. The
  * media must have been started: what it sends is linked now. */

@@ -310,14 +310,14 @@ quartet_participant_update_statistics (QuartetParticipant *self)
 }
 
 GstSample *
-quartet_participant_get_frame (QuartetParticipant *self)
+quartet_participant_get_frame (QuartetParticipant *self, guint width)
 {
   g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), NULL);
 
   if (self->media != NULL)
     return quartet_media_get_local_frame (self->media);
   if (self->peer != NULL)
-    return quartet_peer_get_last_frame (self->peer);
+    return quartet_peer_get_last_frame_for_width (self->peer, width);
   return NULL;
 }
 

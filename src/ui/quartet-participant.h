@@ -47,7 +47,8 @@ const char *quartet_participant_get_statistics (QuartetParticipant *self);
 QuartetCallQuality quartet_participant_get_quality (QuartetParticipant *self);
 void quartet_participant_update_statistics (QuartetParticipant *self);
 
-/* (transfer full) (nullable): the newest frame to show, video/x-raw RGB. */
-GstSample *quartet_participant_get_frame (QuartetParticipant *self);
+/* (transfer full) (nullable): the newest frame to show, video/x-raw RGB,
+ * at most @width pixels wide (0: as it came). */
+GstSample *quartet_participant_get_frame (QuartetParticipant *self, guint width);
 
 G_END_DECLS

@@ -94,7 +94,12 @@ on_tick_cb (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       || gdk_frame_clock_get_frame_counter (clock) % 2 != 0)
     return G_SOURCE_CONTINUE;
 
-  sample = quartet_participant_get_frame (self->participant);
+  /* At the tile's size: a 720p frame converted and copied for a tile of a
+   * third of that cost four times the memory and was scaled down again
+   * when drawn. */
+  sample = quartet_participant_get_frame (
+      self->participant,
+      (guint)(gtk_widget_get_width (widget) * gtk_widget_get_scale_factor (widget)));
   if (sample != NULL && quartet_video_paintable_set_sample (self->paintable, sample))
     self->new_frame_us = now;
 

@@ -159,11 +159,20 @@ window.qtPeers = async function () {
         var report = await pc.getStats();
         report.forEach(function (s) {
           if (s.type === 'inbound-rtp') {
-            inbound.push({ kind: s.kind, ssrc: s.ssrc, mid: s.mid, trackIdentifier: s.trackIdentifier,
-                           packetsReceived: s.packetsReceived, bytesReceived: s.bytesReceived,
-                           framesDecoded: s.framesDecoded, frameWidth: s.frameWidth,
-                           totalSamplesReceived: s.totalSamplesReceived, audioLevel: s.audioLevel,
-                           totalAudioEnergy: s.totalAudioEnergy });
+              inbound.push({
+                kind : s.kind,
+                ssrc : s.ssrc,
+                mid : s.mid,
+                trackIdentifier : s.trackIdentifier,
+                packetsReceived : s.packetsReceived,
+                bytesReceived : s.bytesReceived,
+                framesDecoded : s.framesDecoded,
+                frameWidth : s.frameWidth,
+                frameHeight : s.frameHeight,
+                totalSamplesReceived : s.totalSamplesReceived,
+                audioLevel : s.audioLevel,
+                totalAudioEnergy : s.totalAudioEnergy
+              });
           }
         });
       } catch (e) {
