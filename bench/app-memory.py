@@ -25,7 +25,7 @@ import os
 import sys
 import time
 
-from benchlib import BUILD, DEFAULT_CLI, HERE, Cli, Server, cpu_seconds, machine, memory_kib, \
+from benchlib import BUILD, DEFAULT_CLI, HERE, Cli, Server, idle_figures, machine, memory_kib, \
     stop_all
 
 # What meson's test environment gives the UI tests, for a run by hand.
@@ -129,11 +129,7 @@ def main():
                 bot.wait_for("roster")
             app = App(session, server)
             app.sign_in()
-            time.sleep(1)
-            cpu = cpu_seconds(app.pid)
-            time.sleep(IDLE_SECONDS)
-            idle_cpu = (cpu_seconds(app.pid) - cpu) / IDLE_SECONDS
-            rss, peak = memory_kib(app.pid)
+            rss, peak, idle_cpu = idle_figures(app.pid, IDLE_SECONDS)
             print(f"app signed in and idle: RSS {rss / 1024:.1f} MiB, peak {peak / 1024:.1f} MiB "
                   f"(target <= 60); CPU {100 * idle_cpu:.1f}% of a core")
 

@@ -41,6 +41,17 @@ def memory_kib(pid):
     return values["VmRSS"], values["VmHWM"]
 
 
+def idle_figures(pid, seconds=5):
+    """(RSS KiB, peak RSS KiB, share of a core) of @pid, idle: one second to
+    settle, then the CPU over @seconds."""
+    time.sleep(1)
+    cpu = cpu_seconds(pid)
+    time.sleep(seconds)
+    share = (cpu_seconds(pid) - cpu) / seconds
+    rss, peak = memory_kib(pid)
+    return rss, peak, share
+
+
 def percentile(values, p):
     """Nearest-rank percentile, p in 0..100."""
     ordered = sorted(values)

@@ -14,7 +14,7 @@ import argparse
 import sys
 import time
 
-from benchlib import DEFAULT_CLI, Cli, Server, cpu_seconds, machine, memory_kib, stop_all
+from benchlib import DEFAULT_CLI, Cli, Server, idle_figures, machine, memory_kib, stop_all
 
 VIDEO = ["--video", "pattern:ball"]
 IDLE_SECONDS = 5
@@ -35,11 +35,7 @@ def main():
         processes = []
         try:
             bob.wait_for("roster")
-            time.sleep(1)
-            cpu = cpu_seconds(bob.pid)
-            time.sleep(IDLE_SECONDS)
-            idle_cpu = (cpu_seconds(bob.pid) - cpu) / IDLE_SECONDS
-            idle_rss, idle_peak = memory_kib(bob.pid)
+            idle_rss, idle_peak, idle_cpu = idle_figures(bob.pid, IDLE_SECONDS)
             print(f"signed in and idle: RSS {idle_rss / 1024:.1f} MiB, "
                   f"peak {idle_peak / 1024:.1f} MiB (target <= 60); "
                   f"CPU {100 * idle_cpu:.1f}% of a core")

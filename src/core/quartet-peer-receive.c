@@ -193,7 +193,7 @@ find_jitter_buffer (GstPad *pad)
 }
 
 /* A jitter buffer starts with a few milliseconds of latency, so that a
- * call's first packet is not held (quartet-peer.c, on_element_added_cb());
+ * call's first packet is not held (quartet-peer.c, on_new_jitter_buffer_cb());
  * it gets its own once the stream it carries is known, here.
  *
  * Audio: what rtpbin would have given it. The pipeline's latency covers

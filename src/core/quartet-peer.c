@@ -31,7 +31,7 @@
 #define STATS_INTERVAL_MS 1000
 #define RTCP_BITS_PER_SECOND 30000.0 /* see on_element_added_cb() */
 #define TWCC_FEEDBACK_INTERVAL (50 * GST_MSECOND)
-#define FIRST_PACKET_WAIT_MS 5 /* see on_element_added_cb() */
+#define FIRST_PACKET_WAIT_MS 5 /* see on_new_jitter_buffer_cb() */
 /* No RTP at all from the remote for this long: it is gone or cut off. */
 #define MEDIA_TIMEOUT_US (4 * G_USEC_PER_SEC)
 
@@ -512,33 +512,12 @@ on_stats_timeout_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-/* RFC 4585 lets a receiver send feedback (a NACK, a PLI) early, but
- * rtpsession sends at most one early RTCP packet per regular RTCP
- * interval, and that interval follows the RTCP bandwidth, by default 5% of
- * what the session sends. A test pattern at 60-100 kbit/s made it about a
- * second: a NACK waited that long, its retransmission came after the jitter
- * buffer had given the packet up, and the picture froze until a keyframe.
- * A fixed budget of 30 kbit/s makes the interval some 50 ms whatever the
- * video rate; feedback is only sent when there is something to say.
- *
- * Our transport-wide congestion control reports go every
- * TWCC_FEEDBACK_INTERVAL, as libwebrtc's do. rtpsession's default, a
- * report at the end of each frame (its marker bit), stalls when a queue
- * overflows and the frames' last packets are lost: the sender heard
- * nothing for 400 ms just when its rate mattered most.
- *
- * The retransmitter gets a budget (quartet-peer-congestion.c).
- *
- * A new call's first frame and first sound waited twice for nothing
- * (bench/RESULTS.md, "setup against the browser"). rtpsession holds a new
- * sender's packets until `probation` of them came in sequence, against
- * stray packets on a plain RTP port: one frame at the first, one-packet
- * rung of the ladder. SRTP authenticates every packet, so there is no
- * stray one. And a jitter buffer that has not seen a packet holds the
- * first for its whole latency, in case an earlier one comes late: 100 ms.
- * (`faststart-min-packets` only counts the packets behind the first, a
- * frame later.) So a jitter buffer starts with FIRST_PACKET_WAIT_MS, and
- * gets its latency when its stream is known (quartet-peer-receive.c). */
+/* A jitter buffer that has not seen a packet holds the first for its whole
+ * latency, in case an earlier one comes late: 100 ms of a call's first
+ * frame and first sound (`faststart-min-packets` only counts the packets
+ * behind the first: a frame later). So each starts with
+ * FIRST_PACKET_WAIT_MS, and gets its stream's latency when the stream is
+ * linked (quartet-peer-receive.c). */
 static void
 on_new_jitter_buffer_cb (
     GstElement *rtpbin, GstElement *buffer, guint session, guint ssrc, gpointer user_data)
@@ -556,6 +535,28 @@ watch_jitter_buffers (GstElement *webrtcbin)
     g_signal_connect (rtpbin, "new-jitterbuffer", G_CALLBACK (on_new_jitter_buffer_cb), NULL);
 }
 
+/* RFC 4585 lets a receiver send feedback (a NACK, a PLI) early, but
+ * rtpsession sends at most one early RTCP packet per regular RTCP
+ * interval, and that interval follows the RTCP bandwidth, by default 5% of
+ * what the session sends. A test pattern at 60-100 kbit/s made it about a
+ * second: a NACK waited that long, its retransmission came after the jitter
+ * buffer had given the packet up, and the picture froze until a keyframe.
+ * A fixed budget of 30 kbit/s makes the interval some 50 ms whatever the
+ * video rate; feedback is only sent when there is something to say.
+ *
+ * Our transport-wide congestion control reports go every
+ * TWCC_FEEDBACK_INTERVAL, as libwebrtc's do. rtpsession's default, a
+ * report at the end of each frame (its marker bit), stalls when a queue
+ * overflows and the frames' last packets are lost: the sender heard
+ * nothing for 400 ms just when its rate mattered most.
+ *
+ * The retransmitter gets a budget (quartet-peer-congestion.c).
+ *
+ * rtpsession holds a new sender's packets until `probation` of them came
+ * in sequence, against stray packets on a plain RTP port: at the first,
+ * one-packet rung of the ladder a call's first frame waited for the
+ * second (bench/RESULTS.md, "setup against the browser"). SRTP
+ * authenticates every packet: there is no stray one. */
 static void
 on_element_added_cb (GstBin *bin, GstBin *sub_bin, GstElement *element, gpointer user_data)
 {
