@@ -155,6 +155,50 @@ class MeshTest(CallTestCase):
         self.mesh_call([1, 2, 3])
 
 
+class SpeakingTest(CallTestCase):
+    """Who is speaking, measured on what each side decodes: Alice and Bob
+    take turns (3 s each, by the wall clock) and each hears the other start
+    in the other's turn, in alternation with their own."""
+
+    def starts(self, process):
+        """Who started speaking, in order, as @process saw it: "me" for its
+        own microphone, the user for the others."""
+        return [(e.get("user", "me"), e["level"]) for e in process.events_named("speaking")
+                if e["speaking"]]
+
+    def test_turns_are_heard_in_turn(self):
+        bob = self.bot(1, BLUE, "--auto-answer", "--audio", "turns:1/2")
+        alice = self.caller([1], RED, "--duration", "14", "--audio", "turns:0/2")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
+        bob.next_event("call-end")
+
+        for process, other in ((alice, "bob@localhost"), (bob, "alice@localhost")):
+            starts = self.starts(process)
+            who = [user for user, _ in starts]
+            # Merge what one turn repeats (a start, a pause, a start).
+            turns = [u for i, u in enumerate(who) if i == 0 or who[i - 1] != u]
+            self.assertGreaterEqual(turns.count(other), 2, starts)
+            self.assertGreaterEqual(turns.count("me"), 2, starts)
+            self.assertEqual(len(turns), len(who), "a turn started twice: %s" % starts)
+            # A tone at 0.1 of full scale is -23 dBFS; the threshold is -40.
+            for user, level in starts:
+                self.assertGreater(level, -40, starts)
+            stops = [e for e in process.events_named("speaking")
+                     if not e["speaking"] and e.get("user") == other]
+            self.assertGreaterEqual(len(stops), 1, process.events_named("speaking"))
+
+    def test_muted_speech_is_ours_alone(self):
+        # Bob's tone goes on while he is muted: he is told he speaks (the
+        # app says "You are muted"), Alice hears silence.
+        bob = self.bot(1, BLUE, "--auto-answer", "--muted")
+        alice = self.caller([1], RED, "--duration", "5", "--audio", "none")
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
+        bob.next_event("call-end")
+        self.assertEqual([user for user, _ in self.starts(bob)], ["me"])
+        self.assertEqual(self.starts(alice), [])
+        self.assertGreater(self.stats_from(alice, "bob@localhost")[-1]["audio_packets"], 100)
+
+
 class QuickbloxIdTest(CallTestCase):
     """Accounts in the QuickBlox form {userId}-{appId}@chat: calls name
     users by their numeric id, and events carry those ids (as QuickBlox SDK

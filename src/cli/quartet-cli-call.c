@@ -65,10 +65,12 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "Read video sources from stdin, one per line, during calls: screen, camera, camera:NAME, "
       "pattern:N",
       NULL },
-    { "audio", 0, 0, G_OPTION_ARG_STRING, &options->audio, "tone, mic or none (default tone)",
-      "SOURCE" },
+    { "audio", 0, 0, G_OPTION_ARG_STRING, &options->audio,
+      "tone, turns:I/N (the tone in turn I of N, 3 s each), mic or none (default tone)", "SOURCE" },
     { "encode-per-peer", 0, 0, G_OPTION_ARG_NONE, &options->encode_per_peer,
       "One video encoder per peer instead of one shared (benchmark baseline)", NULL },
+    { "muted", 0, 0, G_OPTION_ARG_NONE, &options->muted,
+      "Start with the microphone muted (silence is sent)", NULL },
     { "no-voice-processing", 0, 0, G_OPTION_ARG_NONE, &options->no_voice_processing,
       "No echo cancellation, noise suppression or gain control", NULL },
     { "answer-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &options->answer_timeout,
@@ -317,6 +319,54 @@ on_user_event_cb (QuartetCallClient *client,
                                  NULL);
 }
 
+static void
+on_participant_speaking_cb (QuartetCallParticipant *participant,
+                            GParamSpec *pspec,
+                            QuartetCliCall *self)
+{
+  if (self->ringing != NULL)
+    quartet_cli_output_speaking (self->output, self->ringing,
+                                 quartet_call_participant_get_user_id (participant),
+                                 quartet_call_participant_get_speaking (participant),
+                                 quartet_call_participant_get_audio_level (participant));
+}
+
+static void
+on_own_speaking_cb (QuartetCallSession *session, GParamSpec *pspec, QuartetCliCall *self)
+{
+  quartet_cli_output_speaking (self->output, session, NULL,
+                               quartet_call_session_get_speaking (session),
+                               quartet_call_session_get_audio_level (session));
+}
+
+static void
+on_participant_added_cb (QuartetCallSession *session,
+                         QuartetCallParticipant *participant,
+                         QuartetCliCall *self)
+{
+  g_signal_connect (participant, "notify::speaking", G_CALLBACK (on_participant_speaking_cb), self);
+}
+
+/* "speaking" events: who talks, for bots and tests. The session and its
+ * participants are the client's, which we outlive. */
+static void
+follow_voices (QuartetCliCall *self, QuartetCallSession *session)
+{
+  g_autoptr (GPtrArray) users = quartet_call_session_get_remote_users (session);
+
+  g_signal_connect (session, "notify::speaking", G_CALLBACK (on_own_speaking_cb), self);
+  g_signal_connect (session, "participant-added", G_CALLBACK (on_participant_added_cb), self);
+  /* A call we place has its participants already. */
+  for (guint i = 0; i < users->len; i++)
+    {
+      QuartetCallParticipant *participant
+          = quartet_call_session_get_participant (session, g_ptr_array_index (users, i));
+
+      if (participant != NULL)
+        on_participant_added_cb (session, participant, self);
+    }
+}
+
 static gboolean place_call (QuartetCliCall *self, GError **error);
 
 /* Time for the remote to take its side of the last call down. */
@@ -384,6 +434,7 @@ on_call_cb (QuartetCallClient *client,
   quartet_cli_output_set_call_start (self->output, g_get_monotonic_time ());
   quartet_cli_output_call_event (self->output, "call", session, user_id, user_info);
   self->ringing = session;
+  follow_voices (self, session);
 
   if (self->options->reject)
     {
@@ -427,6 +478,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
     quartet_cli_video_read_commands (self->video);
   quartet_media_set_encode_per_peer (self->media, options->encode_per_peer);
   quartet_media_set_voice_processing (self->media, !options->no_voice_processing);
+  quartet_media_set_audio_muted (self->media, options->muted);
 
   self->client = quartet_call_client_new (connection, self->media);
   g_object_set (
@@ -478,6 +530,7 @@ place_call (QuartetCliCall *self, GError **error)
     return FALSE;
 
   self->ringing = session;
+  follow_voices (self, session);
   quartet_cli_output_call_event (self->output, "dialing", session, NULL, NULL);
   return TRUE;
 }

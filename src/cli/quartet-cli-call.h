@@ -17,6 +17,7 @@ typedef struct
   char *audio;
   gboolean encode_per_peer;
   gboolean no_voice_processing;
+  gboolean muted;
   double answer_timeout;
   double dialing_interval;
   double disconnect_timeout;

@@ -402,6 +402,30 @@ add_number_member (JsonBuilder *builder, const char *name, double value)
   json_builder_add_double_value (builder, value);
 }
 
+/* @user_id NULL: ourselves. The level as it was when speech started or ended. */
+void
+quartet_cli_output_speaking (QuartetCliOutput *self,
+                             QuartetCallSession *session,
+                             const char *user_id,
+                             gboolean speaking,
+                             double level)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("%s %s (%.0f dBFS)\n", user_id != NULL ? user_id : "we",
+               speaking ? "speak" : "stopped speaking", level);
+      return;
+    }
+
+  builder = begin_call_event (self, "speaking", session, user_id);
+  json_builder_set_member_name (builder, "speaking");
+  json_builder_add_boolean_value (builder, speaking);
+  add_number_member (builder, "level", level);
+  print_event (builder);
+}
+
 void
 quartet_cli_output_stats (QuartetCliOutput *self,
                           QuartetCallSession *session,

@@ -37,6 +37,11 @@ void quartet_cli_output_reconnect (QuartetCliOutput *self,
                                    QuartetCallSession *session,
                                    const char *user_id,
                                    QuartetReconnectState state);
+void quartet_cli_output_speaking (QuartetCliOutput *self,
+                                  QuartetCallSession *session,
+                                  const char *user_id,
+                                  gboolean speaking,
+                                  double level);
 void quartet_cli_output_peer_state (QuartetCliOutput *self,
                                     QuartetCallSession *session,
                                     const char *user_id,

@@ -78,6 +78,7 @@ struct _QuartetCallParticipant
   QuartetPeer *retired;        /* the peer a repair replaced, until the new one is up */
   QuartetPeerState peer_state; /* as last reported to the session */
   gboolean receiving_video;
+  QuartetVoiceActivity voice;
 };
 
 QuartetCallParticipant *_quartet_call_participant_new (const char *user_id,
@@ -112,6 +113,8 @@ gboolean _quartet_call_participant_take_repair_answer (QuartetCallParticipant *s
                                                        const char *sdp,
                                                        GError **error);
 void _quartet_call_participant_leave (QuartetCallParticipant *self);
+/* Reads how loud they are now (a session does, a few times a second). */
+void _quartet_call_participant_update_voice (QuartetCallParticipant *self, gint64 now_us);
 void _quartet_call_participant_report_closed (QuartetCallParticipant *self);
 
 G_END_DECLS

@@ -46,6 +46,8 @@ enum
   PROP_PEER_STATE,
   PROP_PEER,
   PROP_RECEIVING_VIDEO,
+  PROP_AUDIO_LEVEL,
+  PROP_SPEAKING,
   N_PROPS
 };
 
@@ -190,6 +192,12 @@ quartet_call_participant_get_property (GObject *object,
     case PROP_RECEIVING_VIDEO:
       g_value_set_boolean (value, self->receiving_video);
       break;
+    case PROP_AUDIO_LEVEL:
+      g_value_set_double (value, self->voice.level);
+      break;
+    case PROP_SPEAKING:
+      g_value_set_boolean (value, self->voice.speaking);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -224,6 +232,15 @@ quartet_call_participant_class_init (QuartetCallParticipantClass *klass)
   properties[PROP_RECEIVING_VIDEO]
       = g_param_spec_boolean ("receiving-video", NULL, NULL, FALSE,
                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* How loud they are, in dBFS (quartet-voice-activity.h), read every
+   * QUARTET_VOICE_ACTIVITY_INTERVAL_MS while the call is on. */
+  properties[PROP_AUDIO_LEVEL] = g_param_spec_double (
+      "audio-level", NULL, NULL, QUARTET_AUDIO_LEVEL_SILENT, 0.0, QUARTET_AUDIO_LEVEL_SILENT,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* They are talking now: for the tile that shows who speaks. */
+  properties[PROP_SPEAKING]
+      = g_param_spec_boolean ("speaking", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -232,6 +249,7 @@ quartet_call_participant_init (QuartetCallParticipant *self)
 {
   self->pending_candidates
       = g_ptr_array_new_with_free_func ((GDestroyNotify)pending_candidate_free);
+  quartet_voice_activity_init (&self->voice);
 }
 
 const char *
@@ -273,6 +291,36 @@ quartet_call_participant_get_receiving_video (QuartetCallParticipant *self)
   g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), FALSE);
 
   return self->receiving_video;
+}
+
+double
+quartet_call_participant_get_audio_level (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), QUARTET_AUDIO_LEVEL_SILENT);
+
+  return self->voice.level;
+}
+
+gboolean
+quartet_call_participant_get_speaking (QuartetCallParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_PARTICIPANT (self), FALSE);
+
+  return self->voice.speaking;
+}
+
+/* Silent without a connection: one being repaired has no sound yet. */
+void
+_quartet_call_participant_update_voice (QuartetCallParticipant *self, gint64 now_us)
+{
+  double level = self->peer != NULL && !self->gone ? quartet_peer_get_audio_level (self->peer)
+                                                   : QUARTET_AUDIO_LEVEL_SILENT;
+  QuartetVoiceChanges changes = quartet_voice_activity_update (&self->voice, level, now_us);
+
+  if (changes & QUARTET_VOICE_CHANGED_LEVEL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_LEVEL]);
+  if (changes & QUARTET_VOICE_CHANGED_SPEAKING)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEAKING]);
 }
 
 /* As the SDKs do, every peer connection that was made ends with one CLOSED,

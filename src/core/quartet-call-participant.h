@@ -19,5 +19,7 @@ const char *quartet_call_participant_get_jid (QuartetCallParticipant *self);
 QuartetPeerState quartet_call_participant_get_peer_state (QuartetCallParticipant *self);
 QuartetPeer *quartet_call_participant_get_peer (QuartetCallParticipant *self);
 gboolean quartet_call_participant_get_receiving_video (QuartetCallParticipant *self);
+double quartet_call_participant_get_audio_level (QuartetCallParticipant *self);
+gboolean quartet_call_participant_get_speaking (QuartetCallParticipant *self);
 
 G_END_DECLS

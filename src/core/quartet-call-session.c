@@ -50,6 +50,8 @@ struct _QuartetCallSession
   GHashTable *warned_senders;
   QuartetRateLimiter *repair_offers; /* by sender */
   guint ring_timeout_id;
+  guint voice_id;             /* reads the levels while the call is on */
+  QuartetVoiceActivity voice; /* ours */
 };
 
 G_DEFINE_FINAL_TYPE (QuartetCallSession, quartet_call_session, G_TYPE_OBJECT)
@@ -58,6 +60,8 @@ enum
 {
   PROP_0,
   PROP_STATE,
+  PROP_AUDIO_LEVEL,
+  PROP_SPEAKING,
   N_PROPS
 };
 
@@ -80,6 +84,40 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+/* Ours from the microphone, theirs from what we decode: the SDKs leave
+ * this to the app (getStats' audioLevel); a desktop app shows it. */
+static gboolean
+on_voice_cb (gpointer user_data)
+{
+  QuartetCallSession *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  double level = self->media != NULL ? quartet_media_get_input_level (self->media)
+                                     : QUARTET_AUDIO_LEVEL_SILENT;
+  QuartetVoiceChanges changes = quartet_voice_activity_update (&self->voice, level, now);
+  GHashTableIter iter;
+  gpointer participant;
+
+  if (changes & QUARTET_VOICE_CHANGED_LEVEL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_LEVEL]);
+  if (changes & QUARTET_VOICE_CHANGED_SPEAKING)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SPEAKING]);
+
+  g_hash_table_iter_init (&iter, self->participants);
+  while (g_hash_table_iter_next (&iter, NULL, &participant))
+    _quartet_call_participant_update_voice (participant, now);
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+follow_voices (QuartetCallSession *self, QuartetCallSessionState state)
+{
+  if (state == QUARTET_CALL_SESSION_STATE_ACTIVE && self->voice_id == 0)
+    self->voice_id = g_timeout_add (QUARTET_VOICE_ACTIVITY_INTERVAL_MS, on_voice_cb, self);
+  else if (state == QUARTET_CALL_SESSION_STATE_ENDED)
+    g_clear_handle_id (&self->voice_id, g_source_remove);
+}
+
 static void
 set_state (QuartetCallSession *self, QuartetCallSessionState state)
 {
@@ -92,6 +130,7 @@ set_state (QuartetCallSession *self, QuartetCallSessionState state)
   g_debug ("session %s: state %d -> %d", self->id, old, state);
   hold = g_object_ref (self);
   self->state = state;
+  follow_voices (self, state);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   g_signal_emit (self, signals[STATE_CHANGED], 0, state, old);
 }
@@ -794,6 +833,7 @@ quartet_call_session_dispose (GObject *object)
   QuartetCallSession *self = QUARTET_CALL_SESSION (object);
 
   g_clear_handle_id (&self->ring_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->voice_id, g_source_remove);
   g_clear_pointer (&self->participants, g_hash_table_unref);
   g_clear_object (&self->signaling);
   g_clear_object (&self->media);
@@ -831,6 +871,12 @@ quartet_call_session_get_property (GObject *object,
     case PROP_STATE:
       g_value_set_enum (value, self->state);
       break;
+    case PROP_AUDIO_LEVEL:
+      g_value_set_double (value, self->voice.level);
+      break;
+    case PROP_SPEAKING:
+      g_value_set_boolean (value, self->voice.speaking);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -849,6 +895,15 @@ quartet_call_session_class_init (QuartetCallSessionClass *klass)
   properties[PROP_STATE] = g_param_spec_enum (
       "state", NULL, NULL, QUARTET_TYPE_CALL_SESSION_STATE, QUARTET_CALL_SESSION_STATE_NEW,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* How loud we are, in dBFS, muted or not (quartet_media_get_input_level()),
+   * and whether we are talking: read while the call is ACTIVE, as each
+   * participant's "audio-level" and "speaking" are. */
+  properties[PROP_AUDIO_LEVEL] = g_param_spec_double (
+      "audio-level", NULL, NULL, QUARTET_AUDIO_LEVEL_SILENT, 0.0, QUARTET_AUDIO_LEVEL_SILENT,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_SPEAKING]
+      = g_param_spec_boolean ("speaking", NULL, NULL, FALSE,
+                              G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /* (new state, old state), after the state property changed. */
@@ -893,6 +948,23 @@ quartet_call_session_init (QuartetCallSession *self)
   self->participants = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
   self->warned_senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->repair_offers = quartet_rate_limiter_new (REPAIR_OFFERS_BURST, REPAIR_OFFER_REFILL_US);
+  quartet_voice_activity_init (&self->voice);
+}
+
+double
+quartet_call_session_get_audio_level (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), QUARTET_AUDIO_LEVEL_SILENT);
+
+  return self->voice.level;
+}
+
+gboolean
+quartet_call_session_get_speaking (QuartetCallSession *self)
+{
+  g_return_val_if_fail (QUARTET_IS_CALL_SESSION (self), FALSE);
+
+  return self->voice.speaking;
 }
 
 const char *

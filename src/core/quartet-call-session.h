@@ -66,5 +66,8 @@ GPtrArray *quartet_call_session_get_remote_users (QuartetCallSession *self);
 QuartetCallParticipant *quartet_call_session_get_participant (QuartetCallSession *self,
                                                               const char *user_id);
 QuartetPeer *quartet_call_session_get_peer (QuartetCallSession *self, const char *user_id);
+/* Ours ("audio-level", "speaking"); each participant has its own. */
+double quartet_call_session_get_audio_level (QuartetCallSession *self);
+gboolean quartet_call_session_get_speaking (QuartetCallSession *self);
 
 G_END_DECLS

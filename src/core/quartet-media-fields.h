@@ -34,6 +34,7 @@ struct _QuartetMedia
   char *audio;
   VideoKind video_kind;
   AudioKind audio_kind;
+  guint tone_turn, tone_turns; /* "turns:I/N"; 0 turns: the tone all the time */
   gboolean encode_per_peer;
   gboolean voice_processing;
   guint max_video_height; /* the user's cap, 0 for none */
@@ -70,6 +71,7 @@ struct _QuartetMedia
   guint keyframe_requests; /* atomic: counted on the encoder's streaming thread */
 
   QuartetFrameCache *preview; /* as captured, from the preview sink's streaming thread */
+  QuartetAudioMeter *input_meter; /* the microphone's, before the mute */
 };
 
 /* quartet-media.c */

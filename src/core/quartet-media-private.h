@@ -6,6 +6,7 @@
 
 #include <gst/video/video.h>
 
+#include "quartet-audio-meter.h"
 #include "quartet-media.h"
 #include "quartet-video-ladder.h"
 
@@ -147,6 +148,10 @@ gboolean _quartet_media_rate_get_sending (
 /* quartet-media-audio.c */
 typedef struct
 {
+  /* Given: */
+  QuartetAudioMeter *meter; /* measures what goes into the mute */
+  guint turn, turns;        /* the tone speaks in turn @turn of @turns, 0: always */
+  /* Made: */
   GstElement *volume; /* mutes */
   GstElement *encoder;
   GstElement *tee; /* the peers' audio pads */

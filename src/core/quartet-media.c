@@ -281,7 +281,8 @@ build (QuartetMedia *self, GError **error)
     return FALSE;
   if (self->audio_kind != AUDIO_NONE)
     {
-      QuartetMediaAudioCapture audio = { NULL };
+      QuartetMediaAudioCapture audio
+          = { .meter = self->input_meter, .turn = self->tone_turn, .turns = self->tone_turns };
       gboolean built = _quartet_media_build_audio (
           GST_BIN (self->pipeline), self->capture, self->audio_kind == AUDIO_MIC,
           self->microphone_device, self->audio_muted, probe_name, &audio, error);
@@ -324,6 +325,27 @@ _quartet_media_parse_video (QuartetMedia *self, GError **error)
   return TRUE;
 }
 
+/* "turns:I/N": the tone in turn I of N (counted from 0). */
+static gboolean
+parse_audio_turns (QuartetMedia *self, const char *spec, GError **error)
+{
+  g_auto (GStrv) parts = g_strsplit (spec, "/", 2);
+  guint64 turn, turns;
+
+  if (g_strv_length (parts) != 2 || !g_ascii_string_to_unsigned (parts[1], 10, 1, 16, &turns, NULL)
+      || !g_ascii_string_to_unsigned (parts[0], 10, 0, turns - 1, &turn, NULL))
+    {
+      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
+                   "Unknown audio turns '%s' (use turns:I/N, I from 0 to N - 1, N up to 16)", spec);
+      return FALSE;
+    }
+
+  self->audio_kind = AUDIO_TONE;
+  self->tone_turn = turn;
+  self->tone_turns = turns;
+  return TRUE;
+}
+
 static gboolean
 parse_audio (QuartetMedia *self, GError **error)
 {
@@ -331,6 +353,8 @@ parse_audio (QuartetMedia *self, GError **error)
     self->audio_kind = AUDIO_NONE;
   else if (g_str_equal (self->audio, "tone"))
     self->audio_kind = AUDIO_TONE;
+  else if (g_str_has_prefix (self->audio, "turns:"))
+    return parse_audio_turns (self, self->audio + strlen ("turns:"), error);
   else if (g_str_equal (self->audio, "mic"))
     self->audio_kind = AUDIO_MIC;
   else if (g_str_has_prefix (self->audio, "mic:") && self->audio[4] != '\0')
@@ -342,7 +366,8 @@ parse_audio (QuartetMedia *self, GError **error)
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown audio source '%s' (use tone, mic, mic:NAME or none)", self->audio);
+                   "Unknown audio source '%s' (use tone, turns:I/N, mic, mic:NAME or none)",
+                   self->audio);
       return FALSE;
     }
 
@@ -448,6 +473,7 @@ quartet_media_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->capture, g_ptr_array_unref);
   g_clear_pointer (&self->preview, _quartet_frame_cache_free);
+  g_clear_pointer (&self->input_meter, _quartet_audio_meter_free);
   g_free (self->video);
   g_free (self->audio);
   g_free (self->microphone_device);
@@ -516,6 +542,7 @@ quartet_media_init (QuartetMedia *self)
   self->echo_cancellation = TRUE;
   self->screen_fd = -1;
   self->preview = _quartet_frame_cache_new ();
+  self->input_meter = _quartet_audio_meter_new ();
   self->capture = g_ptr_array_new ();
   self->context = g_main_context_ref_thread_default ();
   self->pipeline = GST_PIPELINE (gst_object_ref_sink (gst_pipeline_new (NULL)));
@@ -710,6 +737,14 @@ quartet_media_get_local_frame (QuartetMedia *self)
   /* A small picture is enough for the self tile; its height keeps the
    * source's aspect. */
   return _quartet_frame_cache_get_rgb (self->preview, 320, 0);
+}
+
+double
+quartet_media_get_input_level (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), QUARTET_AUDIO_LEVEL_SILENT);
+
+  return _quartet_audio_meter_get_level (self->input_meter);
 }
 
 static GstPad *

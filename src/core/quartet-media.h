@@ -7,6 +7,8 @@
 #include <gst/gst.h>
 #include <libportal/portal.h>
 
+#include "quartet-voice-activity.h"
+
 G_BEGIN_DECLS
 
 #define QUARTET_MEDIA_ERROR (quartet_media_error_quark ())
@@ -28,8 +30,10 @@ GQuark quartet_media_error_quark (void);
  * "pattern:ball"), "pattern:clock" (the ball with the capture time painted
  * into every frame, see quartet_media_read_frame_clock()), "camera" (the
  * first one), "camera:NAME" (by display name or device path) or "none".
- * @audio: "tone", "mic" (the default microphone), "mic:NAME" (a PulseAudio
- * or PipeWire source by name) or "none".
+ * @audio: "tone", "turns:I/N" (the tone in turn I of N turns of 3 s by the
+ * wall clock, silence in the others: bots that take turns to speak), "mic"
+ * (the default microphone), "mic:NAME" (a PulseAudio or PipeWire source by
+ * name) or "none".
  *
  * Signal "error" (GstObject *source, GError *error): an element of the
  * pipeline failed, on the media's main context. Each peer watches it for
@@ -116,6 +120,11 @@ gboolean quartet_media_set_speaker (QuartetMedia *self, const char *device, GErr
 /* (transfer full) (nullable): the last local preview frame, video/x-raw
  * format=RGB 320x240, for the self tile; NULL before the first one. */
 GstSample *quartet_media_get_local_frame (QuartetMedia *self);
+/* How loud the microphone (or tone) is now, in dBFS, muted or not: "you
+ * are muted" is said to someone who speaks while muted. After voice
+ * processing, so the far end's voice from the speaker does not count.
+ * QUARTET_AUDIO_LEVEL_SILENT without audio. */
+double quartet_media_get_input_level (QuartetMedia *self);
 
 /* What the shared video encoder sends now: the ladder's height and frame
  * rate, and the target bit rate. FALSE without a shared encoder (no video,

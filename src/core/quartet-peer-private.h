@@ -26,6 +26,7 @@ QuartetPeerReceive *_quartet_peer_receive_new (GstBin *bin,
 void _quartet_peer_receive_add_pad (QuartetPeerReceive *self, GstPad *pad);
 void _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *stats);
 GstSample *_quartet_peer_receive_get_last_frame (QuartetPeerReceive *self, guint width);
+double _quartet_peer_receive_get_audio_level (QuartetPeerReceive *self);
 /* After the webrtcbin stopped: no more pads or data arrive. */
 void _quartet_peer_receive_stop (QuartetPeerReceive *self);
 void _quartet_peer_receive_free (QuartetPeerReceive *self);

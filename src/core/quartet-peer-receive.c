@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "quartet-peer"
 
 #include "quartet-peer-private.h"
+#include "quartet-audio-meter.h"
 #include "quartet-frame-cache.h"
 #include "quartet-media-private.h"
 
@@ -39,9 +40,10 @@ struct _QuartetPeerReceive
   guint64 video_frames;
   guint64 audio_packets;
   gint64 frame_times[FRAME_TIMES]; /* monotonic µs of the latest frames, a ring */
-  GPtrArray *playback_pads;
 
-  QuartetFrameCache *frames; /* the decoded ones, I420; locks itself */ /* the media mixer's pads we feed */
+  GPtrArray *playback_pads;  /* the media mixer's pads we feed */
+  QuartetFrameCache *frames; /* the decoded ones, I420; locks itself */
+  QuartetAudioMeter *meter;  /* of the decoded audio; locks itself */
 };
 
 QuartetPeerReceive *
@@ -60,6 +62,7 @@ _quartet_peer_receive_new (GstBin *bin,
   self->user_data = user_data;
   g_mutex_init (&self->lock);
   self->frames = _quartet_frame_cache_new ();
+  self->meter = _quartet_audio_meter_new ();
   self->playback_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   return self;
 }
@@ -269,6 +272,13 @@ add_audio_branch (QuartetPeerReceive *self, GstPad *pad)
                          on_audio_rtp_cb, self, NULL);
     }
   chain[n++] = gst_element_factory_make_full ("opusdec", "plc", TRUE, NULL);
+  /* opusdec gives S16LE, which is all the meter reads. */
+  if (chain[1] != NULL)
+    {
+      g_autoptr (GstPad) decoded = gst_element_get_static_pad (chain[1], "src");
+
+      _quartet_audio_meter_watch_pad (self->meter, decoded);
+    }
   if (playback != NULL)
     {
       chain[n++] = gst_element_factory_make ("audioconvert", NULL);
@@ -381,6 +391,12 @@ _quartet_peer_receive_get_last_frame (QuartetPeerReceive *self, guint width)
   return _quartet_frame_cache_get_rgb (self->frames, width, 0);
 }
 
+double
+_quartet_peer_receive_get_audio_level (QuartetPeerReceive *self)
+{
+  return _quartet_audio_meter_get_level (self->meter);
+}
+
 /* Gives back the mixer pads; releasing one also unblocks a queue that was
  * pushing into it, so the bin can then stop without waiting on the mixer. */
 void
@@ -402,6 +418,7 @@ void
 _quartet_peer_receive_free (QuartetPeerReceive *self)
 {
   g_clear_pointer (&self->frames, _quartet_frame_cache_free);
+  g_clear_pointer (&self->meter, _quartet_audio_meter_free);
   g_clear_pointer (&self->playback_pads, g_ptr_array_unref);
   g_mutex_clear (&self->lock);
   g_free (self);

@@ -909,6 +909,14 @@ quartet_peer_get_last_frame_for_width (QuartetPeer *self, guint width)
   return _quartet_peer_receive_get_last_frame (self->receive, width);
 }
 
+double
+quartet_peer_get_audio_level (QuartetPeer *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PEER (self), QUARTET_AUDIO_LEVEL_SILENT);
+
+  return _quartet_peer_receive_get_audio_level (self->receive);
+}
+
 void
 quartet_peer_create_offer (QuartetPeer *self)
 {

@@ -7,6 +7,7 @@
 #include <gst/gst.h>
 
 #include "quartet-media.h"
+#include "quartet-voice-activity.h"
 
 G_BEGIN_DECLS
 
@@ -95,6 +96,11 @@ GstSample *quartet_peer_get_last_frame (QuartetPeer *self);
  * drawn at that size costs a fraction of a 720p one (bench/RESULTS.md,
  * "app-memory"). */
 GstSample *quartet_peer_get_last_frame_for_width (QuartetPeer *self, guint width);
+
+/* How loud they are now, in dBFS (QUARTET_AUDIO_LEVEL_SILENT when
+ * nothing comes): the RMS of their decoded audio, held as a level meter
+ * holds it (quartet-audio-meter.h). */
+double quartet_peer_get_audio_level (QuartetPeer *self);
 
 /* Offerer side: emits local-description ("offer", sdp) when ready. The
  * media must have been started: what it sends is linked now. */

@@ -1,0 +1,156 @@
+/* test-audio-level.c: the audio meter on real GStreamer audio, and the
+ * speaking decision on levels over time
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-audio-level"
+
+#include "quartet-audio-meter.h"
+#include "quartet-voice-activity.h"
+
+#define MS ((gint64)1000)
+
+/* Runs @description (with an element named "out") to its end, the meter on
+ * out's src pad, and returns the level then. */
+static double
+measure (const char *description)
+{
+  g_autoptr (QuartetAudioMeter) meter = _quartet_audio_meter_new ();
+  g_autofree char *launch = g_strdup_printf ("%s ! fakesink name=sink sync=false", description);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstElement) pipeline = gst_parse_launch (launch, &error);
+  g_autoptr (GstElement) out = NULL;
+  g_autoptr (GstPad) pad = NULL;
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) end = NULL;
+  double level;
+
+  g_assert_no_error (error);
+  out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  pad = gst_element_get_static_pad (out, "src");
+  _quartet_audio_meter_watch_pad (meter, pad);
+  g_assert_cmpfloat (_quartet_audio_meter_get_level (meter), ==, QUARTET_AUDIO_LEVEL_SILENT);
+
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  bus = gst_element_get_bus (pipeline);
+  end = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  g_assert_nonnull (end);
+  g_assert_cmpint (GST_MESSAGE_TYPE (end), ==, GST_MESSAGE_EOS);
+  level = _quartet_audio_meter_get_level (meter);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  return level;
+}
+
+static void
+test_meter_reads_dbfs (void)
+{
+  /* A sine's RMS is its peak over the square root of 2: 0.1 is -23 dBFS,
+   * 0.5 is -9; in stereo as in mono. */
+  double quiet = measure ("audiotestsrc num-buffers=20 samplesperbuffer=480 volume=0.1 ! "
+                          "audio/x-raw,format=S16LE,rate=48000,channels=1 ! identity name=out");
+  double loud = measure ("audiotestsrc num-buffers=20 samplesperbuffer=480 volume=0.5 ! "
+                         "audio/x-raw,format=S16LE,rate=48000,channels=2 ! identity name=out");
+  double silence = measure ("audiotestsrc num-buffers=20 wave=silence ! "
+                            "audio/x-raw,format=S16LE,rate=48000,channels=2 ! identity name=out");
+
+  g_assert_cmpfloat_with_epsilon (quiet, -23.0, 0.5);
+  g_assert_cmpfloat_with_epsilon (loud, -9.0, 0.5);
+  g_assert_cmpfloat (silence, ==, QUARTET_AUDIO_LEVEL_SILENT);
+}
+
+static void
+test_meter_holds_then_forgets (void)
+{
+  g_autoptr (QuartetAudioMeter) meter = _quartet_audio_meter_new ();
+  g_autoptr (GstElement) pipeline = gst_parse_launch (
+      "audiotestsrc num-buffers=10 samplesperbuffer=480 volume=0.1 ! "
+      "audio/x-raw,format=S16LE,rate=48000,channels=1 ! identity name=out ! fakesink sync=false",
+      NULL);
+  g_autoptr (GstElement) out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (out, "src");
+  g_autoptr (GstBus) bus = gst_element_get_bus (pipeline);
+  g_autoptr (GstMessage) end = NULL;
+  double at_end, later;
+
+  _quartet_audio_meter_watch_pad (meter, pad);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  end = gst_bus_timed_pop_filtered (bus, 10 * GST_SECOND, GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+  at_end = _quartet_audio_meter_get_level (meter);
+  g_usleep (200 * MS);
+  later = _quartet_audio_meter_get_level (meter);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  /* It falls 40 dB/s once nothing comes, and is silence after 0.5 s. */
+  g_assert_cmpfloat (later, <, at_end - 5);
+  g_assert_cmpfloat (later, >, QUARTET_AUDIO_LEVEL_SILENT);
+  g_usleep (400 * MS);
+  g_assert_cmpfloat (_quartet_audio_meter_get_level (meter), ==, QUARTET_AUDIO_LEVEL_SILENT);
+}
+
+static void
+test_speech_starts_and_ends_with_hysteresis (void)
+{
+  QuartetVoiceActivity voice;
+  gint64 t = 1000 * MS;
+
+  quartet_voice_activity_init (&voice);
+  /* Room noise is not speech. */
+  g_assert_cmpint (quartet_voice_activity_update (&voice, -60, t), ==, QUARTET_VOICE_CHANGED_LEVEL);
+  g_assert_false (voice.speaking);
+  /* A voice starts it at once. */
+  g_assert_true (quartet_voice_activity_update (&voice, -25, t += 200 * MS)
+                 & QUARTET_VOICE_CHANGED_SPEAKING);
+  g_assert_true (voice.speaking);
+  /* Quieter words, between the thresholds, keep it. */
+  quartet_voice_activity_update (&voice, -45, t += 200 * MS);
+  g_assert_true (voice.speaking);
+  /* A breath: still speaking until the hangover (400 ms) passed. */
+  quartet_voice_activity_update (&voice, -70, t += 200 * MS);
+  g_assert_true (voice.speaking);
+  quartet_voice_activity_update (&voice, -70, t += 200 * MS);
+  g_assert_false (voice.speaking);
+  /* Between the thresholds does not start it again. */
+  quartet_voice_activity_update (&voice, -45, t += 200 * MS);
+  g_assert_false (voice.speaking);
+}
+
+static void
+test_level_changes_in_steps (void)
+{
+  QuartetVoiceActivity voice;
+
+  quartet_voice_activity_init (&voice);
+  g_assert_cmpint (quartet_voice_activity_update (&voice, -30, 0), ==,
+                   QUARTET_VOICE_CHANGED_LEVEL | QUARTET_VOICE_CHANGED_SPEAKING);
+  /* Less than a step is not news... */
+  g_assert_cmpint (quartet_voice_activity_update (&voice, -30.4, 0), ==,
+                   QUARTET_VOICE_CHANGED_NOTHING);
+  g_assert_cmpfloat (voice.level, ==, -30);
+  /* ... nor is anything out of range taken as it came. */
+  quartet_voice_activity_update (&voice, 6, 0);
+  g_assert_cmpfloat (voice.level, ==, 0);
+  quartet_voice_activity_update (&voice, -500, 0);
+  g_assert_cmpfloat (voice.level, ==, QUARTET_AUDIO_LEVEL_SILENT);
+  /* Silence is news from anywhere near it. */
+  quartet_voice_activity_update (&voice, -99.5, 0);
+  g_assert_cmpint (quartet_voice_activity_update (&voice, -100, 0), ==,
+                   QUARTET_VOICE_CHANGED_NOTHING);
+  voice.level = -99.5;
+  g_assert_cmpint (quartet_voice_activity_update (&voice, -100, 0) & QUARTET_VOICE_CHANGED_LEVEL,
+                   ==, QUARTET_VOICE_CHANGED_LEVEL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/audio-meter/reads-dbfs", test_meter_reads_dbfs);
+  g_test_add_func ("/audio-meter/holds-then-forgets", test_meter_holds_then_forgets);
+  g_test_add_func ("/voice-activity/hysteresis", test_speech_starts_and_ends_with_hysteresis);
+  g_test_add_func ("/voice-activity/level-steps", test_level_changes_in_steps);
+
+  return g_test_run ();
+}
