@@ -851,6 +851,53 @@ class CallControlsTest(UiTestCase):
         self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
 
 
+class SpeakingTest(UiTestCase):
+    """Who is speaking, as the call view shows it: Bob and Carol take turns
+    (3 s each, by the wall clock) and only the tile of whoever talks says
+    "Speaking"; Alice, whose tone goes on while she is muted, is told so on
+    her own tile, with a meter of her level."""
+
+    @staticmethod
+    def speaking(tile):
+        return bool(driver.find_all(tile, "Speaking", limit=1))
+
+    def test_the_speaker_is_shown_and_a_muted_talker_told(self):
+        self.bot(1, "--auto-answer", "--audio", "turns:0/2")
+        self.bot(2, "--auto-answer", "--audio", "turns:1/2")
+        self.sign_in()
+        for name in ("Bob", "Carol"):
+            driver.press(self.wait("Select " + name, "check box")[0], self.session.env["DISPLAY"])
+        self.press("Video call")
+        self.find_grid()
+        self.wait_connected(self.grid(), ["Bob", "Carol"])
+        tiles = {t.name: t for t in self.tiles(self.grid())}
+        bob, carol, me = tiles["Bob"], tiles["Carol"], tiles["Alice (you)"]
+
+        # Each turn shows on the speaker's tile alone, twice over.
+        for _ in range(2):
+            for speaker, other in ((bob, carol), (carol, bob)):
+                self.wait_until(lambda: self.speaking(speaker) and not self.speaking(other),
+                                "%s's tile alone to say Speaking" % speaker.name)
+
+        # Alice's tone is her voice: her tile says she speaks...
+        self.wait_until(lambda: self.speaking(me), "Alice's own tile to say Speaking")
+        self.assertEqual(driver.find_all(me, "You are muted", "label"), [])
+        # ... and once she mutes (Ctrl+D), that she is muted, with her level:
+        # a tone at 0.1 of full scale, -23 dBFS, fills most of a 60 dB meter.
+        self.press_keys("Control_L", "d")
+        self.wait("You are muted", "label", root=me)
+        meter = self.wait("Microphone level", root=me)[0]
+        self.wait_until(lambda: meter.queryValue().currentValue > 0.4,
+                        "the meter to show her level (now %s)" % meter.queryValue().currentValue)
+        self.keep_screenshot("quartet-speaking.png")
+        self.assertFalse(self.speaking(me), "a muted talker is not shown as speaking")
+        self.press_keys("Control_L", "d")
+        driver.wait_gone(me, "You are muted", "label")
+        self.wait_until(lambda: self.speaking(me), "Alice's tile to say Speaking again")
+        self.press_keys("Control_L", "h")
+        self.wait_until(lambda: not self.call_view_shown(), "the call view to close")
+
+
 @unittest.skipIf(WHY_NOT or portal.missing_tools(), WHY_NOT or portal.missing_tools() or "")
 class ScreenShareTest(UiTestCase):
     """The call's Share Screen button asks the ScreenCast portal (the tests'

@@ -236,6 +236,31 @@ on_core_state_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, Quarte
     }
 }
 
+/* Who speaks, and how loud, a few times a second while the call is on. */
+static void
+on_core_voice_notify_cb (QuartetCallParticipant *core, GParamSpec *pspec, QuartetCall *self)
+{
+  QuartetParticipant *participant
+      = find_participant (self, quartet_call_participant_get_user_id (core), NULL);
+
+  if (participant == NULL)
+    return;
+  quartet_participant_set_audio_level (participant,
+                                       quartet_call_participant_get_audio_level (core));
+  quartet_participant_set_speaking (participant, quartet_call_participant_get_speaking (core));
+}
+
+static void
+on_own_voice_notify_cb (QuartetCallSession *session, GParamSpec *pspec, QuartetCall *self)
+{
+  QuartetParticipant *me = _quartet_call_get_self (self);
+
+  if (me == NULL)
+    return;
+  quartet_participant_set_audio_level (me, quartet_call_session_get_audio_level (session));
+  quartet_participant_set_speaking (me, quartet_call_session_get_speaking (session));
+}
+
 static void
 bind_core_participant (QuartetCall *self, QuartetCallParticipant *core)
 {
@@ -244,6 +269,9 @@ bind_core_participant (QuartetCall *self, QuartetCallParticipant *core)
   g_signal_connect_object (core, "notify::peer", G_CALLBACK (on_core_peer_notify_cb), self, 0);
   g_signal_connect_object (core, "notify::receiving-video", G_CALLBACK (on_core_video_notify_cb),
                            self, 0);
+  g_signal_connect_object (core, "notify::audio-level", G_CALLBACK (on_core_voice_notify_cb), self,
+                           0);
+  g_signal_connect_object (core, "notify::speaking", G_CALLBACK (on_core_voice_notify_cb), self, 0);
   on_core_peer_notify_cb (core, NULL, self);
 }
 
@@ -291,4 +319,8 @@ _quartet_call_watch_people (QuartetCall *self, GPtrArray *users)
                            self, 0);
   g_signal_connect_object (self->session, "reconnect", G_CALLBACK (on_reconnect_cb), self, 0);
   g_signal_connect_object (self->session, "update", G_CALLBACK (on_update_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::audio-level",
+                           G_CALLBACK (on_own_voice_notify_cb), self, 0);
+  g_signal_connect_object (self->session, "notify::speaking", G_CALLBACK (on_own_voice_notify_cb),
+                           self, 0);
 }

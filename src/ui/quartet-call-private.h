@@ -36,6 +36,7 @@ struct _QuartetCall
 /* quartet-call.c */
 void _quartet_call_start_timer (QuartetCall *self);
 void _quartet_call_report_failure (QuartetCall *self, const char *message);
+QuartetParticipant *_quartet_call_get_self (QuartetCall *self);
 
 /* quartet-call-people.c */
 void _quartet_call_watch_people (QuartetCall *self, GPtrArray *users);

@@ -149,8 +149,9 @@ quartet_call_get_ended (QuartetCall *self)
   return self->ended;
 }
 
-static QuartetParticipant *
-get_self_participant (QuartetCall *self)
+/* (transfer none) (nullable): ours, the first tile; the store keeps it. */
+QuartetParticipant *
+_quartet_call_get_self (QuartetCall *self)
 {
   g_autoptr (QuartetParticipant) first = g_list_model_get_item (G_LIST_MODEL (self->participants),
                                                                 0);
@@ -178,7 +179,7 @@ quartet_call_set_audio_muted (QuartetCall *self, gboolean muted)
 
   self->audio_muted = muted;
   quartet_media_set_audio_muted (self->media, muted);
-  if ((me = get_self_participant (self)) != NULL)
+  if ((me = _quartet_call_get_self (self)) != NULL)
     quartet_participant_set_audio_muted (me, muted);
   _quartet_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_MUTED]);
@@ -204,7 +205,7 @@ quartet_call_set_video_muted (QuartetCall *self, gboolean muted)
 
   self->video_muted = muted;
   quartet_media_set_video_muted (self->media, muted);
-  if ((me = get_self_participant (self)) != NULL)
+  if ((me = _quartet_call_get_self (self)) != NULL)
     quartet_participant_set_video_muted (me, muted);
   _quartet_call_send_media_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VIDEO_MUTED]);
@@ -217,7 +218,7 @@ quartet_call_set_camera_notice (QuartetCall *self, const char *notice)
 
   g_return_if_fail (QUARTET_IS_CALL (self));
 
-  if ((me = get_self_participant (self)) != NULL)
+  if ((me = _quartet_call_get_self (self)) != NULL)
     quartet_participant_set_notice (me, notice);
 }
 
@@ -254,7 +255,7 @@ quartet_call_stop_sharing_screen (QuartetCall *self)
 static void
 on_sharing_screen_cb (QuartetMedia *media, GParamSpec *pspec, QuartetCall *self)
 {
-  QuartetParticipant *me = get_self_participant (self);
+  QuartetParticipant *me = _quartet_call_get_self (self);
 
   if (me != NULL)
     quartet_participant_set_sharing_screen (me, quartet_media_is_sharing_screen (media));

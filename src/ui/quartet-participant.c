@@ -27,6 +27,8 @@ struct _QuartetParticipant
   gboolean audio_muted;
   gboolean video_muted;
   gboolean sharing_screen; /* ours only: a screen is sent in place of the camera */
+  gboolean speaking;
+  double audio_level;      /* dBFS, as the engine says */
   char *notice;            /* ours only: why there is no camera, or NULL */
   char *statistics;
   QuartetCallQuality quality;
@@ -52,6 +54,8 @@ enum
   PROP_NOTICE,
   PROP_STATISTICS,
   PROP_QUALITY,
+  PROP_SPEAKING,
+  PROP_AUDIO_LEVEL,
   N_PROPS
 };
 
@@ -155,6 +159,43 @@ quartet_participant_set_sharing_screen (QuartetParticipant *self, gboolean shari
 {
   g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
   set_boolean (self, &self->sharing_screen, sharing, PROP_SHARING_SCREEN);
+}
+
+gboolean
+quartet_participant_get_speaking (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), FALSE);
+
+  return self->speaking;
+}
+
+void
+quartet_participant_set_speaking (QuartetParticipant *self, gboolean speaking)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+
+  set_boolean (self, &self->speaking, speaking, PROP_SPEAKING);
+}
+
+double
+quartet_participant_get_audio_level (QuartetParticipant *self)
+{
+  g_return_val_if_fail (QUARTET_IS_PARTICIPANT (self), QUARTET_AUDIO_LEVEL_SILENT);
+
+  return self->audio_level;
+}
+
+void
+quartet_participant_set_audio_level (QuartetParticipant *self, double level)
+{
+  g_return_if_fail (QUARTET_IS_PARTICIPANT (self));
+
+  level = CLAMP (level, QUARTET_AUDIO_LEVEL_SILENT, 0.0);
+  if (level == self->audio_level)
+    return;
+
+  self->audio_level = level;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_LEVEL]);
 }
 
 const char *
@@ -361,6 +402,12 @@ quartet_participant_get_property (GObject *object, guint prop_id, GValue *value,
     case PROP_QUALITY:
       g_value_set_enum (value, self->quality);
       break;
+    case PROP_SPEAKING:
+      g_value_set_boolean (value, self->speaking);
+      break;
+    case PROP_AUDIO_LEVEL:
+      g_value_set_double (value, self->audio_level);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -399,6 +446,12 @@ quartet_participant_set_property (GObject *object,
       break;
     case PROP_NOTICE:
       quartet_participant_set_notice (self, g_value_get_string (value));
+      break;
+    case PROP_SPEAKING:
+      quartet_participant_set_speaking (self, g_value_get_boolean (value));
+      break;
+    case PROP_AUDIO_LEVEL:
+      quartet_participant_set_audio_level (self, g_value_get_double (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -462,12 +515,18 @@ quartet_participant_class_init (QuartetParticipantClass *klass)
   properties[PROP_QUALITY] = g_param_spec_enum (
       "quality", NULL, NULL, QUARTET_TYPE_CALL_QUALITY, QUARTET_CALL_QUALITY_UNKNOWN,
       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Talking now (ours: muted or not, for "You are muted"). */
+  properties[PROP_SPEAKING] = g_param_spec_boolean ("speaking", NULL, NULL, FALSE, rw);
+  /* How loud, in dBFS: QUARTET_AUDIO_LEVEL_SILENT .. 0. */
+  properties[PROP_AUDIO_LEVEL] = g_param_spec_double (
+      "audio-level", NULL, NULL, QUARTET_AUDIO_LEVEL_SILENT, 0.0, QUARTET_AUDIO_LEVEL_SILENT, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 quartet_participant_init (QuartetParticipant *self)
 {
+  self->audio_level = QUARTET_AUDIO_LEVEL_SILENT;
 }
 
 QuartetParticipant *

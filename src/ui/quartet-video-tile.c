@@ -37,6 +37,9 @@ struct _QuartetVideoTile
   GtkLabel *statistics_label;
   GtkWidget *spotlight_button;
   GtkWidget *sharing_banner;
+  GtkWidget *speaking_icon;
+  GtkWidget *muted_box;
+  GtkLevelBar *muted_meter;
 
   QuartetParticipant *participant;
   gboolean show_statistics;
@@ -50,6 +53,9 @@ struct _QuartetVideoTile
  * QuickBlox JS peer's does, or the network broke) is not left frozen:
  * after this long the tile shows their avatar, until frames come again. */
 #define STALE_AFTER_US (2 * G_USEC_PER_SEC)
+
+/* The meter's scale: quieter than this is the empty bar. */
+#define METER_FLOOR_DB -60.0
 
 G_DEFINE_FINAL_TYPE (QuartetVideoTile, quartet_video_tile, GTK_TYPE_WIDGET)
 
@@ -136,6 +142,33 @@ update_state (QuartetVideoTile *self)
                                   label ? label : _("Connected"), -1);
 }
 
+/* Whoever speaks gets a frame and a "Speaking" icon by their name; we,
+ * when we speak into a muted microphone, a meter that says so instead. */
+static void
+update_speaking (QuartetVideoTile *self)
+{
+  gboolean speaking = quartet_participant_get_speaking (self->participant);
+  gboolean muted = quartet_participant_get_audio_muted (self->participant);
+  gboolean talking_muted = speaking && muted && quartet_participant_get_is_self (self->participant);
+
+  if (speaking && !muted)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "speaking");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "speaking");
+  gtk_widget_set_visible (self->speaking_icon, speaking && !muted);
+  gtk_widget_set_visible (self->muted_box, talking_muted);
+}
+
+static void
+update_meter (QuartetVideoTile *self)
+{
+  double level = quartet_participant_get_audio_level (self->participant);
+
+  if (gtk_widget_get_visible (self->muted_box))
+    gtk_level_bar_set_value (self->muted_meter,
+                             CLAMP ((level - METER_FLOOR_DB) / -METER_FLOOR_DB, 0.0, 1.0));
+}
+
 static void
 update_icons (QuartetVideoTile *self)
 {
@@ -152,6 +185,8 @@ update_icons (QuartetVideoTile *self)
   quartet_video_paintable_set_mirrored (
       self->paintable, quartet_participant_get_is_self (self->participant) && !sharing);
   update_page (self);
+  update_speaking (self);
+  update_meter (self);
 }
 
 /* Only for the others: our own tile has no connection to describe. */
@@ -191,6 +226,18 @@ on_participant_notify_cb (QuartetParticipant *participant, GParamSpec *pspec, Qu
   if (g_str_equal (pspec->name, "quality"))
     {
       update_quality (self);
+      return;
+    }
+  /* Five times a second while someone talks: the meter alone. */
+  if (g_str_equal (pspec->name, "audio-level"))
+    {
+      update_meter (self);
+      return;
+    }
+  if (g_str_equal (pspec->name, "speaking"))
+    {
+      update_speaking (self);
+      update_meter (self);
       return;
     }
   update_state (self);
@@ -364,6 +411,9 @@ quartet_video_tile_class_init (QuartetVideoTileClass *klass)
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, quality_icon);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, spotlight_button);
   gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, sharing_banner);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, speaking_icon);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, muted_box);
+  gtk_widget_class_bind_template_child (widget_class, QuartetVideoTile, muted_meter);
   gtk_widget_class_bind_template_callback (widget_class, on_spotlight_clicked_cb);
 }
 
