@@ -1,5 +1,5 @@
-/* test-audio-level.c: the audio meter on real GStreamer audio, and the
- * speaking decision on levels over time
+/* test-audio-level.c: the audio meter on real GStreamer audio, the
+ * speaking decision on levels over time, and the microphone test
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,8 @@
 #define G_LOG_DOMAIN "test-audio-level"
 
 #include "quartet-audio-meter.h"
+#include "quartet-media.h"
+#include "quartet-microphone-test.h"
 #include "quartet-voice-activity.h"
 
 #define MS ((gint64)1000)
@@ -141,9 +143,66 @@ test_level_changes_in_steps (void)
                    ==, QUARTET_VOICE_CHANGED_LEVEL);
 }
 
+static void
+on_playing_back_cb (QuartetMicrophoneTest *test, GParamSpec *pspec, GMainLoop *loop)
+{
+  g_main_loop_quit (loop);
+}
+
+static gboolean
+on_timeout_cb (gpointer user_data)
+{
+  g_assert_not_reached ();
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_microphone_played_back_late (void)
+{
+  g_autoptr (QuartetMicrophoneTest) test = quartet_microphone_test_new ("tone", NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GError) error = NULL;
+  guint timeout_id = g_timeout_add_seconds (10, on_timeout_cb, NULL);
+  gint64 started = g_get_monotonic_time ();
+  gint64 delay;
+
+  g_signal_connect (test, "notify::playing-back", G_CALLBACK (on_playing_back_cb), loop);
+  g_assert_true (quartet_microphone_test_start (test, &error));
+  g_assert_no_error (error);
+  g_assert_true (quartet_microphone_test_get_running (test));
+  g_assert_false (quartet_microphone_test_get_playing_back (test));
+  g_main_loop_run (loop);
+  delay = (g_get_monotonic_time () - started) / 1000;
+  g_source_remove (timeout_id);
+
+  /* What was said comes back after the delay, while the level is read live. */
+  g_assert_true (quartet_microphone_test_get_playing_back (test));
+  g_assert_cmpint (delay, >=, QUARTET_MICROPHONE_TEST_DELAY_MS - 50);
+  g_assert_cmpint (delay, <, QUARTET_MICROPHONE_TEST_DELAY_MS + 2000);
+  g_assert_cmpfloat_with_epsilon (quartet_microphone_test_get_level (test), -23.0, 1.0);
+
+  quartet_microphone_test_stop (test);
+  g_assert_false (quartet_microphone_test_get_running (test));
+  g_assert_false (quartet_microphone_test_get_playing_back (test));
+  g_assert_cmpfloat (quartet_microphone_test_get_level (test), ==, QUARTET_AUDIO_LEVEL_SILENT);
+}
+
+static void
+test_microphone_none_is_an_error (void)
+{
+  g_autoptr (QuartetMicrophoneTest) test = quartet_microphone_test_new ("none", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (quartet_microphone_test_start (test, &error));
+  g_assert_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE);
+  g_assert_false (quartet_microphone_test_get_running (test));
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* The playback's sink: no sound server here. */
+  g_setenv ("QUARTET_AUDIO_SINK", "fake", TRUE);
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
@@ -151,6 +210,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/audio-meter/holds-then-forgets", test_meter_holds_then_forgets);
   g_test_add_func ("/voice-activity/hysteresis", test_speech_starts_and_ends_with_hysteresis);
   g_test_add_func ("/voice-activity/level-steps", test_level_changes_in_steps);
+  g_test_add_func ("/microphone-test/played-back-late", test_microphone_played_back_late);
+  g_test_add_func ("/microphone-test/none-is-an-error", test_microphone_none_is_an_error);
 
   return g_test_run ();
 }

@@ -22,6 +22,7 @@
 #include "quartet-contact-row.h"
 #include "quartet-contacts-page.h"
 #include "quartet-participant.h"
+#include "quartet-microphone-test-row.h"
 #include "quartet-preferences-window.h"
 #include "quartet-quickblox-form.h"
 #include "quartet-sign-in-page.h"
@@ -181,6 +182,7 @@ main (int argc, char *argv[])
   g_type_ensure (QUARTET_TYPE_CALL_VIEW);
   g_type_ensure (QUARTET_TYPE_CONTACT_ROW);
   g_type_ensure (QUARTET_TYPE_CONTACTS_PAGE);
+  g_type_ensure (QUARTET_TYPE_MICROPHONE_TEST_ROW);
   g_type_ensure (QUARTET_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (QUARTET_TYPE_QUICKBLOX_FORM);
   g_type_ensure (QUARTET_TYPE_SIGN_IN_PAGE);

@@ -155,6 +155,12 @@ _quartet_media_make_audio_sink (const char *speaker)
   return sink;
 }
 
+GstElement *
+quartet_media_make_speaker (const char *speaker)
+{
+  return _quartet_media_make_audio_sink (speaker);
+}
+
 /* The first device of @device_class ("Video/Source", "Audio/Source") as an
  * element: pipewiresrc where the PipeWire provider is installed (it hides
  * the v4l2 and pulse providers for the same devices), else v4l2src or

@@ -117,6 +117,12 @@ GList *quartet_media_list_portal_cameras (QuartetMedia *self, gboolean *from_por
 gboolean quartet_media_set_microphone (QuartetMedia *self, const char *device, GError **error);
 gboolean quartet_media_set_speaker (QuartetMedia *self, const char *device, GError **error);
 
+/* (transfer floating): a sink that plays where calls play, for the app's
+ * other sounds: @speaker by PulseAudio name, NULL for the default
+ * speaker; with QUARTET_AUDIO_SINK=fake, or with no sound server, a
+ * fakesink that keeps time. */
+GstElement *quartet_media_make_speaker (const char *speaker);
+
 /* (transfer full) (nullable): the last local preview frame, video/x-raw
  * format=RGB 320x240, for the self tile; NULL before the first one. */
 GstSample *quartet_media_get_local_frame (QuartetMedia *self);

@@ -18,8 +18,6 @@
 
 #include "quartet-account-private.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "quartet-secret.h"
@@ -160,21 +158,12 @@ _quartet_account_apply_call_settings (QuartetAccount *self)
   on_call_settings_changed_cb (self->settings, NULL, self);
 }
 
-/* "mic:NAME", "speaker:NAME" -> NAME; "mic", "speaker" -> NULL (the default). */
-static const char *
-device_name (const char *value)
-{
-  const char *colon = strchr (value, ':');
-
-  return colon != NULL && colon[1] != '\0' ? colon + 1 : NULL;
-}
-
 void
 _quartet_account_apply_speaker (QuartetAccount *self)
 {
   g_autofree char *speaker = g_settings_get_string (self->settings, "speaker");
 
-  quartet_media_set_speaker (self->media, device_name (speaker), NULL);
+  quartet_media_set_speaker (self->media, quartet_device_list_value_to_name (speaker), NULL);
 }
 
 char *
@@ -207,10 +196,12 @@ apply_device (QuartetAccount *self, QuartetDeviceKind kind, const char *value, G
     case QUARTET_DEVICE_KIND_CAMERA:
       return quartet_media_set_video_source (self->media, value, error);
     case QUARTET_DEVICE_KIND_MICROPHONE:
-      return quartet_media_set_microphone (self->media, device_name (value), error);
+      return quartet_media_set_microphone (self->media, quartet_device_list_value_to_name (value),
+                                           error);
     case QUARTET_DEVICE_KIND_SPEAKER:
     default:
-      return quartet_media_set_speaker (self->media, device_name (value), error);
+      return quartet_media_set_speaker (self->media, quartet_device_list_value_to_name (value),
+                                        error);
     }
 }
 

@@ -299,7 +299,7 @@ quartet_application_startup (GApplication *application)
 
   self->settings = g_settings_new (APPLICATION_ID);
   self->account = quartet_account_new (self->settings);
-  self->ringtone = quartet_ringtone_new ();
+  self->ringtone = quartet_ringtone_new (self->settings);
   if (self->video != NULL || self->audio != NULL)
     quartet_account_set_media_sources (self->account, self->video, self->audio);
 

@@ -16,6 +16,8 @@
 
 #include "quartet-device-list.h"
 
+#include <string.h>
+
 struct _QuartetDeviceList
 {
   GObject parent_instance;
@@ -34,6 +36,14 @@ static const char *
 get_string (const GstStructure *properties, const char *key)
 {
   return properties != NULL ? gst_structure_get_string (properties, key) : NULL;
+}
+
+const char *
+quartet_device_list_value_to_name (const char *value)
+{
+  const char *colon = value != NULL ? strchr (value, ':') : NULL;
+
+  return colon != NULL && colon[1] != '\0' ? colon + 1 : NULL;
 }
 
 char *

@@ -36,6 +36,8 @@ GListModel *quartet_device_list_get_devices (QuartetDeviceList *self, QuartetDev
  * "mic:NAME", "speaker:NAME"; NULL for a device it cannot address (and
  * for a speakers' monitor, which is no microphone). */
 char *quartet_device_list_dup_value (QuartetDeviceKind kind, GstDevice *device);
+/* "mic:NAME", "speaker:NAME" -> NAME; "mic", "speaker" -> NULL (the default). */
+const char *quartet_device_list_value_to_name (const char *value);
 /* (nullable): the value of the system's default device of @kind, when known. */
 char *quartet_device_list_dup_default_value (QuartetDeviceList *self, QuartetDeviceKind kind);
 

@@ -17,6 +17,7 @@
 #include <gst/gst.h>
 
 #include "quartet-device-list.h"
+#include "quartet-microphone-test-row.h"
 #include "quartet-secret.h"
 
 struct _QuartetPreferencesWindow
@@ -25,6 +26,8 @@ struct _QuartetPreferencesWindow
 
   AdwComboRow *camera_row;
   AdwComboRow *microphone_row;
+  AdwComboRow *speaker_row;
+  QuartetMicrophoneTestRow *microphone_test_row;
   AdwComboRow *video_quality_row;
   GtkSwitch *background_switch;
   GtkSwitch *echo_switch;
@@ -43,6 +46,7 @@ struct _QuartetPreferencesWindow
   GSettings *settings;
   GPtrArray *camera_values;     /* the "camera" setting for each camera_row item */
   GPtrArray *microphone_values; /* the "microphone" setting for each microphone_row item */
+  GPtrArray *speaker_values;    /* the "speaker" setting for each speaker_row item */
 };
 
 G_DEFINE_FINAL_TYPE (QuartetPreferencesWindow,
@@ -56,21 +60,24 @@ add_choice (GtkStringList *list, GPtrArray *values, const char *label, const cha
   g_ptr_array_add (values, g_strdup (value));
 }
 
-/* The cameras the engine can be told to use: the Camera portal's in a
- * sandbox, else those plugged in. */
+/* The devices the engine can be told to use, as plugged in now (cameras:
+ * the Camera portal's in a sandbox). */
 static void
-list_cameras (QuartetPreferencesWindow *self, QuartetAccount *account, GtkStringList *list)
+list_devices (QuartetDeviceList *devices,
+              QuartetDeviceKind kind,
+              GtkStringList *list,
+              GPtrArray *values)
 {
-  g_autoptr (QuartetDeviceList) devices = quartet_account_watch_devices (account);
-  GListModel *cameras = quartet_device_list_get_devices (devices, QUARTET_DEVICE_KIND_CAMERA);
+  GListModel *model = quartet_device_list_get_devices (devices, kind);
 
-  for (guint i = 0; i < g_list_model_get_n_items (cameras); i++)
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
     {
-      g_autoptr (GstDevice) camera = g_list_model_get_item (cameras, i);
-      g_autofree char *name = gst_device_get_display_name (camera);
-      g_autofree char *value = quartet_device_list_dup_value (QUARTET_DEVICE_KIND_CAMERA, camera);
+      g_autoptr (GstDevice) device = g_list_model_get_item (model, i);
+      g_autofree char *name = gst_device_get_display_name (device);
+      g_autofree char *value = quartet_device_list_dup_value (kind, device);
 
-      add_choice (list, self->camera_values, name, value);
+      if (value != NULL)
+        add_choice (list, values, name, value);
     }
 }
 
@@ -84,49 +91,69 @@ select_value (AdwComboRow *row, GPtrArray *values, const char *value)
 }
 
 static void
+save_choice (QuartetPreferencesWindow *self, AdwComboRow *row, GPtrArray *values, const char *key)
+{
+  guint index = adw_combo_row_get_selected (row);
+
+  if (index < values->len)
+    g_settings_set_string (self->settings, key, g_ptr_array_index (values, index));
+}
+
+static void
 on_camera_selected_cb (QuartetPreferencesWindow *self)
 {
-  guint index = adw_combo_row_get_selected (self->camera_row);
+  save_choice (self, self->camera_row, self->camera_values, "camera");
+}
 
-  if (index < self->camera_values->len)
-    g_settings_set_string (self->settings, "camera", g_ptr_array_index (self->camera_values, index));
+static void
+on_speaker_selected_cb (QuartetPreferencesWindow *self)
+{
+  save_choice (self, self->speaker_row, self->speaker_values, "speaker");
 }
 
 static void
 on_microphone_selected_cb (QuartetPreferencesWindow *self)
 {
-  guint index = adw_combo_row_get_selected (self->microphone_row);
-
-  if (index < self->microphone_values->len)
-    g_settings_set_string (self->settings, "microphone",
-                           g_ptr_array_index (self->microphone_values, index));
+  save_choice (self, self->microphone_row, self->microphone_values, "microphone");
 }
 
 static void
 setup_devices (QuartetPreferencesWindow *self, QuartetAccount *account)
 {
+  g_autoptr (QuartetDeviceList) devices = quartet_account_watch_devices (account);
   g_autoptr (GtkStringList) cameras = gtk_string_list_new (NULL);
   g_autoptr (GtkStringList) microphones = gtk_string_list_new (NULL);
+  g_autoptr (GtkStringList) speakers = gtk_string_list_new (NULL);
   g_autofree char *camera = g_settings_get_string (self->settings, "camera");
   g_autofree char *microphone = g_settings_get_string (self->settings, "microphone");
+  g_autofree char *speaker = g_settings_get_string (self->settings, "speaker");
 
   add_choice (cameras, self->camera_values, _("Default camera"), "camera");
-  list_cameras (self, account, cameras);
+  list_devices (devices, QUARTET_DEVICE_KIND_CAMERA, cameras, self->camera_values);
   add_choice (cameras, self->camera_values, _("Test pattern"), "pattern:smpte");
   add_choice (cameras, self->camera_values, _("No camera"), "none");
   adw_combo_row_set_model (self->camera_row, G_LIST_MODEL (cameras));
   select_value (self->camera_row, self->camera_values, camera);
 
   add_choice (microphones, self->microphone_values, _("Default microphone"), "mic");
+  list_devices (devices, QUARTET_DEVICE_KIND_MICROPHONE, microphones, self->microphone_values);
   add_choice (microphones, self->microphone_values, _("Test tone"), "tone");
   add_choice (microphones, self->microphone_values, _("No microphone"), "none");
   adw_combo_row_set_model (self->microphone_row, G_LIST_MODEL (microphones));
   select_value (self->microphone_row, self->microphone_values, microphone);
 
+  add_choice (speakers, self->speaker_values, _ ("Default speaker"), "speaker");
+  list_devices (devices, QUARTET_DEVICE_KIND_SPEAKER, speakers, self->speaker_values);
+  adw_combo_row_set_model (self->speaker_row, G_LIST_MODEL (speakers));
+  select_value (self->speaker_row, self->speaker_values, speaker);
+
   g_signal_connect_swapped (self->camera_row, "notify::selected",
                             G_CALLBACK (on_camera_selected_cb), self);
   g_signal_connect_swapped (self->microphone_row, "notify::selected",
                             G_CALLBACK (on_microphone_selected_cb), self);
+  g_signal_connect_swapped (self->speaker_row, "notify::selected",
+                            G_CALLBACK (on_speaker_selected_cb), self);
+  quartet_microphone_test_row_set_settings (self->microphone_test_row, self->settings);
 }
 
 /* "stun://a:1, stun://b:2" <-> ["stun://a:1", "stun://b:2"] */
@@ -245,6 +272,7 @@ quartet_preferences_window_dispose (GObject *object)
   g_clear_object (&self->settings);
   g_clear_pointer (&self->camera_values, g_ptr_array_unref);
   g_clear_pointer (&self->microphone_values, g_ptr_array_unref);
+  g_clear_pointer (&self->speaker_values, g_ptr_array_unref);
 
   G_OBJECT_CLASS (quartet_preferences_window_parent_class)->dispose (object);
 }
@@ -256,10 +284,14 @@ quartet_preferences_window_class_init (QuartetPreferencesWindowClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = quartet_preferences_window_dispose;
 
+  g_type_ensure (QUARTET_TYPE_MICROPHONE_TEST_ROW);
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/quartet/Quartet/quartet-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, camera_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, microphone_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, speaker_row);
+  gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow,
+                                        microphone_test_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, video_quality_row);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, background_switch);
   gtk_widget_class_bind_template_child (widget_class, QuartetPreferencesWindow, echo_switch);
@@ -285,6 +317,7 @@ quartet_preferences_window_init (QuartetPreferencesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->camera_values = g_ptr_array_new_with_free_func (g_free);
   self->microphone_values = g_ptr_array_new_with_free_func (g_free);
+  self->speaker_values = g_ptr_array_new_with_free_func (g_free);
 }
 
 static gboolean

@@ -8,6 +8,7 @@
  * element's mute: the pipeline stays in PLAYING, so starting and stopping
  * never waits on the sound server.
  *
+ * It plays on the speaker the "speaker" setting names, as calls do, and
  * QUARTET_AUDIO_SINK picks the sink as in the engine (the tests set "fake").
  */
 #define G_LOG_DOMAIN "quartet-ui"
@@ -16,6 +17,9 @@
 
 #include <gst/gst.h>
 
+#include "quartet-device-list.h"
+#include "quartet.h"
+
 #define RING_ON_MS 2000
 #define RING_OFF_MS 4000
 
@@ -23,6 +27,7 @@ struct _QuartetRingtone
 {
   GObject parent_instance;
 
+  GSettings *settings;
   GstElement *pipeline;
   GstElement *volume;
   guint cadence_id;
@@ -34,30 +39,37 @@ G_DEFINE_FINAL_TYPE (QuartetRingtone, quartet_ringtone, G_TYPE_OBJECT)
 static GstElement *
 build_pipeline (QuartetRingtone *self)
 {
-  const char *sink = g_getenv ("QUARTET_AUDIO_SINK");
-  g_autofree char *description = NULL;
+  g_autofree char *speaker = g_settings_get_string (self->settings, "speaker");
   g_autoptr (GError) error = NULL;
-  GstElement *pipeline;
+  g_autoptr (GstElement) out = NULL;
+  GstElement *pipeline, *sink;
 
-  if (sink == NULL || *sink == '\0')
-    sink = "autoaudiosink";
-  else if (g_str_equal (sink, "fake"))
-    sink = "fakesink sync=true";
-
-  description = g_strdup_printf (
-    "audiotestsrc is-live=true wave=sine freq=440 volume=0.15 ! mix. "
-    "audiotestsrc is-live=true wave=sine freq=480 volume=0.15 ! mix. "
-    "audiomixer name=mix ! volume name=volume mute=true ! audioconvert ! audioresample ! %s",
-    sink);
-  pipeline = gst_parse_launch (description, &error);
+  pipeline = gst_parse_launch (
+      "audiotestsrc is-live=true wave=sine freq=440 volume=0.15 ! mix. "
+      "audiotestsrc is-live=true wave=sine freq=480 volume=0.15 ! mix. "
+      "audiomixer name=mix ! volume name=volume mute=true ! audioconvert ! audioresample name=out",
+      &error);
   if (pipeline == NULL)
     {
       g_message ("No ringtone: %s", error->message);
       return NULL;
     }
 
+  sink = quartet_media_make_speaker (quartet_device_list_value_to_name (speaker));
+  out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
+  gst_bin_add (GST_BIN (pipeline), sink);
+  gst_element_link (out, sink);
   self->volume = gst_bin_get_by_name (GST_BIN (pipeline), "volume");
   return pipeline;
+}
+
+static void
+drop_pipeline (QuartetRingtone *self)
+{
+  if (self->pipeline != NULL)
+    gst_element_set_state (self->pipeline, GST_STATE_NULL);
+  g_clear_object (&self->volume);
+  g_clear_object (&self->pipeline);
 }
 
 static gboolean
@@ -108,6 +120,18 @@ quartet_ringtone_get_playing (QuartetRingtone *self)
   return self->cadence_id != 0;
 }
 
+/* Another speaker: the next ring plays there, and one that rings moves. */
+static void
+on_speaker_changed_cb (QuartetRingtone *self)
+{
+  gboolean playing = quartet_ringtone_get_playing (self);
+
+  quartet_ringtone_stop (self);
+  drop_pipeline (self);
+  if (playing)
+    quartet_ringtone_start (self);
+}
+
 static void
 quartet_ringtone_dispose (GObject *object)
 {
@@ -115,8 +139,10 @@ quartet_ringtone_dispose (GObject *object)
 
   if (self->pipeline != NULL)
     quartet_ringtone_stop (self);
-  g_clear_object (&self->volume);
-  g_clear_object (&self->pipeline);
+  drop_pipeline (self);
+  if (self->settings != NULL)
+    g_signal_handlers_disconnect_by_data (self->settings, self);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (quartet_ringtone_parent_class)->dispose (object);
 }
@@ -133,7 +159,14 @@ quartet_ringtone_init (QuartetRingtone *self)
 }
 
 QuartetRingtone *
-quartet_ringtone_new (void)
+quartet_ringtone_new (GSettings *settings)
 {
-  return g_object_new (QUARTET_TYPE_RINGTONE, NULL);
+  QuartetRingtone *self;
+
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (QUARTET_TYPE_RINGTONE, NULL);
+  self->settings = g_object_ref (settings);
+  g_signal_connect_swapped (settings, "changed::speaker", G_CALLBACK (on_speaker_changed_cb), self);
+  return self;
 }

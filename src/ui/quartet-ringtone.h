@@ -4,14 +4,15 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
 #define QUARTET_TYPE_RINGTONE (quartet_ringtone_get_type ())
 G_DECLARE_FINAL_TYPE (QuartetRingtone, quartet_ringtone, QUARTET, RINGTONE, GObject)
 
-QuartetRingtone *quartet_ringtone_new (void);
+/* Plays on the speaker @settings' "speaker" names. */
+QuartetRingtone *quartet_ringtone_new (GSettings *settings);
 void quartet_ringtone_start (QuartetRingtone *self);
 void quartet_ringtone_stop (QuartetRingtone *self);
 gboolean quartet_ringtone_get_playing (QuartetRingtone *self);
