@@ -106,19 +106,20 @@ class Server:
     def jid(self, i):
         return self.prosody.accounts[i]["jid"]
 
-    def account_args(self, i):
+    def account_args(self, i, voice_processing=False):
         return ["--jid", self.jid(i), "--password-file", self.passwords[i],
                 "--server", f"{self.prosody.host}:{self.prosody.c2s_port}",
-                "--cafile", self.prosody.cafile, "--no-voice-processing", "--json"]
+                "--cafile", self.prosody.cafile, "--json"] + (
+                    [] if voice_processing else ["--no-voice-processing"])
 
 
 class Cli:
     """A quartet-cli process; a thread collects its JSON event lines."""
 
-    def __init__(self, cli, command, server, account, extra=()):
+    def __init__(self, cli, command, server, account, extra=(), voice_processing=False):
         env = dict(os.environ, QUARTET_AUDIO_SINK="fake")
         self.process = subprocess.Popen([cli, command] + list(extra)
-                                        + server.account_args(account),
+                                        + server.account_args(account, voice_processing),
                                         stdout=subprocess.PIPE, text=True, env=env)
         self.pid = self.process.pid
         self.events = []

@@ -167,8 +167,8 @@ class SpeakingTest(CallTestCase):
                 if e["speaking"]]
 
     def test_turns_are_heard_in_turn(self):
-        bob = self.bot(1, BLUE, "--auto-answer", "--audio", "turns:1/2")
-        alice = self.caller([1], RED, "--duration", "14", "--audio", "turns:0/2")
+        bob = self.bot(1, BLUE, "--auto-answer", "--talk", "1/2")
+        alice = self.caller([1], RED, "--duration", "14", "--talk", "0/2")
         self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
         bob.next_event("call-end")
 

@@ -862,8 +862,8 @@ class SpeakingTest(UiTestCase):
         return bool(driver.find_all(tile, "Speaking", limit=1))
 
     def test_the_speaker_is_shown_and_a_muted_talker_told(self):
-        self.bot(1, "--auto-answer", "--audio", "turns:0/2")
-        self.bot(2, "--auto-answer", "--audio", "turns:1/2")
+        self.bot(1, "--auto-answer", "--talk", "0/2")
+        self.bot(2, "--auto-answer", "--talk", "1/2")
         self.sign_in()
         for name in ("Bob", "Carol"):
             driver.press(self.wait("Select " + name, "check box")[0], self.session.env["DISPLAY"])

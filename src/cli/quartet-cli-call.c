@@ -66,11 +66,18 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "pattern:N",
       NULL },
     { "audio", 0, 0, G_OPTION_ARG_STRING, &options->audio,
-      "tone, turns:I/N (the tone in turn I of N, 3 s each), mic or none (default tone)", "SOURCE" },
+      "tone, file:PATH (a sound file, looped), mic, mic:NAME or none (default tone)", "SOURCE" },
     { "encode-per-peer", 0, 0, G_OPTION_ARG_NONE, &options->encode_per_peer,
       "One video encoder per peer instead of one shared (benchmark baseline)", NULL },
+    { "talk", 0, 0, G_OPTION_ARG_STRING, &options->talk,
+      "The tone or file talks only in turns I, J… of N turns of 3 s (by the wall clock)",
+      "I[,J…]/N" },
+    { "room", 0, 0, G_OPTION_ARG_INT, &options->room,
+      "What we play comes back into the tone or file MS later, as in a room (echo tests)", "MS" },
     { "muted", 0, 0, G_OPTION_ARG_NONE, &options->muted,
       "Start with the microphone muted (silence is sent)", NULL },
+    { "no-echo-cancellation", 0, 0, G_OPTION_ARG_NONE, &options->no_echo_cancellation,
+      "Voice processing without its echo canceller (as with a headset)", NULL },
     { "no-voice-processing", 0, 0, G_OPTION_ARG_NONE, &options->no_voice_processing,
       "No echo cancellation, noise suppression or gain control", NULL },
     { "answer-timeout", 0, 0, G_OPTION_ARG_DOUBLE, &options->answer_timeout,
@@ -121,6 +128,7 @@ quartet_cli_call_options_clear (QuartetCliCallOptions *options)
 {
   g_clear_pointer (&options->video, g_free);
   g_clear_pointer (&options->audio, g_free);
+  g_clear_pointer (&options->talk, g_free);
   g_clear_pointer (&options->stun, g_strfreev);
   g_clear_pointer (&options->turn, g_free);
   g_clear_pointer (&options->turn_user, g_free);
@@ -478,7 +486,9 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
     quartet_cli_video_read_commands (self->video);
   quartet_media_set_encode_per_peer (self->media, options->encode_per_peer);
   quartet_media_set_voice_processing (self->media, !options->no_voice_processing);
+  quartet_media_set_echo_cancellation (self->media, !options->no_echo_cancellation);
   quartet_media_set_audio_muted (self->media, options->muted);
+  quartet_media_set_test_room (self->media, (guint)CLAMP (options->room, 0, 10000));
 
   self->client = quartet_call_client_new (connection, self->media);
   g_object_set (
@@ -512,7 +522,8 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
 gboolean
 quartet_cli_call_listen (QuartetCliCall *self, GError **error)
 {
-  return quartet_call_client_init (self->client, error);
+  return quartet_media_set_talk_turns (self->media, self->options->talk, error)
+         && quartet_call_client_init (self->client, error);
 }
 
 static gboolean
@@ -538,7 +549,8 @@ place_call (QuartetCliCall *self, GError **error)
 gboolean
 quartet_cli_call_place (QuartetCliCall *self, const char *const *users, GError **error)
 {
-  if (!quartet_call_client_init (self->client, error))
+  if (!quartet_media_set_talk_turns (self->media, self->options->talk, error)
+      || !quartet_call_client_init (self->client, error))
     return FALSE;
 
   self->placed = TRUE;

@@ -17,7 +17,10 @@ typedef struct
   char *audio;
   gboolean encode_per_peer;
   gboolean no_voice_processing;
+  gboolean no_echo_cancellation;
   gboolean muted;
+  char *talk;
+  int room;
   double answer_timeout;
   double dialing_interval;
   double disconnect_timeout;

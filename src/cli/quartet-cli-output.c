@@ -445,6 +445,7 @@ quartet_cli_output_stats (QuartetCliOutput *self,
   add_number_member (builder, "fps", stats->fps);
   json_builder_set_member_name (builder, "audio_packets");
   json_builder_add_int_value (builder, stats->audio_packets);
+  add_number_member (builder, "audio_rms_db", stats->audio_rms_db);
   add_number_member (builder, "rtt_ms", stats->rtt_ms);
   json_builder_set_member_name (builder, "width");
   json_builder_add_int_value (builder, stats->width);

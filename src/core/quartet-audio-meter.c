@@ -20,6 +20,8 @@
 /* A stream that stops (a peer gone, a device unplugged) reads as silence
  * after this long, not as its last syllable held. */
 #define STALE_US (G_USEC_PER_SEC / 2)
+/* The blocks of the last second, for its mean level. */
+#define SECOND_BLOCKS (1000 / BLOCK_MS)
 
 struct _QuartetAudioMeter
 {
@@ -31,6 +33,10 @@ struct _QuartetAudioMeter
   /* The held level, and when it was last set. */
   double level;
   gint64 level_us;
+  /* The mean square of the latest blocks, and when each ended: a ring. */
+  double block_power[SECOND_BLOCKS];
+  gint64 block_end_us[SECOND_BLOCKS];
+  guint64 blocks;
 };
 
 QuartetAudioMeter *
@@ -50,15 +56,14 @@ _quartet_audio_meter_free (QuartetAudioMeter *self)
   g_free (self);
 }
 
+/* @power: a mean square of samples. */
 static double
-rms_db (double sum_squares, guint64 samples)
+power_to_db (double power)
 {
-  double mean = sum_squares / samples;
-
   /* Full scale is 32768; the square's RMS is full scale, hence 0 dB. */
-  if (mean <= 0)
+  if (power <= 0)
     return QUARTET_AUDIO_LEVEL_SILENT;
-  return MAX (10.0 * log10 (mean / (32768.0 * 32768.0)), QUARTET_AUDIO_LEVEL_SILENT);
+  return MAX (10.0 * log10 (power / (32768.0 * 32768.0)), QUARTET_AUDIO_LEVEL_SILENT);
 }
 
 /* The held level as it has fallen by @now_us. Called with the lock held. */
@@ -77,12 +82,16 @@ held_level (QuartetAudioMeter *self, gint64 now_us)
 static void
 end_block (QuartetAudioMeter *self)
 {
-  double block = rms_db (self->sum_squares, self->samples);
+  double power = self->sum_squares / self->samples;
   gint64 now = g_get_monotonic_time ();
+  guint slot;
 
   g_mutex_lock (&self->lock);
-  self->level = MAX (block, held_level (self, now));
+  self->level = MAX (power_to_db (power), held_level (self, now));
   self->level_us = now;
+  slot = self->blocks++ % SECOND_BLOCKS;
+  self->block_power[slot] = power;
+  self->block_end_us[slot] = now;
   g_mutex_unlock (&self->lock);
 
   self->sum_squares = 0;
@@ -148,6 +157,25 @@ _quartet_audio_meter_watch_pad (QuartetAudioMeter *self, GstPad *pad)
 {
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_caps_cb, self, NULL);
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_buffer_cb, self, NULL);
+}
+
+double
+_quartet_audio_meter_get_mean_level (QuartetAudioMeter *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  double power = 0;
+  guint n = 0;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < MIN (self->blocks, SECOND_BLOCKS); i++)
+    if (now - self->block_end_us[i] <= G_USEC_PER_SEC)
+      {
+        power += self->block_power[i];
+        n++;
+      }
+  g_mutex_unlock (&self->lock);
+
+  return n > 0 ? power_to_db (power / n) : QUARTET_AUDIO_LEVEL_SILENT;
 }
 
 double

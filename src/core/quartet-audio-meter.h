@@ -26,6 +26,10 @@ void _quartet_audio_meter_watch_pad (QuartetAudioMeter *self, GstPad *pad);
 /* From any thread: the level now, QUARTET_AUDIO_LEVEL_SILENT once nothing
  * came for a while. */
 double _quartet_audio_meter_get_level (QuartetAudioMeter *self);
+/* The RMS level of what came over the last second, in dBFS: the figure
+ * to compare two passages by (echo against voice, a lossy link against a
+ * clean one), where the held level only says "how loud now". */
+double _quartet_audio_meter_get_mean_level (QuartetAudioMeter *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QuartetAudioMeter, _quartet_audio_meter_free)
 

@@ -9,7 +9,9 @@
  * Received audio from every peer is mixed into one playback path, so that
  * webrtcechoprobe sees all of what the speaker plays:
  *
- *   audiotestsrc wave=silence ! audiomixer ! [webrtcechoprobe] ! audioconvert ! sink
+ *   audiotestsrc wave=silence ! audiomixer ! [webrtcechoprobe] ! [tee] ! audioconvert ! sink
+ *
+ * (the tee only for a test voice's room, quartet-media-voice.c)
  *
  * The silence source keeps the mixer (a live aggregator) running while no
  * peer is connected.
@@ -21,8 +23,6 @@
 #include <string.h>
 
 #define CAPTURE_AUDIO_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
-#define TONE_VOLUME 0.1
-#define TURN_SECONDS 3
 
 /* webrtcdsp needs a webrtcechoprobe of the given name to exist before it
  * starts; both are optional (gst-plugins-bad), so without them we go on
@@ -44,48 +44,27 @@ _quartet_media_can_process_voice (void)
   return FALSE;
 }
 
-/* A tone that speaks in turns. By the wall clock, so that bots started
- * seconds apart, each in its own process, still take turns. */
-static GstPadProbeReturn
-on_tone_buffer_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+/* With a room, the test voice's "microphone" is a mixer (the first element
+ * of the capture chain) of the voice and the room's echo
+ * (quartet-media-voice.c). */
+static gboolean
+build_room (GstBin *pipeline,
+            GPtrArray *elements,
+            GstElement *voice,
+            GstElement *microphone,
+            QuartetMediaAudioCapture *capture,
+            GError **error)
 {
-  const QuartetMediaAudioCapture *turns = user_data;
-  gint64 slot = g_get_real_time () / (TURN_SECONDS * G_USEC_PER_SEC);
-  GstBuffer *buffer;
-  GstMapInfo map;
-
-  if (slot % turns->turns == turns->turn)
-    return GST_PAD_PROBE_OK;
-
-  /* Zero is silence in every raw format audiotestsrc makes. */
-  buffer = gst_buffer_make_writable (GST_PAD_PROBE_INFO_BUFFER (info));
-  if (gst_buffer_map (buffer, &map, GST_MAP_WRITE))
+  if (!_quartet_media_add_chain (pipeline, elements, &voice, 1, error))
+    return FALSE;
+  if (!gst_element_link (voice, microphone))
     {
-      memset (map.data, 0, map.size);
-      gst_buffer_unmap (buffer, &map);
+      g_set_error_literal (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_FAILED,
+                           "Cannot link the test voice");
+      return FALSE;
     }
-  GST_PAD_PROBE_INFO_DATA (info) = buffer;
-  return GST_PAD_PROBE_OK;
-}
-
-static GstElement *
-make_tone (const QuartetMediaAudioCapture *capture)
-{
-  GstElement *tone = gst_element_factory_make_full ("audiotestsrc", "is-live", TRUE, "volume",
-                                                    TONE_VOLUME, "samplesperbuffer", 480, NULL);
-
-  if (tone == NULL)
-    return NULL;
-
-  gst_util_set_object_arg (G_OBJECT (tone), "wave", "sine");
-  if (capture->turns > 0)
-    {
-      g_autoptr (GstPad) src = gst_element_get_static_pad (tone, "src");
-
-      gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER, on_tone_buffer_cb,
-                         g_memdup2 (capture, sizeof *capture), g_free);
-    }
-  return tone;
+  return _quartet_media_build_room (pipeline, elements, capture->room, microphone,
+                                    capture->room_delay_ms, error);
 }
 
 /* The microphone (or a tone), processed when @probe_name names an echo
@@ -101,6 +80,7 @@ _quartet_media_build_audio (GstBin *pipeline,
                             GError **error)
 {
   GstElement *chain[10];
+  GstElement *voice = NULL; /* a test voice, when the room mixes it in */
   gsize n = 0;
 
   if (microphone)
@@ -110,14 +90,22 @@ _quartet_media_build_audio (GstBin *pipeline,
     }
   else
     {
-      chain[n++] = make_tone (capture);
+      voice = _quartet_media_make_test_voice (capture->voice_file, capture->talk_turns,
+                                              capture->turn_count, error);
+      if (voice == NULL)
+        return FALSE;
+      if (capture->room != NULL)
+        chain[n++] = gst_element_factory_make ("audiomixer", NULL);
+      else
+        chain[n++] = g_steal_pointer (&voice);
     }
 
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
   chain[n++] = gst_element_factory_make ("audioresample", NULL);
   chain[n++] = _quartet_media_make_capsfilter (CAPTURE_AUDIO_CAPS);
   if (probe_name != NULL)
-    chain[n++] = gst_element_factory_make_full ("webrtcdsp", "probe", probe_name, NULL);
+    chain[n++] = gst_element_factory_make_full ("webrtcdsp", "probe", probe_name, "delay-agnostic",
+                                                TRUE, NULL);
   chain[n++] = capture->volume = gst_element_factory_make_full ("volume", "mute", muted, NULL);
   if (capture->volume != NULL)
     {
@@ -133,7 +121,13 @@ _quartet_media_build_audio (GstBin *pipeline,
     gst_util_set_object_arg (G_OBJECT (capture->encoder), "audio-type", "voice");
   chain[n++] = capture->tee = gst_element_factory_make_full ("tee", "allow-not-linked", TRUE, NULL);
 
-  return _quartet_media_add_chain (pipeline, elements, chain, n, error);
+  if (!_quartet_media_add_chain (pipeline, elements, chain, n, error))
+    {
+      if (voice != NULL)
+        gst_object_unref (gst_object_ref_sink (voice));
+      return FALSE;
+    }
+  return voice == NULL || build_room (pipeline, elements, voice, chain[0], capture, error);
 }
 
 /* Returns the mixer the peers' decoded audio goes into, or NULL. */
@@ -142,9 +136,10 @@ _quartet_media_build_playback (GstBin *pipeline,
                                GPtrArray *elements,
                                const char *speaker,
                                const char *probe_name,
+                               GstElement **played,
                                GError **error)
 {
-  GstElement *chain[8];
+  GstElement *chain[9];
   GstElement *silence, *mixer;
   gsize n = 0;
 
@@ -159,6 +154,8 @@ _quartet_media_build_playback (GstBin *pipeline,
   chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
   if (probe_name != NULL)
     chain[n++] = gst_element_factory_make ("webrtcechoprobe", probe_name);
+  if (played != NULL)
+    chain[n++] = *played = gst_element_factory_make ("tee", NULL);
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
   chain[n++] = _quartet_media_make_audio_sink (speaker);
 

@@ -23,6 +23,7 @@ typedef enum
 {
   AUDIO_NONE,
   AUDIO_TONE,
+  AUDIO_FILE,
   AUDIO_MIC,
 } AudioKind;
 
@@ -34,7 +35,8 @@ struct _QuartetMedia
   char *audio;
   VideoKind video_kind;
   AudioKind audio_kind;
-  guint tone_turn, tone_turns; /* "turns:I/N"; 0 turns: the tone all the time */
+  guint talk_turns, turn_count; /* the test voice's turns (a bit each), 0: it talks always */
+  guint room_delay_ms;          /* the test voice's room, 0: none */
   gboolean encode_per_peer;
   gboolean voice_processing;
   guint max_video_height; /* the user's cap, 0 for none */

@@ -150,7 +150,11 @@ typedef struct
 {
   /* Given: */
   QuartetAudioMeter *meter; /* measures what goes into the mute */
-  guint turn, turns;        /* the tone speaks in turn @turn of @turns, 0: always */
+  const char *voice_file;   /* the test voice's, NULL for the tone */
+  guint talk_turns;         /* the test voice's turns, a bit each, 0: it talks always */
+  guint turn_count;
+  GstElement *room;    /* what the speaker plays, to come back into the test voice's */
+  guint room_delay_ms; /* "microphone" that much later; NULL: no room */
   /* Made: */
   GstElement *volume; /* mutes */
   GstElement *encoder;
@@ -170,7 +174,20 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GPtrArray *elements,
                                            const char *speaker,
                                            const char *probe_name,
+                                           GstElement **played,
                                            GError **error);
+
+/* quartet-media-voice.c */
+GstElement *_quartet_media_make_test_voice (const char *file,
+                                            guint talk_turns,
+                                            guint turn_count,
+                                            GError **error);
+gboolean _quartet_media_build_room (GstBin *pipeline,
+                                    GPtrArray *elements,
+                                    GstElement *played,
+                                    GstElement *microphone,
+                                    guint delay_ms,
+                                    GError **error);
 
 /* quartet-media-video.c */
 /* @camera_portal: cameras come from it, once it allowed them (or NULL). */

@@ -262,6 +262,9 @@ static gboolean
 build (QuartetMedia *self, GError **error)
 {
   g_autofree char *probe_name = NULL;
+  GstElement *played = NULL; /* for the test voice's room */
+  gboolean room
+      = self->room_delay_ms > 0 && self->audio_kind != AUDIO_NONE && self->audio_kind != AUDIO_MIC;
 
   if (!_quartet_media_check_elements (self->video_kind != VIDEO_NONE,
                                       self->video_kind == VIDEO_CAMERA,
@@ -274,7 +277,8 @@ build (QuartetMedia *self, GError **error)
 
   /* The probe must exist before webrtcdsp looks for it. */
   self->playback_mixer = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture,
-                                                        self->speaker_device, probe_name, error);
+                                                        self->speaker_device, probe_name,
+                                                        room ? &played : NULL, error);
   if (self->playback_mixer == NULL)
     return FALSE;
   if (self->video_kind != VIDEO_NONE && !build_video (self, error))
@@ -282,7 +286,12 @@ build (QuartetMedia *self, GError **error)
   if (self->audio_kind != AUDIO_NONE)
     {
       QuartetMediaAudioCapture audio
-          = { .meter = self->input_meter, .turn = self->tone_turn, .turns = self->tone_turns };
+          = { .meter = self->input_meter,
+              .voice_file = self->audio_kind == AUDIO_FILE ? self->audio + strlen ("file:") : NULL,
+              .talk_turns = self->talk_turns,
+              .turn_count = self->turn_count,
+              .room = played,
+              .room_delay_ms = self->room_delay_ms };
       gboolean built = _quartet_media_build_audio (
           GST_BIN (self->pipeline), self->capture, self->audio_kind == AUDIO_MIC,
           self->microphone_device, self->audio_muted, probe_name, &audio, error);
@@ -325,27 +334,6 @@ _quartet_media_parse_video (QuartetMedia *self, GError **error)
   return TRUE;
 }
 
-/* "turns:I/N": the tone in turn I of N (counted from 0). */
-static gboolean
-parse_audio_turns (QuartetMedia *self, const char *spec, GError **error)
-{
-  g_auto (GStrv) parts = g_strsplit (spec, "/", 2);
-  guint64 turn, turns;
-
-  if (g_strv_length (parts) != 2 || !g_ascii_string_to_unsigned (parts[1], 10, 1, 16, &turns, NULL)
-      || !g_ascii_string_to_unsigned (parts[0], 10, 0, turns - 1, &turn, NULL))
-    {
-      g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown audio turns '%s' (use turns:I/N, I from 0 to N - 1, N up to 16)", spec);
-      return FALSE;
-    }
-
-  self->audio_kind = AUDIO_TONE;
-  self->tone_turn = turn;
-  self->tone_turns = turns;
-  return TRUE;
-}
-
 static gboolean
 parse_audio (QuartetMedia *self, GError **error)
 {
@@ -353,8 +341,8 @@ parse_audio (QuartetMedia *self, GError **error)
     self->audio_kind = AUDIO_NONE;
   else if (g_str_equal (self->audio, "tone"))
     self->audio_kind = AUDIO_TONE;
-  else if (g_str_has_prefix (self->audio, "turns:"))
-    return parse_audio_turns (self, self->audio + strlen ("turns:"), error);
+  else if (g_str_has_prefix (self->audio, "file:") && self->audio[5] != '\0')
+    self->audio_kind = AUDIO_FILE;
   else if (g_str_equal (self->audio, "mic"))
     self->audio_kind = AUDIO_MIC;
   else if (g_str_has_prefix (self->audio, "mic:") && self->audio[4] != '\0')
@@ -366,7 +354,7 @@ parse_audio (QuartetMedia *self, GError **error)
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown audio source '%s' (use tone, turns:I/N, mic, mic:NAME or none)",
+                   "Unknown audio source '%s' (use tone, file:PATH, mic, mic:NAME or none)",
                    self->audio);
       return FALSE;
     }

@@ -30,10 +30,9 @@ GQuark quartet_media_error_quark (void);
  * "pattern:ball"), "pattern:clock" (the ball with the capture time painted
  * into every frame, see quartet_media_read_frame_clock()), "camera" (the
  * first one), "camera:NAME" (by display name or device path) or "none".
- * @audio: "tone", "turns:I/N" (the tone in turn I of N turns of 3 s by the
- * wall clock, silence in the others: bots that take turns to speak), "mic"
- * (the default microphone), "mic:NAME" (a PulseAudio or PipeWire source by
- * name) or "none".
+ * @audio: "tone", "file:PATH" (a sound file, looped: a voice for tests),
+ * "mic" (the default microphone), "mic:NAME" (a PulseAudio or PipeWire
+ * source by name) or "none".
  *
  * Signal "error" (GstObject *source, GError *error): an element of the
  * pipeline failed, on the media's main context. Each peer watches it for
@@ -47,6 +46,15 @@ QuartetMedia *quartet_media_new (const char *video, const char *audio);
  * when gst-plugins-bad lacks it. */
 void quartet_media_set_encode_per_peer (QuartetMedia *self, gboolean per_peer);
 void quartet_media_set_voice_processing (QuartetMedia *self, gboolean enabled);
+/* Test voices (tone, file:), before quartet_media_start(). @turns
+ * "I[,J…]/N": the voice talks in turns I, J… of N turns of 3 s by the wall
+ * clock and is silent in the others, so that processes started apart take
+ * turns (NULL: it talks all the time). */
+gboolean quartet_media_set_talk_turns (QuartetMedia *self, const char *turns, GError **error);
+/* A simulated room: what the speaker plays comes back into the test
+ * voice's "microphone" @delay_ms later, 6 dB down, with a short
+ * reverberation, as a laptop's speakers reach its microphone; 0: none. */
+void quartet_media_set_test_room (QuartetMedia *self, guint delay_ms);
 /* Within voice processing, the echo canceller alone (default TRUE), for a
  * headset, which has no echo to cancel; read at each start(), so in a call
  * it applies from the next one. */

@@ -380,6 +380,7 @@ _quartet_peer_receive_get_stats (QuartetPeerReceive *self, QuartetPeerStats *sta
   sample = _quartet_frame_cache_get_latest (self->frames);
 
   stats->fps = frames_in_last_second;
+  stats->audio_rms_db = _quartet_audio_meter_get_mean_level (self->meter);
   if (sample != NULL)
     frame_size (sample, stats);
 }

@@ -41,6 +41,7 @@ typedef struct
   guint64 video_frames; /* decoded remote video frames */
   double fps;           /* decoded frames per second over the last second */
   guint64 audio_packets;/* received RTP audio packets */
+  double audio_rms_db;  /* the RMS level of their decoded audio over the last second, dBFS */
   double rtt_ms;        /* round-trip time from RTCP, 0 when unknown */
   guint width, height;  /* of the last decoded frame */
   guint estimate_bps;   /* how fast we may send to them (TWCC), 0 when unknown */
