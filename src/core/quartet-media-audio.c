@@ -161,3 +161,54 @@ _quartet_media_build_playback (GstBin *pipeline,
 
   return _quartet_media_add_chain (pipeline, elements, chain, n, error) ? mixer : NULL;
 }
+
+static void
+release_now (GstElement *mixer, GstPad *pad)
+{
+  g_autoptr (GstPad) peer = gst_pad_get_peer (pad);
+
+  if (peer != NULL)
+    gst_pad_unlink (peer, pad);
+  gst_element_release_request_pad (mixer, pad);
+}
+
+/* On the mixer's own thread, between two mixing passes: its output is
+ * pushed only once it has mixed, with no lock held. */
+static GstPadProbeReturn
+on_mixed_cb (GstPad *src, GstPadProbeInfo *info, gpointer user_data)
+{
+  g_autoptr (GstElement) mixer = gst_pad_get_parent_element (src);
+
+  if (mixer != NULL)
+    release_now (mixer, user_data);
+  return GST_PAD_PROBE_REMOVE;
+}
+
+/* audiomixer (GStreamer before 1.22.7, gstreamer#3052) walks its sink pads
+ * while it mixes without a reference, and lets go of its lock to mix each
+ * one: a pad released then is freed under it, and the process crashed
+ * (rarely, on a loaded machine, as a peer left). So a pad of a running
+ * mixer is released from its src pad's buffer probe, when it is not
+ * mixing; a mixer that does not run is not mixing either. */
+void
+_quartet_media_release_mixer_pad (GstPad *pad)
+{
+  g_autoptr (GstElement) mixer = gst_pad_get_parent_element (pad);
+  g_autoptr (GstPad) src = NULL;
+  GstState state, pending;
+
+  if (mixer == NULL)
+    return;
+
+  gst_element_get_state (mixer, &state, &pending, 0);
+  if (state != GST_STATE_PLAYING || pending != GST_STATE_VOID_PENDING)
+    {
+      release_now (mixer, pad);
+      return;
+    }
+
+  /* The probe holds the pad, not the mixer: the mixer holds the probe. */
+  src = gst_element_get_static_pad (mixer, "src");
+  gst_pad_add_probe (src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST, on_mixed_cb,
+                     gst_object_ref (pad), gst_object_unref);
+}

@@ -177,6 +177,9 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GstElement **played,
                                            GError **error);
 
+/* Gives back a pad of the playback mixer, safely while it mixes. */
+void _quartet_media_release_mixer_pad (GstPad *pad);
+
 /* quartet-media-voice.c */
 GstElement *_quartet_media_make_test_voice (const char *file,
                                             guint talk_turns,

@@ -398,8 +398,8 @@ _quartet_peer_receive_get_audio_level (QuartetPeerReceive *self)
   return _quartet_audio_meter_get_level (self->meter);
 }
 
-/* Gives back the mixer pads; releasing one also unblocks a queue that was
- * pushing into it, so the bin can then stop without waiting on the mixer. */
+/* Gives back the mixer pads, once the bin stopped (quartet-peer.c,
+ * shut_down()): the mixer lets them go between two mixing passes. */
 void
 _quartet_peer_receive_stop (QuartetPeerReceive *self)
 {
@@ -412,7 +412,7 @@ _quartet_peer_receive_stop (QuartetPeerReceive *self)
   g_mutex_unlock (&self->lock);
 
   for (guint i = 0; i < pads->len; i++)
-    _quartet_media_release_pad (self->media, g_ptr_array_index (pads, i));
+    _quartet_media_release_mixer_pad (g_ptr_array_index (pads, i));
 }
 
 void
