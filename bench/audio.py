@@ -9,7 +9,7 @@ while both talk, and while she talks alone. The same call with Alice's
 echo canceller off (the rest of her voice processing on, as the app's
 switch has it) is the baseline, run at the same time on two other accounts.
 
-    bench/audio.py [--cli _build/src/cli/quartet-cli] [--seconds 30] [--room 80]
+    bench/audio.py [--cli _build/src/cli/quartet-cli] [--seconds 90] [--room 80]
 """
 import argparse
 import os
@@ -38,15 +38,17 @@ def echo_call(args, server, caller, callee, cancelling, results):
         stop_all(processes)
     offset = voices.wall_minus_monotonic_ms()
     after = voices.CONVERGED_SECONDS * 1000
-    results[cancelling] = voices.echo_figures(
-        voices.levels_by_turn(bob.events, server.jid(caller), offset, voices.ECHO_TURNS, after),
-        voices.levels_by_turn(alice.events, server.jid(callee), offset, voices.ECHO_TURNS, after))
+    at_bob = voices.levels_by_turn(bob.events, server.jid(caller), offset, voices.ECHO_TURNS, after)
+    at_alice = voices.levels_by_turn(alice.events, server.jid(callee), offset, voices.ECHO_TURNS,
+                                     after)
+    results[cancelling] = voices.echo_figures(at_bob, at_alice)
+    results[cancelling, "echo seconds"] = voices.echo_seconds(at_bob)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", default=DEFAULT_CLI)
-    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--seconds", type=float, default=90)
     parser.add_argument("--room", type=int, default=voices.ROOM_DELAY_MS,
                         help="the room's delay, ms")
     args = parser.parse_args()
@@ -66,7 +68,7 @@ def main():
 
     on, off = results[True], results[False]
     print(f"room {args.room} ms, {args.seconds:g} s calls, figures from "
-          f"{voices.CONVERGED_SECONDS:g} s on (dBFS RMS at the far end):")
+          f"{voices.CONVERGED_SECONDS:g} s on (dBFS RMS at the far end, the median second):")
     print(f"  {'':32} {'canceller on':>13} {'off':>8}")
     for key, label in (("echo", "echo (Bob alone, back to Bob)"),
                        ("alice_alone", "Alice alone, at Bob"),
@@ -74,6 +76,9 @@ def main():
                        ("bob_alone", "Bob alone, at Alice"),
                        ("bob_double", "Bob in double talk, at Alice")):
         print(f"  {label:32} {on[key]:13.1f} {off[key]:8.1f}")
+    for cancelling, name in ((True, "on"), (False, "off")):
+        print(f"  the echo's seconds, canceller {name}: "
+              + " ".join(f"{level:.1f}" for level in results[cancelling, "echo seconds"]))
     print(f"  echo return loss enhancement: {off['echo'] - on['echo']:.1f} dB (goal >= 20)")
     print(f"  Alice's voice, canceller on - off: {on['alice_alone'] - off['alice_alone']:+.1f} dB"
           " (goal within 3)")

@@ -11,6 +11,7 @@ that second fell in says whose voice it was.
 import math
 import os
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -51,12 +52,12 @@ def voice_file(name):
 
 
 # The echo experiment (tests/test_audio.py, bench/audio.py): Bob talks in
-# turns 0 and 1 of 3, Alice in 1 and 2, in a room whose echo of Bob comes
+# turns 0 to 2 of 4, Alice in 2 and 3, in a room whose echo of Bob comes
 # back into her microphone ROOM_DELAY_MS later. At Bob, Alice's audio in
-# turn 0 is her echo of him alone; in turn 1, both talk; in turn 2, her
-# voice alone.
-ECHO_TURNS = 3
-ECHO_ALONE, DOUBLE_TALK, VOICE_ALONE = 0, 1, 2
+# turns 0 and 1 is her echo of him alone (6 s, as one talks in a call); in
+# turn 2, both talk; in turn 3, her voice alone.
+ECHO_TURNS = 4
+ECHO_ALONE, DOUBLE_TALK, VOICE_ALONE = (0, 1), 2, 3
 ROOM_DELAY_MS = 80
 # The echo canceller adapts: the figures count from its second round.
 CONVERGED_SECONDS = 2 * ECHO_TURNS * TURN_SECONDS
@@ -67,22 +68,36 @@ def echo_args(who, echo_cancellation=True):
     experiment; Alice's echo canceller on or off (the rest of her voice
     processing is on either way, as the app's switch has it)."""
     if who == "bob":
-        return ["--audio", "file:" + voice_file("bob"), "--talk", "0,1/%d" % ECHO_TURNS,
+        return ["--audio", "file:" + voice_file("bob"), "--talk", "0,1,2/%d" % ECHO_TURNS,
                 "--no-voice-processing"]
-    return (["--audio", "file:" + voice_file("alice"), "--talk", "1,2/%d" % ECHO_TURNS,
+    return (["--audio", "file:" + voice_file("alice"), "--talk", "2,3/%d" % ECHO_TURNS,
              "--room", str(ROOM_DELAY_MS)]
             + ([] if echo_cancellation else ["--no-echo-cancellation"]))
 
 
+def median_db(levels):
+    """The typical second: a second in which an adapting canceller leaks
+    (as it picks the echo up again after the other talked alone) is
+    counted as one second, not by its power."""
+    return statistics.median(levels) if levels else None
+
+
+def echo_seconds(alice_at_bob):
+    """Alice's audio at Bob while only he talked: the echo, second by second."""
+    return [level for turn in ECHO_ALONE for level in alice_at_bob.get(turn, [])]
+
+
 def echo_figures(alice_at_bob, bob_at_alice):
     """The experiment's figures (dB) from levels_by_turn() of each side:
-    echo, double talk and voice levels of Alice at Bob, Bob's at Alice."""
+    echo, double talk and voice levels of Alice at Bob, Bob's at Alice,
+    each the median of its seconds."""
     return {
-        "echo": mean_db(alice_at_bob.get(ECHO_ALONE, [])),
-        "alice_double": mean_db(alice_at_bob.get(DOUBLE_TALK, [])),
-        "alice_alone": mean_db(alice_at_bob.get(VOICE_ALONE, [])),
-        "bob_double": mean_db(bob_at_alice.get(DOUBLE_TALK, [])),
-        "bob_alone": mean_db(bob_at_alice.get(ECHO_ALONE, [])),
+        "echo": median_db(echo_seconds(alice_at_bob)),
+        "alice_double": median_db(alice_at_bob.get(DOUBLE_TALK, [])),
+        "alice_alone": median_db(alice_at_bob.get(VOICE_ALONE, [])),
+        "bob_double": median_db(bob_at_alice.get(DOUBLE_TALK, [])),
+        "bob_alone": median_db([level for turn in ECHO_ALONE
+                                for level in bob_at_alice.get(turn, [])]),
     }
 
 
