@@ -11,6 +11,8 @@
 #include "quartet-microphone-test.h"
 #include "quartet-voice-activity.h"
 
+#include <string.h>
+
 #define MS ((gint64)1000)
 
 /* Runs @description (with an element named "out") to its end, the meter on
@@ -198,6 +200,29 @@ test_microphone_none_is_an_error (void)
   g_assert_false (quartet_microphone_test_get_running (test));
 }
 
+static void
+test_voice_options_checked (void)
+{
+  g_autoptr (QuartetMedia) media = quartet_media_new ("none", "file:/nonexistent/voice.wav");
+  g_autoptr (GError) error = NULL;
+
+  /* Turns: I of N, I below N, N up to 16. */
+  g_assert_false (quartet_media_set_talk_turns (media, "2/2", &error));
+  g_assert_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE);
+  g_clear_error (&error);
+  g_assert_false (quartet_media_set_talk_turns (media, "0/17", &error));
+  g_clear_error (&error);
+  g_assert_false (quartet_media_set_talk_turns (media, "/3", &error));
+  g_clear_error (&error);
+  g_assert_true (quartet_media_set_talk_turns (media, "0,2/3", &error));
+  g_assert_no_error (error);
+
+  /* A voice file that is not there fails the start, and says which. */
+  g_assert_false (quartet_media_start (media, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "/nonexistent/voice.wav"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -212,6 +237,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/voice-activity/level-steps", test_level_changes_in_steps);
   g_test_add_func ("/microphone-test/played-back-late", test_microphone_played_back_late);
   g_test_add_func ("/microphone-test/none-is-an-error", test_microphone_none_is_an_error);
+  g_test_add_func ("/test-voice/options-checked", test_voice_options_checked);
 
   return g_test_run ();
 }

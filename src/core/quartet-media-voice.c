@@ -118,7 +118,9 @@ load_file (Voice *voice, const char *path, GError **error)
 
   out = gst_bin_get_by_name (GST_BIN (pipeline), "out");
   gst_element_set_state (pipeline, GST_STATE_PLAYING);
-  while ((sample = gst_app_sink_pull_sample (GST_APP_SINK (out))) != NULL)
+  /* A file that cannot be decoded posts an error, not an end of stream:
+   * a pause this long ends the reading too. */
+  while ((sample = gst_app_sink_try_pull_sample (GST_APP_SINK (out), 5 * GST_SECOND)) != NULL)
     {
       GstMapInfo map;
 
