@@ -84,8 +84,9 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* Ours from the microphone, theirs from what we decode: the SDKs leave
- * this to the app (getStats' audioLevel); a desktop app shows it. */
+/* Ours from the microphone, theirs from what we decode. The QuickBlox
+ * SDKs leave this to the app (the JS SDK's stats reports hand it
+ * getStats()); a desktop app shows who speaks. */
 static gboolean
 on_voice_cb (gpointer user_data)
 {
