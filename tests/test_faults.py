@@ -6,13 +6,12 @@ A SIGKILLed peer sends nothing more: the others notice the silence of its
 media (QuartetPeer's liveness check), show it DISCONNECTED, and close it
 after the disconnect timeout, while their own connection carries on.
 """
-import os
 import signal
 import time
 import unittest
 
-from quartet_cli_test import CliProcess, EXIT_OK
-from test_call import BLUE, GREEN, PATTERN, RED, CallTestCase
+from quartet_cli_test import EXIT_OK
+from test_call import BLUE, GREEN, RED, CallTestCase
 
 DISCONNECT_TIMEOUT = 5
 # These tests are about video going on, not its rate (test_call.py checks

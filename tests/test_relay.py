@@ -12,7 +12,7 @@ import tempfile
 import unittest
 import urllib.parse
 
-from quartet_cli_test import CliProcess, EXIT_OK
+from quartet_cli_test import EXIT_OK
 from test_call import BLUE, RED, CallTestCase
 
 from coturn import Coturn
