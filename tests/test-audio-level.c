@@ -7,10 +7,13 @@
 #define G_LOG_DOMAIN "test-audio-level"
 
 #include "quartet-audio-meter.h"
-#include "quartet-media.h"
+#include "quartet-media-private.h"
+
+#include <gst/base/base.h>
 #include "quartet-microphone-test.h"
 #include "quartet-voice-activity.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define MS ((gint64)1000)
@@ -200,6 +203,62 @@ test_microphone_none_is_an_error (void)
   g_assert_false (quartet_microphone_test_get_running (test));
 }
 
+/* Silence for the first half second of running time, then the tone. */
+static GstPadProbeReturn
+on_silence_first_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstMapInfo map;
+
+  if (GST_BUFFER_PTS (buffer) >= 500 * GST_MSECOND)
+    return GST_PAD_PROBE_OK;
+  buffer = gst_buffer_make_writable (buffer);
+  if (gst_buffer_map (buffer, &map, GST_MAP_WRITE))
+    {
+      memset (map.data, 0, map.size);
+      gst_buffer_unmap (buffer, &map);
+    }
+  GST_PAD_PROBE_INFO_DATA (info) = buffer;
+  return GST_PAD_PROBE_OK;
+}
+
+static void
+test_onset_heard_when_played (void)
+{
+  g_autoptr (GstElement) pipeline = gst_parse_launch (
+      "audiotestsrc name=src is-live=true samplesperbuffer=480 volume=0.1 ! "
+      "audio/x-raw,format=S16LE,rate=48000,channels=2 ! fakesink name=sink sync=true",
+      NULL);
+  g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (pipeline), "src");
+  g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (pipeline), "sink");
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (src, "src");
+  QuartetSoundOnsets *onsets = _quartet_sound_onsets_new ();
+  g_autoptr (GstClock) clock = NULL;
+  g_autoptr (GArray) heard = NULL;
+  gint64 started_us;
+
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_silence_first_cb, NULL, NULL);
+  _quartet_sound_onsets_watch_sink (onsets, sink);
+  gst_element_set_state (pipeline, GST_STATE_PLAYING);
+  gst_element_get_state (pipeline, NULL, NULL, GST_CLOCK_TIME_NONE);
+  /* Running time 0, in monotonic µs. */
+  clock = gst_element_get_clock (pipeline);
+  started_us = g_get_monotonic_time ()
+               - (gint64)(gst_clock_get_time (clock) - gst_element_get_base_time (pipeline)) / 1000;
+  g_usleep (G_USEC_PER_SEC);
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+
+  /* One onset: the tone's start, half a second into the run, played that
+   * much later as the sink's latency (the source's buffer, the sink's
+   * processing deadline) has it. */
+  heard = _quartet_sound_onsets_take (onsets);
+  g_assert_cmpuint (heard->len, ==, 1);
+  g_assert_cmpint (llabs (g_array_index (heard, gint64, 0) - started_us - 500000
+                          - (gint64)gst_base_sink_get_latency (GST_BASE_SINK (sink)) / 1000),
+                   <, 15000);
+  _quartet_sound_onsets_free (onsets);
+}
+
 static void
 test_voice_options_checked (void)
 {
@@ -238,6 +297,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/microphone-test/played-back-late", test_microphone_played_back_late);
   g_test_add_func ("/microphone-test/none-is-an-error", test_microphone_none_is_an_error);
   g_test_add_func ("/test-voice/options-checked", test_voice_options_checked);
+  g_test_add_func ("/test-voice/onset-heard-when-played", test_onset_heard_when_played);
 
   return g_test_run ();
 }

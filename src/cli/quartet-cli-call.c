@@ -74,6 +74,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "I[,J…]/N" },
     { "room", 0, 0, G_OPTION_ARG_INT, &options->room,
       "What we play comes back into the tone or file MS later, as in a room (echo tests)", "MS" },
+    { "hear-onsets", 0, 0, G_OPTION_ARG_NONE, &options->hear_onsets,
+      "Print when sound starts at the speaker after a silence (mouth-to-ear benchmarks)", NULL },
     { "muted", 0, 0, G_OPTION_ARG_NONE, &options->muted,
       "Start with the microphone muted (silence is sent)", NULL },
     { "no-echo-cancellation", 0, 0, G_OPTION_ARG_NONE, &options->no_echo_cancellation,
@@ -177,6 +179,7 @@ on_stats_cb (gpointer user_data)
 {
   QuartetCliCall *self = user_data;
   g_autoptr (GPtrArray) users = NULL;
+  g_autoptr (GArray) heard = NULL;
   guint height, fps, bps;
 
   if (self->ringing == NULL)
@@ -184,6 +187,9 @@ on_stats_cb (gpointer user_data)
 
   if (quartet_media_get_sending (self->media, &height, &fps, &bps))
     quartet_cli_output_sending (self->output, self->ringing, height, fps, bps);
+  heard = quartet_media_take_heard_onsets (self->media);
+  for (guint i = 0; i < heard->len; i++)
+    quartet_cli_output_heard (self->output, self->ringing, g_array_index (heard, gint64, i));
 
   users = quartet_call_session_get_remote_users (self->ringing);
   for (guint i = 0; i < users->len; i++)
@@ -489,6 +495,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   quartet_media_set_echo_cancellation (self->media, !options->no_echo_cancellation);
   quartet_media_set_audio_muted (self->media, options->muted);
   quartet_media_set_test_room (self->media, (guint)CLAMP (options->room, 0, 10000));
+  quartet_media_set_onset_timing (self->media, options->hear_onsets);
 
   self->client = quartet_call_client_new (connection, self->media);
   g_object_set (

@@ -19,6 +19,7 @@ typedef struct
   gboolean no_voice_processing;
   gboolean no_echo_cancellation;
   gboolean muted;
+  gboolean hear_onsets;
   char *talk;
   int room;
   double answer_timeout;

@@ -402,6 +402,23 @@ add_number_member (JsonBuilder *builder, const char *name, double value)
   json_builder_add_double_value (builder, value);
 }
 
+/* Sound started at our speaker, played at @heard_us (monotonic). */
+void
+quartet_cli_output_heard (QuartetCliOutput *self, QuartetCallSession *session, gint64 heard_us)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      g_print ("heard sound at %.1f ms\n", heard_us / 1000.0);
+      return;
+    }
+
+  builder = begin_call_event (self, "heard", session, NULL);
+  add_number_member (builder, "heard_ms", heard_us / 1000.0);
+  print_event (builder);
+}
+
 /* @user_id NULL: ourselves. The level as it was when speech started or ended. */
 void
 quartet_cli_output_speaking (QuartetCliOutput *self,

@@ -37,6 +37,8 @@ void quartet_cli_output_reconnect (QuartetCliOutput *self,
                                    QuartetCallSession *session,
                                    const char *user_id,
                                    QuartetReconnectState state);
+void
+quartet_cli_output_heard (QuartetCliOutput *self, QuartetCallSession *session, gint64 heard_us);
 void quartet_cli_output_speaking (QuartetCliOutput *self,
                                   QuartetCallSession *session,
                                   const char *user_id,

@@ -139,6 +139,7 @@ _quartet_media_build_playback (GstBin *pipeline,
                                const char *speaker,
                                const char *probe_name,
                                GstElement **played,
+                               QuartetSoundOnsets *onsets,
                                GError **error)
 {
   GstElement *chain[9];
@@ -160,6 +161,8 @@ _quartet_media_build_playback (GstBin *pipeline,
     chain[n++] = *played = gst_element_factory_make ("tee", NULL);
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
   chain[n++] = _quartet_media_make_audio_sink (speaker);
+  if (onsets != NULL)
+    _quartet_sound_onsets_watch_sink (onsets, chain[n - 1]);
 
   return _quartet_media_add_chain (pipeline, elements, chain, n, error) ? mixer : NULL;
 }

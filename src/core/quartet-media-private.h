@@ -145,6 +145,9 @@ gboolean _quartet_media_rate_apply_pending (QuartetMediaRate *self, guint index)
 gboolean _quartet_media_rate_get_sending (
     QuartetMediaRate *self, guint index, guint *height, guint *fps, guint *bps);
 
+/* When sound starts at the speaker (quartet-media-voice.c). */
+typedef struct _QuartetSoundOnsets QuartetSoundOnsets;
+
 /* quartet-media-audio.c */
 typedef struct
 {
@@ -175,12 +178,20 @@ GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            const char *speaker,
                                            const char *probe_name,
                                            GstElement **played,
+                                           QuartetSoundOnsets *onsets,
                                            GError **error);
 
 /* Gives back a pad of the playback mixer, safely while it mixes. */
 void _quartet_media_release_mixer_pad (GstPad *pad);
 
 /* quartet-media-voice.c */
+QuartetSoundOnsets *_quartet_sound_onsets_new (void);
+void _quartet_sound_onsets_free (QuartetSoundOnsets *self);
+/* Before @sink plays: it must take S16 audio. */
+void _quartet_sound_onsets_watch_sink (QuartetSoundOnsets *self, GstElement *sink);
+/* (transfer full): the onsets heard since the last call, gint64 µs each. */
+GArray *_quartet_sound_onsets_take (QuartetSoundOnsets *self);
+
 GstElement *_quartet_media_make_test_voice (const char *file,
                                             guint talk_turns,
                                             guint turn_count,

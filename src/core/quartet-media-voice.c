@@ -22,6 +22,8 @@
 #include "quartet-media-fields.h"
 
 #include <gst/app/app.h>
+#include <gst/base/base.h>
+#include <math.h>
 #include <string.h>
 
 #define VOICE_CAPS "audio/x-raw,format=S16LE,layout=interleaved,rate=48000,channels=1"
@@ -223,6 +225,158 @@ _quartet_media_build_room (GstBin *pipeline,
       return FALSE;
     }
   return TRUE;
+}
+
+/* The ear: when sound starts at the speaker after a silence, the monotonic
+ * time at which the sink plays it. With the turn boundaries a voice starts
+ * at (by the wall clock), that times mouth to ear (bench/latency.py). */
+#define ONSET_SILENCE_DB -60.0
+#define ONSET_SOUND_DB -40.0
+#define ONSET_SILENCE_NS (300 * GST_MSECOND)
+
+struct _QuartetSoundOnsets
+{
+  GMutex lock;
+  GArray *heard; /* gint64 monotonic µs, not yet taken */
+  /* The sink's streaming thread's only: */
+  GstClockTime silent_since; /* running time, NONE while there is sound */
+};
+
+QuartetSoundOnsets *
+_quartet_sound_onsets_new (void)
+{
+  QuartetSoundOnsets *self = g_new0 (QuartetSoundOnsets, 1);
+
+  g_mutex_init (&self->lock);
+  self->heard = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->silent_since = GST_CLOCK_TIME_NONE;
+  return self;
+}
+
+void
+_quartet_sound_onsets_free (QuartetSoundOnsets *self)
+{
+  g_array_unref (self->heard);
+  g_mutex_clear (&self->lock);
+  g_free (self);
+}
+
+static double
+buffer_db (GstBuffer *buffer)
+{
+  GstMapInfo map;
+  double sum = 0;
+  gsize n;
+
+  if (!gst_buffer_map (buffer, &map, GST_MAP_READ))
+    return QUARTET_AUDIO_LEVEL_SILENT;
+  n = map.size / sizeof (gint16);
+  for (gsize i = 0; i < n; i++)
+    sum += (double)((gint16 *)map.data)[i] * ((gint16 *)map.data)[i];
+  gst_buffer_unmap (buffer, &map);
+
+  if (n == 0 || sum <= 0)
+    return QUARTET_AUDIO_LEVEL_SILENT;
+  return 10 * log10 (sum / n / (32768.0 * 32768.0));
+}
+
+/* When the sink plays the buffer of running time @running: base time,
+ * running time and the sink's latency, on the pipeline's clock, told in
+ * g_get_monotonic_time()'s terms whatever that clock is. */
+static gint64
+render_time_us (GstElement *sink, GstClockTime running)
+{
+  g_autoptr (GstClock) clock = gst_element_get_clock (sink);
+  GstClockTime render;
+
+  if (clock == NULL)
+    return 0;
+  render = gst_element_get_base_time (sink) + running
+           + gst_base_sink_get_latency (GST_BASE_SINK (sink));
+  return g_get_monotonic_time ()
+         + GST_CLOCK_DIFF (gst_clock_get_time (clock), render) / GST_USECOND;
+}
+
+static GstPadProbeReturn
+on_played_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  QuartetSoundOnsets *self = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  g_autoptr (GstEvent) event = gst_pad_get_sticky_event (pad, GST_EVENT_SEGMENT, 0);
+  g_autoptr (GstElement) sink = gst_pad_get_parent_element (pad);
+  const GstSegment *segment;
+  GstClockTime running;
+  double level;
+
+  if (event == NULL || sink == NULL || !GST_BUFFER_PTS_IS_VALID (buffer))
+    return GST_PAD_PROBE_OK;
+  gst_event_parse_segment (event, &segment);
+  running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, GST_BUFFER_PTS (buffer));
+  level = buffer_db (buffer);
+
+  if (level < ONSET_SILENCE_DB)
+    {
+      if (!GST_CLOCK_TIME_IS_VALID (self->silent_since))
+        self->silent_since = running;
+    }
+  else if (level >= ONSET_SOUND_DB)
+    {
+      if (GST_CLOCK_TIME_IS_VALID (self->silent_since)
+          && running >= self->silent_since + ONSET_SILENCE_NS)
+        {
+          gint64 heard = render_time_us (sink, running);
+
+          g_mutex_lock (&self->lock);
+          g_array_append_val (self->heard, heard);
+          g_mutex_unlock (&self->lock);
+        }
+      self->silent_since = GST_CLOCK_TIME_NONE;
+    }
+  return GST_PAD_PROBE_OK;
+}
+
+/* @sink takes S16 audio (QUARTET_MEDIA_PLAYBACK_CAPS, converted to nothing
+ * else on the way): the playback's. */
+void
+_quartet_sound_onsets_watch_sink (QuartetSoundOnsets *self, GstElement *sink)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (sink, "sink");
+
+  if (GST_IS_BASE_SINK (sink) && pad != NULL)
+    gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_played_cb, self, NULL);
+}
+
+void
+quartet_media_set_onset_timing (QuartetMedia *self, gboolean enabled)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+  g_return_if_fail (!self->built);
+
+  if (enabled && self->onsets == NULL)
+    self->onsets = _quartet_sound_onsets_new ();
+  else if (!enabled)
+    g_clear_pointer (&self->onsets, _quartet_sound_onsets_free);
+}
+
+GArray *
+_quartet_sound_onsets_take (QuartetSoundOnsets *self)
+{
+  GArray *heard = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_mutex_lock (&self->lock);
+  g_array_append_vals (heard, self->heard->data, self->heard->len);
+  g_array_set_size (self->heard, 0);
+  g_mutex_unlock (&self->lock);
+  return heard;
+}
+
+GArray *
+quartet_media_take_heard_onsets (QuartetMedia *self)
+{
+  g_return_val_if_fail (QUARTET_IS_MEDIA (self), NULL);
+
+  return self->onsets != NULL ? _quartet_sound_onsets_take (self->onsets)
+                              : g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 static gboolean

@@ -278,7 +278,7 @@ build (QuartetMedia *self, GError **error)
   /* The probe must exist before webrtcdsp looks for it. */
   self->playback_mixer = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture,
                                                         self->speaker_device, probe_name,
-                                                        room ? &played : NULL, error);
+                                                        room ? &played : NULL, self->onsets, error);
   if (self->playback_mixer == NULL)
     return FALSE;
   if (self->video_kind != VIDEO_NONE && !build_video (self, error))
@@ -462,6 +462,7 @@ quartet_media_finalize (GObject *object)
   g_clear_pointer (&self->capture, g_ptr_array_unref);
   g_clear_pointer (&self->preview, _quartet_frame_cache_free);
   g_clear_pointer (&self->input_meter, _quartet_audio_meter_free);
+  g_clear_pointer (&self->onsets, _quartet_sound_onsets_free);
   g_free (self->video);
   g_free (self->audio);
   g_free (self->microphone_device);

@@ -55,6 +55,12 @@ gboolean quartet_media_set_talk_turns (QuartetMedia *self, const char *turns, GE
  * voice's "microphone" @delay_ms later, 6 dB down, with a short
  * reverberation, as a laptop's speakers reach its microphone; 0: none. */
 void quartet_media_set_test_room (QuartetMedia *self, guint delay_ms);
+/* For measuring mouth to ear, before quartet_media_start(): each time sound
+ * starts at the speaker after 300 ms of silence, the g_get_monotonic_time()
+ * at which the sink plays it. take() returns (transfer full) those heard
+ * since it was last called, gint64 each. */
+void quartet_media_set_onset_timing (QuartetMedia *self, gboolean enabled);
+GArray *quartet_media_take_heard_onsets (QuartetMedia *self);
 /* Within voice processing, the echo canceller alone (default TRUE), for a
  * headset, which has no echo to cancel; read at each start(), so in a call
  * it applies from the next one. */
