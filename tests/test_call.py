@@ -177,9 +177,11 @@ class SpeakingTest(CallTestCase):
             who = [user for user, _ in starts]
             # Merge what one turn repeats (a start, a pause, a start).
             turns = [u for i, u in enumerate(who) if i == 0 or who[i - 1] != u]
+            # Merged, the turns alternate: each start of the other's came in
+            # their turn, between two of ours. (A start can repeat within a
+            # turn: under the sanitizers a late buffer is a gap in a voice.)
             self.assertGreaterEqual(turns.count(other), 2, starts)
             self.assertGreaterEqual(turns.count("me"), 2, starts)
-            self.assertEqual(len(turns), len(who), "a turn started twice: %s" % starts)
             # A tone at 0.1 of full scale is -23 dBFS; the threshold is -40.
             for user, level in starts:
                 self.assertGreater(level, -40, starts)
