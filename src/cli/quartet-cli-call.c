@@ -76,6 +76,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
       "What we play comes back into the tone or file MS later, as in a room (echo tests)", "MS" },
     { "hear-onsets", 0, 0, G_OPTION_ARG_NONE, &options->hear_onsets,
       "Print when sound starts at the speaker after a silence (mouth-to-ear benchmarks)", NULL },
+    { "record-audio", 0, 0, G_OPTION_ARG_FILENAME, &options->record_audio,
+      "Write what the speaker would play to a WAV file instead (the last call's)", "PATH" },
     { "muted", 0, 0, G_OPTION_ARG_NONE, &options->muted,
       "Start with the microphone muted (silence is sent)", NULL },
     { "no-echo-cancellation", 0, 0, G_OPTION_ARG_NONE, &options->no_echo_cancellation,
@@ -130,6 +132,7 @@ quartet_cli_call_options_clear (QuartetCliCallOptions *options)
 {
   g_clear_pointer (&options->video, g_free);
   g_clear_pointer (&options->audio, g_free);
+  g_clear_pointer (&options->record_audio, g_free);
   g_clear_pointer (&options->talk, g_free);
   g_clear_pointer (&options->stun, g_strfreev);
   g_clear_pointer (&options->turn, g_free);
@@ -496,6 +499,7 @@ quartet_cli_call_new (const QuartetCliCallOptions *options,
   quartet_media_set_audio_muted (self->media, options->muted);
   quartet_media_set_test_room (self->media, (guint)CLAMP (options->room, 0, 10000));
   quartet_media_set_onset_timing (self->media, options->hear_onsets);
+  quartet_media_set_recording (self->media, options->record_audio);
 
   self->client = quartet_call_client_new (connection, self->media);
   g_object_set (

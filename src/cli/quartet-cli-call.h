@@ -20,6 +20,7 @@ typedef struct
   gboolean no_echo_cancellation;
   gboolean muted;
   gboolean hear_onsets;
+  char *record_audio; /* a WAV file instead of the speaker */
   char *talk;
   int room;
   double answer_timeout;

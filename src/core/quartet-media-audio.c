@@ -137,12 +137,14 @@ GstElement *
 _quartet_media_build_playback (GstBin *pipeline,
                                GPtrArray *elements,
                                const char *speaker,
+                               const char *recording,
                                const char *probe_name,
                                GstElement **played,
+                               GstElement **recorder,
                                QuartetSoundOnsets *onsets,
                                GError **error)
 {
-  GstElement *chain[9];
+  GstElement *chain[11];
   GstElement *silence, *mixer;
   gsize n = 0;
 
@@ -160,7 +162,18 @@ _quartet_media_build_playback (GstBin *pipeline,
   if (played != NULL)
     chain[n++] = *played = gst_element_factory_make ("tee", NULL);
   chain[n++] = gst_element_factory_make ("audioconvert", NULL);
-  chain[n++] = _quartet_media_make_audio_sink (speaker);
+  if (recording != NULL)
+    {
+      chain[n++] = _quartet_media_make_capsfilter ("audio/x-raw,channels=1");
+      chain[n++] = *recorder = gst_element_factory_make ("wavenc", NULL);
+      /* In time, as a sound card would take it. */
+      chain[n++]
+          = gst_element_factory_make_full ("filesink", "location", recording, "sync", TRUE, NULL);
+    }
+  else
+    {
+      chain[n++] = _quartet_media_make_audio_sink (speaker);
+    }
   if (onsets != NULL)
     _quartet_sound_onsets_watch_sink (onsets, chain[n - 1]);
 

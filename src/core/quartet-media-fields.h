@@ -38,6 +38,8 @@ struct _QuartetMedia
   guint talk_turns, turn_count; /* the test voice's turns (a bit each), 0: it talks always */
   guint room_delay_ms;          /* the test voice's room, 0: none */
   QuartetSoundOnsets *onsets;   /* when sound starts at the speaker, or NULL */
+  char *recording;              /* a WAV file the speaker's sound goes to, or NULL */
+  GstElement *recorder;         /* its wavenc, while built */
   gboolean encode_per_peer;
   gboolean voice_processing;
   guint max_video_height; /* the user's cap, 0 for none */

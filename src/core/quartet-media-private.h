@@ -176,8 +176,10 @@ gboolean _quartet_media_build_audio (GstBin *pipeline,
 GstElement *_quartet_media_build_playback (GstBin *pipeline,
                                            GPtrArray *elements,
                                            const char *speaker,
+                                           const char *recording,
                                            const char *probe_name,
                                            GstElement **played,
+                                           GstElement **recorder,
                                            QuartetSoundOnsets *onsets,
                                            GError **error);
 
@@ -191,6 +193,8 @@ void _quartet_sound_onsets_free (QuartetSoundOnsets *self);
 void _quartet_sound_onsets_watch_sink (QuartetSoundOnsets *self, GstElement *sink);
 /* (transfer full): the onsets heard since the last call, gint64 µs each. */
 GArray *_quartet_sound_onsets_take (QuartetSoundOnsets *self);
+/* Before the pipeline stops: the recording's WAV header gets its length. */
+void _quartet_media_finish_recording (QuartetMedia *self);
 
 GstElement *_quartet_media_make_test_voice (const char *file,
                                             guint talk_turns,

@@ -358,6 +358,31 @@ quartet_media_set_onset_timing (QuartetMedia *self, gboolean enabled)
     g_clear_pointer (&self->onsets, _quartet_sound_onsets_free);
 }
 
+void
+quartet_media_set_recording (QuartetMedia *self, const char *path)
+{
+  g_return_if_fail (QUARTET_IS_MEDIA (self));
+  g_return_if_fail (!self->built);
+
+  g_free (self->recording);
+  self->recording = g_strdup (path);
+}
+
+/* wavenc writes the lengths in its header at the end of the stream, and a
+ * call's media is stopped, never ended: so it is ended here first. The
+ * mixer's next buffer then meets the end and stops it. */
+void
+_quartet_media_finish_recording (QuartetMedia *self)
+{
+  g_autoptr (GstPad) pad = NULL;
+
+  if (self->recorder == NULL)
+    return;
+  pad = gst_element_get_static_pad (self->recorder, "sink");
+  gst_pad_send_event (pad, gst_event_new_eos ());
+  self->recorder = NULL;
+}
+
 GArray *
 _quartet_sound_onsets_take (QuartetSoundOnsets *self)
 {

@@ -91,11 +91,12 @@ add_chain (QuartetMedia *self, GstElement **chain, gsize n, GError **error)
 static void
 unbuild (QuartetMedia *self)
 {
+  _quartet_media_finish_recording (self);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
   for (guint i = 0; i < self->capture->len; i++)
     gst_bin_remove (GST_BIN (self->pipeline), g_ptr_array_index (self->capture, i));
   g_ptr_array_set_size (self->capture, 0);
-  self->video_source = self->audio_tee = self->playback_mixer = NULL;
+  self->video_source = self->audio_tee = self->playback_mixer = self->recorder = NULL;
   self->video_balance = self->audio_volume = self->audio_encoder = NULL;
   memset (self->video_tees, 0, sizeof self->video_tees);
   memset (self->video_encoders, 0, sizeof self->video_encoders);
@@ -276,9 +277,9 @@ build (QuartetMedia *self, GError **error)
     probe_name = g_strdup_printf ("quartet-echo-probe-%u", g_atomic_int_add (&probe_serial, 1));
 
   /* The probe must exist before webrtcdsp looks for it. */
-  self->playback_mixer = _quartet_media_build_playback (GST_BIN (self->pipeline), self->capture,
-                                                        self->speaker_device, probe_name,
-                                                        room ? &played : NULL, self->onsets, error);
+  self->playback_mixer = _quartet_media_build_playback (
+      GST_BIN (self->pipeline), self->capture, self->speaker_device, self->recording, probe_name,
+      room ? &played : NULL, &self->recorder, self->onsets, error);
   if (self->playback_mixer == NULL)
     return FALSE;
   if (self->video_kind != VIDEO_NONE && !build_video (self, error))
@@ -446,7 +447,10 @@ quartet_media_dispose (GObject *object)
   g_clear_pointer (&self->bus_source, g_source_unref);
 
   if (self->pipeline != NULL)
-    gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+    {
+      _quartet_media_finish_recording (self);
+      gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+    }
   g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (quartet_media_parent_class)->dispose (object);
@@ -467,6 +471,7 @@ quartet_media_finalize (GObject *object)
   g_free (self->audio);
   g_free (self->microphone_device);
   g_free (self->speaker_device);
+  g_free (self->recording);
   if (self->screen_fd >= 0)
     close (self->screen_fd);
   g_clear_object (&self->camera_portal);
@@ -655,6 +660,7 @@ quartet_media_stop (QuartetMedia *self)
 {
   g_return_if_fail (QUARTET_IS_MEDIA (self));
 
+  _quartet_media_finish_recording (self);
   gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
 }
 

@@ -75,6 +75,15 @@ def echo_args(who, echo_cancellation=True):
             + ([] if echo_cancellation else ["--no-echo-cancellation"]))
 
 
+def loss_args(who, recording=None):
+    """quartet-cli's audio options in the loss experiment: Alice talks all
+    the time (her voice looped); Bob, silent, records what he hears."""
+    quiet = ["--video", "none", "--no-voice-processing"]  # no test pattern to encode
+    if who == "bob":
+        return quiet + ["--muted", "--record-audio", recording]
+    return quiet + ["--audio", "file:" + voice_file("alice")]
+
+
 def median_db(levels):
     """The typical second: a second in which an adapting canceller leaks
     (as it picks the echo up again after the other talked alone) is
