@@ -25,6 +25,10 @@
 #define FRAME_TIMES 128      /* more than a second of frames at any rate we expect */
 #define VIDEO_LATENCY_MS 500 /* see set_jitter_buffer_latency() */
 #define AUDIO_LATENCY_MS 100
+/* opusdec with in-band FEC holds one packet back, and says so as the
+ * longest an Opus packet can be; WebRTC's last 20 ms. */
+#define OPUSDEC_FEC_CLAIM (120 * GST_MSECOND)
+#define OPUS_PACKET (20 * GST_MSECOND)
 
 struct _QuartetPeerReceive
 {
@@ -111,6 +115,31 @@ on_audio_rtp_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
   self->audio_packets += packets;
   g_mutex_unlock (&self->lock);
 
+  return GST_PAD_PROBE_OK;
+}
+
+/* The latency opusdec adds for in-band FEC, corrected to what it holds:
+ * one packet. Claimed whole, its 120 ms went into the pipeline's latency
+ * and every sound played 100 ms later (bench/latency.py: mouth to ear
+ * 167 -> 290 ms). A sender of longer packets than 20 ms would have its
+ * held packet's successor reach the mixer late (then dropped, concealed):
+ * browsers and the QuickBlox SDKs send 20 ms. */
+static GstPadProbeReturn
+on_decoder_latency_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+  GstClockTime min, max;
+  gboolean live;
+
+  if (GST_QUERY_TYPE (query) != GST_QUERY_LATENCY || !gst_query_is_writable (query))
+    return GST_PAD_PROBE_OK;
+
+  gst_query_parse_latency (query, &live, &min, &max);
+  if (min >= OPUSDEC_FEC_CLAIM)
+    min -= OPUSDEC_FEC_CLAIM - OPUS_PACKET;
+  if (GST_CLOCK_TIME_IS_VALID (max) && max >= OPUSDEC_FEC_CLAIM)
+    max -= OPUSDEC_FEC_CLAIM - OPUS_PACKET;
+  gst_query_set_latency (query, live, min, max);
   return GST_PAD_PROBE_OK;
 }
 
@@ -285,6 +314,8 @@ add_audio_branch (QuartetPeerReceive *self, GstPad *pad)
       g_autoptr (GstPad) decoded = gst_element_get_static_pad (chain[1], "src");
 
       _quartet_audio_meter_watch_pad (self->meter, decoded);
+      gst_pad_add_probe (decoded, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM | GST_PAD_PROBE_TYPE_PULL,
+                         on_decoder_latency_cb, NULL, NULL);
     }
   if (playback != NULL)
     {
