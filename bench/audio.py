@@ -101,12 +101,12 @@ def loss_main(args):
     print(f"{args.seconds:g} s calls, Alice's voice at Bob against the first lossless call "
           "(log-spectral distance over the speech, 100 Hz-8 kHz):")
     print(f"  {'loss':>5} {'dropped':>8} {'LSD dB':>7} {'frames >6 dB':>13} {'longest gap':>12}"
-          f" {'speech s':>9}")
+          f" {'in gaps':>8} {'speech s':>9}")
     for pair in range(1, len(LOSSES)):
         figures = speech_quality.compare(paths[0], paths[pair])
         print(f"  {LOSSES[pair]:5.0%} {dropped[pair]:8.1%} {figures['lsd_db']:7.2f} "
               f"{figures['damaged']:13.1%} {figures['longest_gap_ms']:9d} ms"
-              f" {figures['speech_seconds']:9.1f}")
+              f" {figures['dropped_out']:8.2%} {figures['speech_seconds']:9.1f}")
     if args.keep:
         print(f"  the recordings: {args.keep}")
         for path in paths:

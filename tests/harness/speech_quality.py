@@ -136,28 +136,35 @@ def frame_distances(reference, degraded):
     return np.array(distances)
 
 
-def longest_gap_ms(reference, degraded):
+def drop_outs(reference, degraded):
     """The longest run, in ms, of 10 ms blocks lost to near silence while
-    the reference speaks."""
-    longest = 0
+    the reference speaks, and the share of the reference's speaking
+    blocks so lost."""
+    longest = lost_blocks = speaking_blocks = 0
     for ref, deg in align(reference, degraded):
         ref_db, deg_db = levels_db(ref, BLOCK), levels_db(deg, BLOCK)
+        speaking = ref_db > SPEECH_DB
         run = 0
-        for lost in (ref_db > SPEECH_DB) & (deg_db < ref_db - GAP_DROP_DB):
+        for lost in speaking & (deg_db < ref_db - GAP_DROP_DB):
             run = run + 1 if lost else 0
             longest = max(longest, run)
-    return longest * BLOCK * 1000 // RATE
+            lost_blocks += lost
+        speaking_blocks += int(speaking.sum())
+    return longest * BLOCK * 1000 // RATE, lost_blocks / max(1, speaking_blocks)
 
 
 def compare(reference_path, degraded_path):
     """The figures of @degraded_path against @reference_path: mean LSD, the
-    share of speech frames more than 6 dB off, the longest gap, and how
-    many seconds of speech were compared."""
+    share of speech frames more than 6 dB off, the longest gap and the
+    share of the speech in gaps, and how many seconds of speech were
+    compared."""
     reference, degraded = read_wav(reference_path), read_wav(degraded_path)
     distances = frame_distances(reference, degraded)
+    longest_gap_ms, dropped_out = drop_outs(reference, degraded)
     return {
         "lsd_db": float(np.mean(distances)) if len(distances) else None,
         "damaged": float(np.mean(distances > 6.0)) if len(distances) else None,
-        "longest_gap_ms": longest_gap_ms(reference, degraded),
+        "longest_gap_ms": longest_gap_ms,
+        "dropped_out": dropped_out,
         "speech_seconds": len(distances) * FRAME / RATE,
     }
