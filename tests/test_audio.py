@@ -106,7 +106,35 @@ DROPPED_OUT = {0.05: 0.01, 0.15: 0.04}
 
 
 @unittest.skipIf(voices.missing(), voices.missing() or "")
+class RecordingTest(CliTestCase):
+    users = ["alice", "bob"]
+
+    def test_what_is_heard_is_recorded_to_a_whole_wav_file(self):
+        recording = os.path.join(self.tmp.name, "heard.wav")
+        bob = CliProcess("listen", self.account_args(1) + voices.loss_args("bob", recording)
+                         + ["--auto-answer"])
+        try:
+            bob.next_event("roster")
+            alice = CliProcess("call", self.account_args(0) + voices.loss_args("alice")
+                               + ["--audio-only", "--duration", "4", self.account(1)["jid"]])
+            self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
+            bob.next_event("call-end")
+        finally:
+            bob.stop()
+        # The header has the length (the recorder was ended, not cut off),
+        # and what it holds is Alice's voice, for most of the call.
+        samples = speech_quality.read_wav(recording)
+        self.assertGreater(len(samples), 3.5 * speech_quality.RATE)
+        levels = speech_quality.levels_db(samples, speech_quality.RATE // 2)
+        self.assertGreater(sum(level > speech_quality.SPEECH_DB for level in levels), 4, levels)
+
+
+@unittest.skipIf(voices.missing(), voices.missing() or "")
 @unittest.skipUnless(Coturn.available(), "coturn is not installed (apt-get install coturn)")
+# Under the sanitizers the processes run two to three times slower and the
+# voices stall: drop-outs of 280-350 ms at both losses, which the measure
+# cannot tell from loss. Their memory is checked by RecordingTest there.
+@unittest.skipIf(SANITIZED, "timing-sensitive: measured in the unsanitized run")
 class LossTest(WithTurnServer, CliTestCase):
     users = ["alice", "bob"]
 
