@@ -60,12 +60,12 @@ void quartet_media_set_test_room (QuartetMedia *self, guint delay_ms);
  * at which the sink plays it. take() returns (transfer full) those heard
  * since it was last called, gint64 each. */
 void quartet_media_set_onset_timing (QuartetMedia *self, gboolean enabled);
+GArray *quartet_media_take_heard_onsets (QuartetMedia *self);
 /* Before quartet_media_start(): what the speaker would play is written to
  * a WAV file at @path instead (48 kHz mono S16; NULL: played), for bots
  * and the audio tests. The file is complete once the media stops (each
  * call's replaces the last's). */
 void quartet_media_set_recording (QuartetMedia *self, const char *path);
-GArray *quartet_media_take_heard_onsets (QuartetMedia *self);
 /* Within voice processing, the echo canceller alone (default TRUE), for a
  * headset, which has no echo to cancel; read at each start(), so in a call
  * it applies from the next one. */
