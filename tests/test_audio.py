@@ -95,14 +95,14 @@ class EchoTest(CliTestCase):
 # Speech over loss, against the same voice received without loss
 # (bench/RESULTS.md, "speech over loss"): the log-spectral distance (dB,
 # the mean over the speech's frames) and the share of the speech lost in
-# drop-outs. Measured with FEC and concealment: 0.8-2.0 dB and 0.1 % at
-# 5 %, 3.0-4.2 dB and 1 % at 15 %; with neither, 2.0 dB and 2 %, 5.3 dB
-# and 10 %: the drop-outs tell them apart. The goal, no drop-out
-# over 60 ms at 5 %, held in five runs of six (one had 160 ms, cause not
-# found): the longest is printed, not asserted.
+# drop-outs. Measured with FEC and concealment: 0.8-2.0 dB and 0.1-0.8 %
+# at 5 %, 3.0-4.2 dB and 0.8-1.3 % at 15 %; with neither, 2.0 dB and 2 %,
+# 5.3 dB and 10 %: the drop-outs tell them apart. The goal, no
+# drop-out over 60 ms at 5 %, held in six runs of eight (two had 160 ms,
+# cause not found): the longest is printed, not asserted.
 LOSS_SECONDS = 40
 LOSS_DB = {0.05: 3.0, 0.15: 5.0}
-DROPPED_OUT = {0.05: 0.01, 0.15: 0.04}
+DROPPED_OUT = {0.05: 0.015, 0.15: 0.05}
 
 
 @unittest.skipIf(voices.missing(), voices.missing() or "")

@@ -235,6 +235,9 @@ find_jitter_buffer (GstPad *pad)
  * 420 ms drop-out at 15 % loss (the longest seen at 100 ms: 160 ms);
  * with so few runs, a fixed figure stays the safe one. What would do
  * better is a browser's: a delay that follows the jitter the link shows.
+ * `do-lost`: a packet given up on is told downstream, so that Opus
+ * conceals it or rebuilds it from the next one's FEC (video's buffers
+ * are left as webrtcbin makes them).
  *
  * Video: a lost packet is asked for again (NACK) and comes a round trip
  * later; a jitter buffer that gives it up sooner loses the frame, and the
@@ -263,7 +266,7 @@ set_jitter_buffer_latency (GstPad *pad, gboolean video)
   else if (video)
     g_object_set (buffer, "latency", VIDEO_LATENCY_MS, "rtx-next-seqnum", FALSE, NULL);
   else
-    g_object_set (buffer, "latency", AUDIO_LATENCY_MS, NULL);
+    g_object_set (buffer, "latency", AUDIO_LATENCY_MS, "do-lost", TRUE, NULL);
 }
 
 static gboolean

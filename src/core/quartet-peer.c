@@ -517,15 +517,12 @@ on_stats_timeout_cb (gpointer user_data)
  * frame and first sound (`faststart-min-packets` only counts the packets
  * behind the first: a frame later). So each starts with
  * FIRST_PACKET_WAIT_MS, and gets its stream's latency when the stream is
- * linked (quartet-peer-receive.c).
- *
- * `do-lost`: a packet given up on is told downstream, so that Opus
- * conceals it or rebuilds it from the next one's FEC. */
+ * linked (quartet-peer-receive.c). */
 static void
 on_new_jitter_buffer_cb (
     GstElement *rtpbin, GstElement *buffer, guint session, guint ssrc, gpointer user_data)
 {
-  g_object_set (buffer, "latency", FIRST_PACKET_WAIT_MS, "do-lost", TRUE, NULL);
+  g_object_set (buffer, "latency", FIRST_PACKET_WAIT_MS, NULL);
 }
 
 /* webrtcbin makes its rtpbin when it is made. */
