@@ -309,7 +309,7 @@ class GroupCallTest(UiTestCase):
         self.press("Video call")
         self.log("calling")
         self.find_grid()
-        calling = {t.name: driver.description(t) for t in self.tiles(self.grid())}
+        calling = self.tile_map(self.grid(), ["Bob"], driver.description)
         self.log("calling tiles: %s" % calling)
         self.assertEqual(calling.get("Bob"), "Calling…", calling)
 
@@ -320,16 +320,8 @@ class GroupCallTest(UiTestCase):
         for bot in bots:
             bot.next_event("peer-connection-state-changed")
 
-        tiles = {}
-        for _ in range(20):  # a D-Bus call can time out while the app is busy: ask again
-            try:
-                tiles = {t.name: driver.extents(t) for t in self.tiles(self.grid())}
-            except Exception as error:  # GLib.Error "Did not receive a reply"
-                self.log("asking again: %s" % error)
-                continue
-            if sorted(tiles) == ["Alice (you)", "Bob", "Carol", "Dave"]:
-                break
-            time.sleep(0.5)
+        tiles = self.tile_map(self.grid(), ["Alice (you)", "Bob", "Carol", "Dave"],
+                              driver.extents)
         self.assertEqual(sorted(tiles), ["Alice (you)", "Bob", "Carol", "Dave"])
         grid = driver.extents(self.grid())
         self.assert_two_by_two(grid, tiles)
@@ -379,7 +371,7 @@ class GroupCallTest(UiTestCase):
         # Ctrl+I: each remote tile tells what its connection carries (the
         # picture received, the one sent, the link's speed), ours nothing.
         self.press_keys("Control_L", "i")
-        tile = {t.name: t for t in self.tiles(self.grid())}
+        tile = self.tile_map(self.grid(), ["Bob", "Alice (you)"])
         # (The route comes with the first stats reply, a second in at most.)
         figures = self.wait(role="label", root=tile["Bob"], predicate=lambda n: "fps" in (
             n.name or "") and "Sending" in n.name and "connection" in n.name)[0].name
@@ -669,7 +661,7 @@ class NetworkUiTest(WithTurnServer, UiTestCase):
         # the screen says which one is. Left of the middle of the tile,
         # Bob's picture (a ball on black) is black or white; his avatar page
         # is the tile's dark grey (#1f1f1f).
-        tile = {t.name: driver.extents(t) for t in self.tiles(self.grid())}["Bob"]
+        tile = self.tile_map(self.grid(), ["Bob"], driver.extents)["Bob"]
 
         def avatar_shown():
             width, _, rgb = self.session.screenshot()
@@ -741,7 +733,7 @@ class CallControlsTest(UiTestCase):
         self.sign_in(video="pattern:smpte")
         self.call_bob()
         time.sleep(1)  # our own frames, drawn
-        tile = {t.name: driver.extents(t) for t in self.tiles(self.grid())}["Alice (you)"]
+        tile = self.tile_map(self.grid(), ["Alice (you)"], driver.extents)["Alice (you)"]
         width, height, rgb = self.session.screenshot()
         ui_session.write_png(os.path.join(ARTIFACT_DIR, "quartet-mirrored.png"), width, height,
                              rgb)
@@ -766,7 +758,7 @@ class CallControlsTest(UiTestCase):
         self.call_bob()
 
         def sizes():
-            tiles = {t.name: driver.extents(t) for t in self.tiles(self.grid())}
+            tiles = self.tile_map(self.grid(), ["Alice (you)", "Bob"], driver.extents)
             return {name: (w, h) for name, (x, y, w, h) in tiles.items()}, tiles
 
         shown, tiles = sizes()
@@ -809,7 +801,7 @@ class CallControlsTest(UiTestCase):
                  "--user-info", "quartetVideoMuted=1", "--send-update")
         self.sign_in()
         self.call_bob()
-        bob_tile = [t for t in self.tiles(self.grid()) if t.name == "Bob"][0]
+        bob_tile = self.tile_map(self.grid(), ["Bob"])["Bob"]
         self.wait("Microphone off", root=bob_tile)
         self.wait("Camera off", root=bob_tile)
         self.press_keys("Control_L", "h")
@@ -870,7 +862,7 @@ class SpeakingTest(UiTestCase):
         self.press("Video call")
         self.find_grid()
         self.wait_connected(self.grid(), ["Bob", "Carol"])
-        tiles = {t.name: t for t in self.tiles(self.grid())}
+        tiles = self.tile_map(self.grid(), ["Bob", "Carol", "Alice (you)"])
         bob, carol, me = tiles["Bob"], tiles["Carol"], tiles["Alice (you)"]
 
         # Each turn shows on the speaker's tile alone, twice over.
@@ -1003,7 +995,7 @@ class CameraRefusedTest(CameraPortalTestCase):
         self.sign_in_with_camera()
         self.wait(predicate=lambda n: "calls go without it" in (n.name or ""), role="label")
         self.call_bob()
-        me = [t for t in self.tiles(self.grid()) if t.name == "Alice (you)"][0]
+        me = self.tile_map(self.grid(), ["Alice (you)"])["Alice (you)"]
         self.wait("Quartet may not use the camera", "label", root=me)
         self.wait_alice_at_bob(bob, lambda rgb: max(rgb) < 40, "black from Alice")
         self.press_keys("Control_L", "h")

@@ -406,8 +406,28 @@ class AppTestMixin:
 
     @staticmethod
     def tiles(grid):
+        """The grid's tiles, or an exception: a busy app's accessibility bus
+        can drop a reply, and a half answer must not pass for the grid."""
         children = [grid.getChildAtIndex(i) for i in range(grid.childCount)]
-        return [c for c in children if c is not None]
+        if any(c is None or not c.name for c in children):
+            raise RuntimeError("a tile did not answer")
+        return children
+
+    def tile_map(self, grid, names, value=lambda tile: tile):
+        """{name: value(tile)} for every tile, once the tiles of @names are
+        all there; asks again while the app is too busy to answer."""
+        deadline = time.monotonic() + TIMEOUT
+        found = {}
+        while time.monotonic() < deadline:
+            try:
+                found = {t.name: value(t) for t in self.tiles(grid)}
+            except Exception:  # a D-Bus call that timed out: ask again
+                time.sleep(0.25)
+                continue
+            if all(n in found for n in names):
+                return found
+            time.sleep(0.25)
+        self.fail("no tiles %s in %s" % (names, sorted(found)))
 
     def wait_connected(self, grid, names):
         """Waits until the tiles of @names say "Connected"; returns every
