@@ -18,13 +18,15 @@
 #include "quartet-audio-meter.h"
 #include "quartet-frame-cache.h"
 #include "quartet-media-private.h"
+#include "quartet-playout-delay.h"
 
 #include <gst/app/app.h>
+#include <gst/rtp/rtp.h>
 #include <gst/video/video.h>
 
 #define FRAME_TIMES 128      /* more than a second of frames at any rate we expect */
 #define VIDEO_LATENCY_MS 500 /* see set_jitter_buffer_latency() */
-#define AUDIO_LATENCY_MS 100
+#define OPUS_CLOCK_RATE 48000
 /* opusdec with in-band FEC holds one packet back, and says so as the
  * longest an Opus packet can be; WebRTC's last 20 ms. */
 #define OPUSDEC_FEC_CLAIM (120 * GST_MSECOND)
@@ -224,17 +226,44 @@ find_jitter_buffer (GstPad *pad)
   return NULL;
 }
 
+/* On the jitter buffer's streaming thread, before it takes @info's packet:
+ * the packet's transit moves the delay the buffer waits for late ones.
+ * A change has the pipeline's latency, and so when the mixer plays our
+ * audio, recomputed (the jitter buffer posts a latency message). */
+static GstPadProbeReturn
+on_audio_packet_arrived_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  QuartetPlayoutDelay *delay = user_data;
+  GstRTPBuffer rtp = GST_RTP_BUFFER_INIT;
+  guint32 timestamp;
+
+  if (!gst_rtp_buffer_map (GST_PAD_PROBE_INFO_BUFFER (info), GST_MAP_READ, &rtp))
+    return GST_PAD_PROBE_OK;
+  timestamp = gst_rtp_buffer_get_timestamp (&rtp);
+  gst_rtp_buffer_unmap (&rtp);
+
+  if (quartet_playout_delay_add_packet (delay, timestamp, g_get_monotonic_time ()))
+    {
+      g_autoptr (GstElement) buffer = gst_pad_get_parent_element (pad);
+      guint ms = quartet_playout_delay_get_ms (delay);
+
+      g_debug ("Received audio now waits %u ms for late packets", ms);
+      if (buffer != NULL)
+        g_object_set (buffer, "latency", ms, NULL);
+    }
+  return GST_PAD_PROBE_OK;
+}
+
 /* A jitter buffer starts with a few milliseconds of latency, so that a
  * call's first packet is not held (quartet-peer.c, on_new_jitter_buffer_cb());
  * it gets its own once the stream it carries is known, here.
  *
- * Audio: what rtpbin would have given it. The pipeline's latency covers
- * it (add_audio_branch() has it recomputed), so its packets play in time.
- * It is most of mouth to ear (about 90 ms plus this, bench/RESULTS.md);
- * 60 ms met the 150 ms goal, but the one loss test run with it had a
- * 420 ms drop-out at 15 % loss (the longest seen at 100 ms: 160 ms);
- * with so few runs, a fixed figure stays the safe one. What would do
- * better is a browser's: a delay that follows the jitter the link shows.
+ * Audio: a delay that follows the jitter the link shows, as a browser's
+ * (quartet-playout-delay.c): 20 ms on a steady link, more on an uneven
+ * one. The pipeline's latency covers it (add_audio_branch() has it
+ * recomputed), so its packets play in time. It is the part of mouth to
+ * ear that a link sets (the rest is about 90 ms, bench/RESULTS.md); the
+ * fixed 100 ms it was set for the worst link a call might meet.
  * `do-lost`: a packet given up on is told downstream, so that Opus
  * conceals it or rebuilds it from the next one's FEC (video's buffers
  * are left as webrtcbin makes them).
@@ -260,13 +289,25 @@ static void
 set_jitter_buffer_latency (GstPad *pad, gboolean video)
 {
   g_autoptr (GstElement) buffer = find_jitter_buffer (pad);
+  g_autoptr (GstPad) arrivals = NULL;
 
   if (buffer == NULL)
-    g_info ("No jitter buffer found behind %s", GST_PAD_NAME (pad));
-  else if (video)
-    g_object_set (buffer, "latency", VIDEO_LATENCY_MS, "rtx-next-seqnum", FALSE, NULL);
-  else
-    g_object_set (buffer, "latency", AUDIO_LATENCY_MS, "do-lost", TRUE, NULL);
+    {
+      g_info ("No jitter buffer found behind %s", GST_PAD_NAME (pad));
+      return;
+    }
+  if (video)
+    {
+      g_object_set (buffer, "latency", VIDEO_LATENCY_MS, "rtx-next-seqnum", FALSE, NULL);
+      return;
+    }
+
+  g_object_set (buffer, "latency", QUARTET_PLAYOUT_DELAY_START_MS, "do-lost", TRUE, NULL);
+  arrivals = gst_element_get_static_pad (buffer, "sink");
+  if (arrivals != NULL)
+    gst_pad_add_probe (arrivals, GST_PAD_PROBE_TYPE_BUFFER, on_audio_packet_arrived_cb,
+                       quartet_playout_delay_new (OPUS_CLOCK_RATE),
+                       (GDestroyNotify)quartet_playout_delay_free);
 }
 
 static gboolean
@@ -331,9 +372,10 @@ add_audio_branch (QuartetPeerReceive *self, GstPad *pad)
       chain[n++] = gst_element_factory_make ("audioconvert", NULL);
       chain[n++] = gst_element_factory_make ("audioresample", NULL);
       chain[n++] = _quartet_media_make_capsfilter (QUARTET_MEDIA_PLAYBACK_CAPS);
-      /* Leaky: webrtcbin's thread must never wait for the mixer. */
+      /* Leaky: webrtcbin's thread must never wait for the mixer. Our audio
+       * waits here for its time, the jitter buffer's delay and more. */
       chain[n++] = gst_element_factory_make_full ("queue", "max-size-buffers", 0, "max-size-bytes",
-                                                  0, "max-size-time", 200 * GST_MSECOND, NULL);
+                                                  0, "max-size-time", 500 * GST_MSECOND, NULL);
       gst_util_set_object_arg (G_OBJECT (chain[n - 1]), "leaky", "downstream");
 
       g_mutex_lock (&self->lock);
