@@ -12,8 +12,8 @@ switch has it) is the baseline, run at the same time on two other accounts.
 
 Loss (--loss): Alice talks (a looped espeak-ng voice) to Bob over a relay
 (coturn) that Bob reaches through tests/harness/impaired_link.py, dropping
-0, 0, 5 and 15 % of the datagrams each way, four calls one after the
-other. Bob records what he would play (`--record-audio`); each lossy
+0, 0, 5 and 15 % of the datagrams each way, then none but delaying each
+by up to 60 ms (jitter), five calls one after the other. Bob records what he would play (`--record-audio`); each lossy
 recording is compared with the first lossless one
 (tests/harness/speech_quality.py: log-spectral distance over the speech,
 the longest drop-out), the second lossless one says how far two clean
@@ -36,7 +36,8 @@ from impaired_link import ImpairedLink  # noqa: E402
 import speech_quality  # noqa: E402
 import voices  # noqa: E402
 
-LOSSES = (0.0, 0.0, 0.05, 0.15)
+# (loss, jitter in seconds) of each call's link
+LINKS = ((0.0, 0), (0.0, 0), (0.05, 0), (0.15, 0), (0.0, 0.06))
 
 
 def echo_call(args, server, caller, callee, cancelling, results):
@@ -61,10 +62,11 @@ def echo_call(args, server, caller, callee, cancelling, results):
     results[cancelling, "echo seconds"] = voices.echo_seconds(at_bob)
 
 
-def loss_call(args, server, turn, pair, loss, recording, results):
+def loss_call(args, server, turn, pair, recording, results):
     caller, callee = 2 * pair, 2 * pair + 1
+    loss, jitter = LINKS[pair]
     name, password = turn.credentials(server.jid(callee))
-    with ImpairedLink((turn.host, turn.port), loss=loss, seed=pair + 1) as link:
+    with ImpairedLink((turn.host, turn.port), loss=loss, jitter=jitter, seed=pair + 1) as link:
         bob = Cli(args.cli, "listen", server, callee,
                   voices.loss_args("bob", recording)
                   + ["--auto-answer", "--relay-only",
@@ -88,23 +90,24 @@ def loss_call(args, server, turn, pair, loss, recording, results):
 def loss_main(args):
     print(machine())
     recordings = tempfile.TemporaryDirectory(prefix="quartet-loss-")
-    paths = [os.path.join(recordings.name, f"bob{pair}.wav") for pair in range(len(LOSSES))]
+    paths = [os.path.join(recordings.name, f"bob{pair}.wav") for pair in range(len(LINKS))]
     dropped = {}
-    with Coturn() as turn, Server([f"user{i}" for i in range(2 * len(LOSSES))],
+    with Coturn() as turn, Server([f"user{i}" for i in range(2 * len(LINKS))],
                                   turn=turn.server_options()) as server:
         # One after the other: four at once took the machine (2 CPUs) from
         # under the voices, their senders skipped samples, and clean calls
         # looked damaged.
-        for pair, loss in enumerate(LOSSES):
-            loss_call(args, server, turn, pair, loss, paths[pair], dropped)
+        for pair in range(len(LINKS)):
+            loss_call(args, server, turn, pair, paths[pair], dropped)
 
     print(f"{args.seconds:g} s calls, Alice's voice at Bob against the first lossless call "
           "(log-spectral distance over the speech, 100 Hz-8 kHz):")
-    print(f"  {'loss':>5} {'dropped':>8} {'LSD dB':>7} {'frames >6 dB':>13} {'longest gap':>12}"
+    print(f"  {'loss':>5} {'jitter':>7} {'dropped':>8} {'LSD dB':>7} {'frames >6 dB':>13} {'longest gap':>12}"
           f" {'in gaps':>8} {'speech s':>9}")
-    for pair in range(1, len(LOSSES)):
+    for pair in range(1, len(LINKS)):
         figures = speech_quality.compare(paths[0], paths[pair])
-        print(f"  {LOSSES[pair]:5.0%} {dropped[pair]:8.1%} {figures['lsd_db']:7.2f} "
+        loss, jitter = LINKS[pair]
+        print(f"  {loss:5.0%} {jitter * 1000:4.0f} ms {dropped[pair]:8.1%} {figures['lsd_db']:7.2f} "
               f"{figures['damaged']:13.1%} {figures['longest_gap_ms']:9d} ms"
               f" {figures['dropped_out']:8.2%} {figures['speech_seconds']:9.1f}")
     if args.keep:

@@ -92,17 +92,25 @@ class EchoTest(CliTestCase):
         self.assertLess(abs(on["bob_double"] - on["bob_alone"]), VOICE_KEPT_DB, report)
 
 
-# Speech over loss, against the same voice received without loss
+# Speech over a bad link, against the same voice received over a good one
 # (bench/RESULTS.md, "speech over loss"): the log-spectral distance (dB,
-# the mean over the speech's frames) and the share of the speech lost in
-# drop-outs. Measured with FEC and concealment: 0.8-2.0 dB and 0.1-0.8 %
-# at 5 %, 3.0-4.2 dB and 0.8-1.3 % at 15 %; with neither, 2.0 dB and 2 %,
-# 5.3 dB and 10 %: the drop-outs tell them apart. The issue's goal, no
-# drop-out over 60 ms at 5 %, held in six runs of eight (two had 160 ms,
-# cause not found): the longest is printed, not asserted.
+# the mean over the speech's frames), the share of the speech lost in
+# drop-outs and the longest drop-out. Measured with FEC and concealment:
+# 1.6-2.0 dB, 0.1-0.2 % and 10-40 ms at 5 %; 3.2-3.6 dB, 1.0-2.2 % and
+# 40-80 ms at 15 % (bursts of three lost packets come there); with
+# neither, 2.0 dB and 2 %, 5.3 dB and 10 %: the drop-outs tell them apart.
+# Jitter: every datagram up to 60 ms late, reordered (0.4 dB, no
+# drop-out). The audio jitter buffer waits 20 ms on a steady link
+# (quartet-playout-delay.c); one that did not follow the jitter would
+# lose most packets here.
 LOSS_SECONDS = 40
-LOSS_DB = {0.05: 3.0, 0.15: 5.0}
-DROPPED_OUT = {0.05: 0.015, 0.15: 0.05}
+# (loss, jitter in seconds): the highest LSD, the largest share dropped
+# out, the longest drop-out in ms (the issue's goal at 5 %: 60 ms)
+BAD_LINKS = {
+    (0.05, 0): (3.0, 0.015, 60),
+    (0.15, 0): (5.0, 0.05, None),
+    (0, 0.06): (2.0, 0.015, 60),
+}
 
 
 @unittest.skipIf(voices.missing(), voices.missing() or "")
@@ -138,12 +146,13 @@ class RecordingTest(CliTestCase):
 class LossTest(WithTurnServer, CliTestCase):
     users = ["alice", "bob"]
 
-    def heard(self, loss):
+    def heard(self, loss, jitter=0):
         """What Bob recorded of Alice's voice over a link losing @loss of
-        its datagrams each way (Bob reaches the relay through it)."""
-        recording = os.path.join(self.tmp.name, "heard-at-%g.wav" % loss)
+        its datagrams each way and delaying each by up to @jitter seconds
+        (Bob reaches the relay through it)."""
+        recording = os.path.join(self.tmp.name, "heard-at-%g-%g.wav" % (loss, jitter))
         name, password = self.turn.credentials("bob")
-        with ImpairedLink((self.turn.host, self.turn.port), loss=loss) as link:
+        with ImpairedLink((self.turn.host, self.turn.port), loss=loss, jitter=jitter) as link:
             bob = CliProcess("listen", self.account_args(1) + voices.loss_args("bob", recording)
                              + ["--auto-answer", "--relay-only",
                                 "--turn", "turn://%s:%d?transport=udp" % (link.host, link.port),
@@ -163,19 +172,23 @@ class LossTest(WithTurnServer, CliTestCase):
                                    delta=0.02)
         return recording
 
-    def test_speech_survives_loss(self):
+    def test_speech_survives_loss_and_jitter(self):
         # One call after the other: at once, they took the machine from
         # under the voices (bench/audio.py).
         clean = self.heard(0.0)
-        figures = {loss: speech_quality.compare(clean, self.heard(loss)) for loss in LOSS_DB}
-        report = ", ".join("%g %% loss %s" % (loss * 100, f) for loss, f in figures.items())
+        figures = {link: speech_quality.compare(clean, self.heard(*link)) for link in BAD_LINKS}
+        report = ", ".join("%g %% loss, %g ms jitter: %s" % (loss * 100, jitter * 1000, f)
+                           for (loss, jitter), f in figures.items())
         print(report, file=sys.stderr)
 
-        for loss, at in figures.items():
+        for link, at in figures.items():
+            highest_lsd, most_dropped_out, longest_gap_ms = BAD_LINKS[link]
             # Most of the call was speech that could be compared.
             self.assertGreater(at["speech_seconds"], LOSS_SECONDS / 2, report)
-            self.assertLessEqual(at["lsd_db"], LOSS_DB[loss], report)
-            self.assertLessEqual(at["dropped_out"], DROPPED_OUT[loss], report)
+            self.assertLessEqual(at["lsd_db"], highest_lsd, report)
+            self.assertLessEqual(at["dropped_out"], most_dropped_out, report)
+            if longest_gap_ms is not None:
+                self.assertLessEqual(at["longest_gap_ms"], longest_gap_ms, report)
 
 
 if __name__ == "__main__":

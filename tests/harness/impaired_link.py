@@ -6,11 +6,12 @@ discipline; veth pairs and namespaces work, but nothing could delay or drop
 on them), so the impairment lives here instead: a UDP relay
 that each client talks to instead of the server (here: coturn, so every
 packet of a relay-only call crosses it), and that forwards each datagram
-after a delay, drops a share of them, or drops them all while the link is
-cut. Each direction is impaired separately, as netem on both ends of a veth
+after a delay (and a random extra delay, the jitter, which reorders them
+as netem's does), drops a share of them, or drops them all while the link
+is cut. Each direction is impaired separately, as netem on both ends of a veth
 pair would.
 
-    with ImpairedLink((HOST, turn.port), loss=0.05, delay=0.1) as link:
+    with ImpairedLink((HOST, turn.port), loss=0.05, delay=0.1, jitter=0.06) as link:
         ... --turn turn://{link.host}:{link.port}?transport=udp ...
         link.cut(5)
         link.rebind()
@@ -72,10 +73,11 @@ def local_address():
 
 
 class ImpairedLink:
-    def __init__(self, server, loss=0.0, delay=0.0, seed=1):
+    def __init__(self, server, loss=0.0, delay=0.0, seed=1, jitter=0.0):
         self.server = server
         self.loss = loss
         self.delay = delay
+        self.jitter = jitter  # seconds: each datagram waits up to this much more
         self.forwarded = 0
         self.dropped = 0
         self.uplink_bytes = 0  # sent towards the server
@@ -84,6 +86,7 @@ class ImpairedLink:
         self._uplink = Bottleneck()
         self._downlink = Bottleneck()
         self._random = random.Random(seed)
+        self._jitter_random = random.Random(-seed)  # the losses stay those of @seed
         self._cut_until = 0.0
         self._rebind = False
         self._queue = []  # (due, sequence, socket, datagram, address)
@@ -140,7 +143,8 @@ class ImpairedLink:
         if uplink:
             self.uplink_bytes += len(datagram)
             self.uplink_datagrams += 1
-        heapq.heappush(self._queue, (due + self.delay, next(self._sequence), sock, datagram, address))
+        due += self.delay + self._jitter_random.uniform(0, self.jitter)
+        heapq.heappush(self._queue, (due, next(self._sequence), sock, datagram, address))
 
     def _upstream_for(self, client):
         sock = self._upstream.get(client)

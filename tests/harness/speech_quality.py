@@ -34,7 +34,9 @@ FIND_SECONDS = 4.0
 TRACK_MS = 30
 LOW_HZ, HIGH_HZ = 100, 8000
 RANGE_DB = 50.0  # of a frame's spectrum, under its loudest band, that counts
-SKIP_SECONDS = 2.0  # the call's first seconds: the stream starts
+# Of the received voice, the first seconds: the media starts in the middle
+# of a piece (whose silent start is no drop-out), jitter buffers settle.
+SKIP_SECONDS = 2.0
 # Bands as wide as the ear's, near enough: twenty, a third of an octave each.
 _EDGES = np.geomspace(LOW_HZ, HIGH_HZ, 21)
 _BAND_BINS = [(int(round(low * FRAME / RATE)), max(int(round(low * FRAME / RATE)) + 1,
@@ -76,6 +78,12 @@ def _speaks(samples):
     return levels_db(samples, BLOCK).max() >= SPEECH_DB
 
 
+def _first_sound(samples):
+    """The index of the first BLOCK that speaks (the end when none does)."""
+    speaking = np.flatnonzero(levels_db(samples, BLOCK) >= SPEECH_DB)
+    return int(speaking[0]) * BLOCK if len(speaking) else len(samples)
+
+
 def align(reference, degraded):
     """Pairs of equal-length pieces (reference, degraded): the degraded
     recording cut in PIECE_SECONDS pieces, each matched to the reference.
@@ -87,10 +95,12 @@ def align(reference, degraded):
     apart by a few milliseconds now and then (the jitter buffers follow
     the sender's clock each in its own way): matched once for the whole
     call, their sound would no longer line up. Pieces without speech are
-    left out: silence matches anywhere."""
+    left out: silence matches anywhere. So are those of the first
+    SKIP_SECONDS after the received voice is first heard."""
     size, track = int(PIECE_SECONDS * RATE), TRACK_MS * RATE // 1000
     pairs, offset = [], None  # offset: reference index - degraded index
-    for start in range(int(SKIP_SECONDS * RATE), len(degraded) - size + 1, size):
+    for start in range(_first_sound(degraded) + int(SKIP_SECONDS * RATE),
+                       len(degraded) - size + 1, size):
         piece = degraded[start:start + size]
         if not _speaks(piece):
             continue
