@@ -27,6 +27,7 @@
 #define FRAME_TIMES 128      /* more than a second of frames at any rate we expect */
 #define VIDEO_LATENCY_MS 500 /* see set_jitter_buffer_latency() */
 #define OPUS_CLOCK_RATE 48000
+#define VIDEO_LEAD (30 * GST_MSECOND) /* see add_video_branch() */
 /* opusdec with in-band FEC holds one packet back, and says so as the
  * longest an Opus packet can be; WebRTC's last 20 ms. */
 #define OPUSDEC_FEC_CLAIM (120 * GST_MSECOND)
@@ -98,10 +99,28 @@ on_new_sample_cb (GstAppSink *sink, gpointer user_data)
   g_mutex_unlock (&self->lock);
   _quartet_frame_cache_put (self->frames, sample);
 
+  /* The first frame is shown as soon as it is decoded (a call's first
+   * picture should not wait), the rest with their sound (add_video_branch()). */
+  if (first)
+    g_object_set (sink, "sync", TRUE, NULL);
   if (first && self->first_frame != NULL)
     self->first_frame (self->user_data);
 
   return GST_FLOW_OK;
+}
+
+/* Video's jitter buffer waits half a second for a retransmission
+ * (set_jitter_buffer_latency()); told to the pipeline, that would hold
+ * the sound as long. So the video sink says its branch sets no latency:
+ * it takes the pipeline's, which the audio sets. */
+static GstPadProbeReturn
+on_video_latency_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  GstQuery *query = GST_PAD_PROBE_INFO_QUERY (info);
+
+  if (GST_QUERY_TYPE (query) == GST_QUERY_LATENCY)
+    gst_query_set_latency (query, FALSE, 0, GST_CLOCK_TIME_NONE);
+  return GST_PAD_PROBE_OK;
 }
 
 static GstPadProbeReturn
@@ -273,8 +292,8 @@ on_audio_packet_arrived_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_da
  * picture freezes until a keyframe. So video's buffers wait
  * VIDEO_LATENCY_MS, room for a retry on a 200 ms round trip. That costs
  * nothing while packets come in order (they are let through at once) and
- * does not delay audio: video sinks do not sync, so the pipeline's latency
- * ignores them.
+ * does not delay audio: video sinks leave their branch out of the
+ * pipeline's latency (on_video_latency_cb()).
  *
  * A packet is asked for only once a later one has come (a gap), as
  * libwebrtc's NACK module does. rtpjitterbuffer's default also asks for the
@@ -321,14 +340,26 @@ add_video_branch (QuartetPeerReceive *self, GstPad *pad)
   chain[n++] = gst_element_factory_make_full ("rtpvp8depay", "wait-for-keyframe", TRUE,
                                               "request-keyframe", TRUE, NULL);
   chain[n++] = gst_element_factory_make ("vp8dec", NULL);
-  /* Frames are shown as they are decoded: the jitter buffer already paced
-   * them. async=FALSE: a sink added to a playing pipeline must not make it
-   * wait for a preroll. */
-  chain[n++] = sink
-      = gst_element_factory_make_full ("appsink", "sync", FALSE, "async", FALSE, "max-buffers", 1,
-                                       "drop", TRUE, "enable-last-sample", FALSE, NULL);
+  /* Lip sync: a frame is shown with the sound of its instant, at its time
+   * plus the pipeline's latency, which is the audio's (both jitter buffers
+   * time packets by their arrival), less VIDEO_LEAD: sound a little behind
+   * its picture is what a listener meets across a room and does not
+   * notice (EBU R37 allows 60 ms), sound ahead is noticed at 40; and every
+   * millisecond held is one more of glass to glass. A frame decoded later
+   * than that is shown at once (appsink drops nothing late).
+   * async=FALSE: a sink added to a playing pipeline must not make it wait
+   * for a preroll. */
+  chain[n++] = sink = gst_element_factory_make_full (
+      "appsink", "sync", FALSE, "ts-offset", -VIDEO_LEAD, "async", FALSE, "max-buffers", 1, "drop",
+      TRUE, "enable-last-sample", FALSE, NULL);
   if (sink != NULL)
-    gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+    {
+      g_autoptr (GstPad) sink_pad = gst_element_get_static_pad (sink, "sink");
+
+      gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, self, NULL);
+      gst_pad_add_probe (sink_pad, GST_PAD_PROBE_TYPE_QUERY_UPSTREAM | GST_PAD_PROBE_TYPE_PULL,
+                         on_video_latency_cb, NULL, NULL);
+    }
 
   set_jitter_buffer_latency (pad, TRUE);
   return add_branch (self, pad, chain, n, NULL);
