@@ -99,10 +99,10 @@ on_new_sample_cb (GstAppSink *sink, gpointer user_data)
   g_mutex_unlock (&self->lock);
   _quartet_frame_cache_put (self->frames, sample);
 
-  /* The first frame is shown as soon as it is decoded (a call's first
+  /* A sink's first frame is shown as soon as it is decoded (a call's first
    * picture should not wait), the rest with their sound (add_video_branch()). */
-  if (first)
-    g_object_set (sink, "sync", TRUE, NULL);
+  if (!gst_base_sink_get_sync (GST_BASE_SINK (sink)))
+    gst_base_sink_set_sync (GST_BASE_SINK (sink), TRUE);
   if (first && self->first_frame != NULL)
     self->first_frame (self->user_data);
 
