@@ -55,12 +55,12 @@ class LoginTest(CliTestCase):
 
     def test_unreachable_server(self):
         args = self.account_args(0)
-        # A port nothing listens on: bind one, close it, use it.
+        # A port nothing listens on: bound here (so no one else takes it)
+        # but not listening, a connection to it is refused.
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        args[args.index("--server") + 1] = "127.0.0.1:%d" % port
-        result = self.run_cli("login", *args)
+            args[args.index("--server") + 1] = "127.0.0.1:%d" % s.getsockname()[1]
+            result = self.run_cli("login", *args)
         self.assertEqual(result.returncode, EXIT_UNREACHABLE)
         self.assertEqual(len(result.stderr.splitlines()), 1, result.stderr)
         self.assertIn("Could not reach", result.stderr)
@@ -69,18 +69,18 @@ class LoginTest(CliTestCase):
         # The first server of the list is away (a cluster's node that is down):
         # sign-in goes on to the next one, and only fails when all are away.
         args = self.account_args(0)
-        with socket.socket() as s:
+        with socket.socket() as s:  # bound, not listening: refused
             s.bind(("127.0.0.1", 0))
             away = "127.0.0.1:%d" % s.getsockname()[1]
-        there = args[args.index("--server") + 1]
-        args[args.index("--server") + 1] = "%s,%s" % (away, there)
-        result = self.run_cli("login", "--json", *args)
-        self.assertEqual(result.returncode, EXIT_OK, result.stderr)
-        self.assertEqual(self.json_lines(result.stdout)[0]["event"], "connected")
+            there = args[args.index("--server") + 1]
+            args[args.index("--server") + 1] = "%s,%s" % (away, there)
+            result = self.run_cli("login", "--json", *args)
+            self.assertEqual(result.returncode, EXIT_OK, result.stderr)
+            self.assertEqual(self.json_lines(result.stdout)[0]["event"], "connected")
 
-        args[args.index("--server") + 1] = "%s,%s" % (away, away)
-        result = self.run_cli("login", *args)
-        self.assertEqual(result.returncode, EXIT_UNREACHABLE, result.stderr)
+            args[args.index("--server") + 1] = "%s,%s" % (away, away)
+            result = self.run_cli("login", *args)
+            self.assertEqual(result.returncode, EXIT_UNREACHABLE, result.stderr)
 
     def test_untrusted_certificate(self):
         result = self.run_cli("login", *self.account_args(0, cafile=False))

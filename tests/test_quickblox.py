@@ -151,12 +151,12 @@ class QuickbloxTest(unittest.TestCase):
         self.assertEqual(paths, ["/session.json", "/users.json", "/session.json", "/users.json"])
 
     def test_unreachable_api(self):
-        with socket.socket() as s:
+        with socket.socket() as s:  # bound, not listening: refused
             s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]  # closed again: nothing listens there
-        args = self.qb_args(0)
-        args[args.index("--quickblox-api") + 1] = "127.0.0.1:%d" % port
-        result = self.run_cli("users", *args)
+            port = s.getsockname()[1]
+            args = self.qb_args(0)
+            args[args.index("--quickblox-api") + 1] = "127.0.0.1:%d" % port
+            result = self.run_cli("users", *args)
         self.assertEqual(result.returncode, EXIT_UNREACHABLE)
         self.assertIn("Could not reach the QuickBlox API at 127.0.0.1 port %d" % port,
                       result.stderr)

@@ -26,12 +26,6 @@ from suite_logs import keep_log, keep_secret
 START_TIMEOUT = 10.0
 
 
-def _free_udp_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind((HOST, 0))
-        return s.getsockname()[1]
-
-
 class Coturn:
     def __init__(self, secret=None):
         self.secret = secret or secrets.token_hex(16)
@@ -49,16 +43,7 @@ class Coturn:
     def start(self):
         self.dir = tempfile.mkdtemp(prefix="quartet-coturn-")
         self.log_file = os.path.join(self.dir, "turnserver.log")
-        # The listening port must be free for both UDP and TCP.
-        for _ in range(20):
-            port = _free_ports(1)[0]
-            try:
-                with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-                    s.bind((HOST, port))
-                self.port = port
-                break
-            except OSError:
-                continue
+        self.port = _free_ports(1)[0]  # free for both UDP and TCP
         self._launch()
         return self
 

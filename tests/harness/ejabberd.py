@@ -142,10 +142,8 @@ modules:
                 "+P", "250000", "+zdbbl", "65536", "-noinput",
                 "-mnesia", "dir", '"%s"' % self._p("mnesia"), "-s", "ejabberd"]
 
-    def _start_failed(self, log_start):
-        if b"Failed to open socket" in self._read_log(log_start):
-            return "ejabberd could not bind its ports"
-        return None
+    def _ports_taken(self, log_start):
+        return b"Failed to open socket" in self._read_log(log_start)
 
     def rpc(self, calls):
         """Makes each call ("Module, Function, [Args]" in Erlang) on the node,

@@ -45,10 +45,8 @@ class Prosody(XmppServer):
     def _command(self):
         return ["prosody", "--config", self.config, "-F"]
 
-    def _start_failed(self, log_start):
-        if b"Failed to open server port" in self._read_log(log_start):
-            return "prosody could not bind its ports"
-        return None
+    def _ports_taken(self, log_start):
+        return b"Failed to open server port" in self._read_log(log_start)
 
     def _write_config(self):
         q = _lua_str

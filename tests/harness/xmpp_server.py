@@ -32,12 +32,39 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 
 
+def _ephemeral_range():
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low, high = (int(x) for x in f.read().split())
+            return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
 def _free_ports(n):
-    socks = [socket.socket() for _ in range(n)]
+    """@n distinct ports free on loopback for both TCP and UDP, chosen below
+    the kernel's ephemeral range: a port the kernel handed out by bind(0)
+    was once taken, between its release here and the server's own bind, by
+    an outgoing connection of a test running beside (ejabberd: eaddrinuse)."""
+    low, _ = _ephemeral_range()
+    first = max(1024, low - 16384)
+    socks = []
     try:  # keep all bound until done so we never get the same port twice
-        for s in socks:
-            s.bind((HOST, 0))
-        return [s.getsockname()[1] for s in socks]
+        for _ in range(1000):
+            if len(socks) == 2 * n:
+                return [s.getsockname()[1] for s in socks[::2]]
+            port = secrets.SystemRandom().randrange(first, low) if low > first + 1024 else 0
+            pair = [socket.socket(socket.AF_INET, kind)
+                    for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM)]
+            try:
+                pair[0].bind((HOST, port))
+                pair[1].bind((HOST, pair[0].getsockname()[1]))
+            except OSError:
+                for s in pair:
+                    s.close()
+                continue
+            socks += pair
+        raise RuntimeError(f"no {n} free ports on {HOST}")
     finally:
         for s in socks:
             s.close()
@@ -169,9 +196,9 @@ class XmppServer:
     def _add_accounts(self):
         raise NotImplementedError
 
-    def _start_failed(self, log_start):
-        """A reason to give up before the timeout, read from the server's log."""
-        return None
+    def _ports_taken(self, log_start):
+        """True if the server's log says a port it was given is in use."""
+        return False
 
     def _environment(self):
         return None
@@ -185,6 +212,23 @@ class XmppServer:
             self._setup()
         if self.running:
             return
+        for attempt in range(3):
+            if self._launch():
+                break
+            if not first or attempt == 2:
+                self._fail(f"{self.name} could not bind its ports ({self.c2s_port}, {self.http_port})")
+            # Someone took a port between its choice and the server's bind:
+            # only a first start may move (a restart keeps what clients know).
+            print(f"{self.name}: port {self.c2s_port} or {self.http_port} taken, moving",
+                  file=sys.stderr)
+            self.c2s_port, self.http_port = _free_ports(2)
+            self._write_config()
+        if first and self.accounts_after_start:
+            self._add_accounts()
+
+    def _launch(self):
+        """Runs the server and waits until it answers; False if it could not
+        bind its ports (and is gone again)."""
         # The log is appended to across restarts: only look at this run's part.
         log_start = os.path.getsize(self.log_file) if os.path.exists(self.log_file) else 0
         with open(self._p(f"{self.name}.stdout.log"), "ab") as out:
@@ -194,18 +238,16 @@ class XmppServer:
                 start_new_session=True, preexec_fn=_pdeathsig)
         deadline = time.monotonic() + START_TIMEOUT
         while not xmpp_answers(self.c2s_port, self.domain):
+            if self._ports_taken(log_start):
+                self._signal(signal.SIGKILL)
+                return False
             if self._proc.poll() is not None:
                 self._fail(f"{self.name} exited with status {self._proc.returncode}")
-            why = self._start_failed(log_start)
-            if why:
-                self._signal(signal.SIGKILL)
-                self._fail(why)
             if time.monotonic() > deadline:
                 self._signal(signal.SIGKILL)
                 self._fail(f"c2s port {self.c2s_port} not open after {START_TIMEOUT:.0f}s")
             time.sleep(0.02)
-        if first and self.accounts_after_start:
-            self._add_accounts()
+        return True
 
     def _read_log(self, offset):
         try:
