@@ -145,6 +145,17 @@ start_encoding (QuartetMediaRate *self, Encoding *encoding, guint video_bps)
   queue_rung (encoding);
 }
 
+/* The low encoding idles at the ladder's bottom: its encoder is set up
+ * for the size its caps say even while it drops every frame, and at 720p
+ * that is 30 MB of libvpx (the token buffer alone 22 MB), at 270p a tenth. */
+static guint
+initial_bps (QuartetMediaRate *self, guint index)
+{
+  if (self->fixed_bps > 0)
+    return self->fixed_bps;
+  return index == 0 ? QUARTET_MEDIA_VIDEO_START_BITRATE : VIDEO_FLOOR_BPS;
+}
+
 QuartetMediaRate *
 _quartet_media_rate_new (GstElement *const *scaler_caps,
                          GstElement *const *encoders,
@@ -176,8 +187,7 @@ _quartet_media_rate_new (GstElement *const *scaler_caps,
 
       encoding->scaler_caps = gst_object_ref (scaler_caps[i]);
       encoding->encoder = gst_object_ref (encoders[i]);
-      start_encoding (self, encoding,
-                      self->fixed_bps > 0 ? self->fixed_bps : QUARTET_MEDIA_VIDEO_START_BITRATE);
+      start_encoding (self, encoding, initial_bps (self, i));
       _quartet_media_rate_apply_pending (self, i); /* nothing flows yet */
     }
   return self;
