@@ -434,6 +434,19 @@ on_bus_message_cb (GstBus *bus, GstMessage *message, gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* A call's streaming threads each had a malloc arena, and what they freed
+ * stays there (below the mmap threshold, see quartet_media_tune_allocator())
+ * in pieces glibc keeps for the next allocation of that thread, which is
+ * gone. Once the pipeline is, hand the free pages of every arena back, so
+ * that a process that places call after call does not grow by them. */
+static void
+give_back_free_memory (void)
+{
+#ifdef __GLIBC__
+  malloc_trim (0);
+#endif
+}
+
 static void
 quartet_media_dispose (GObject *object)
 {
@@ -450,8 +463,9 @@ quartet_media_dispose (GObject *object)
     {
       _quartet_media_finish_recording (self);
       gst_element_set_state (GST_ELEMENT (self->pipeline), GST_STATE_NULL);
+      g_clear_object (&self->pipeline);
+      give_back_free_memory ();
     }
-  g_clear_object (&self->pipeline);
 
   G_OBJECT_CLASS (quartet_media_parent_class)->dispose (object);
 }

@@ -106,16 +106,26 @@ quartet_video_paintable_iface_init (GdkPaintableInterface *iface)
   iface->get_intrinsic_aspect_ratio = quartet_video_paintable_get_intrinsic_aspect_ratio;
 }
 
-/* Copies the frame's pixels: the texture outlives the GstBuffer, whose
- * memory goes back to the decoder's pool. */
+static void
+unmap_video_frame (gpointer data)
+{
+  GstVideoFrame *frame = data;
+
+  gst_video_frame_unmap (frame);
+  g_free (frame);
+}
+
+/* Wraps the frame's pixels without a copy: the texture keeps the buffer
+ * mapped (and referenced) for as long as it lives. The buffer is the RGB
+ * conversion made for this tile, or a pool's, which then makes another. */
 static GdkTexture *
 texture_from_sample (GstSample *sample, GstBuffer *buffer)
 {
   GstCaps *caps = gst_sample_get_caps (sample);
   GstVideoInfo info;
-  GstVideoFrame frame;
+  GstVideoFrame *frame;
   g_autoptr (GBytes) bytes = NULL;
-  gsize stride, size;
+  gsize stride;
 
   if (caps == NULL || !gst_video_info_from_caps (&info, caps)
       || GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_FORMAT_RGB)
@@ -124,14 +134,17 @@ texture_from_sample (GstSample *sample, GstBuffer *buffer)
       return NULL;
     }
 
-  if (!gst_video_frame_map (&frame, &info, buffer, GST_MAP_READ))
-    return NULL;
+  frame = g_new (GstVideoFrame, 1);
+  if (!gst_video_frame_map (frame, &info, buffer, GST_MAP_READ))
+    {
+      g_free (frame);
+      return NULL;
+    }
 
-  stride = GST_VIDEO_FRAME_PLANE_STRIDE (&frame, 0);
-  size = stride * GST_VIDEO_FRAME_HEIGHT (&frame);
-  bytes = g_bytes_new (GST_VIDEO_FRAME_PLANE_DATA (&frame, 0), size);
-  gst_video_frame_unmap (&frame);
-
+  stride = GST_VIDEO_FRAME_PLANE_STRIDE (frame, 0);
+  bytes = g_bytes_new_with_free_func (GST_VIDEO_FRAME_PLANE_DATA (frame, 0),
+                                      stride * GST_VIDEO_FRAME_HEIGHT (frame), unmap_video_frame,
+                                      frame);
   return gdk_memory_texture_new (GST_VIDEO_INFO_WIDTH (&info), GST_VIDEO_INFO_HEIGHT (&info),
                                  GDK_MEMORY_R8G8B8, bytes, stride);
 }
