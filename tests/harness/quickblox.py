@@ -44,7 +44,7 @@ import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prosody import Prosody  # noqa: E402
-from xmpp_server import HOST, _free_ports, make_certificate  # noqa: E402
+from xmpp_server import HOST, make_certificate  # noqa: E402
 from suite_logs import keep_secret  # noqa: E402
 
 TOKEN_LIFETIME = 2 * 60 * 60
@@ -208,8 +208,9 @@ class QuickbloxStandIn:
         self.fingerprint = make_certificate(key, self.cafile, ["localhost"])
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(self.cafile, key)
-        self.port = _free_ports(1)[0]
-        self._server = http.server.ThreadingHTTPServer((HOST, self.port), _Handler)
+        # In this process: bound at once, no port to hand over.
+        self._server = http.server.ThreadingHTTPServer((HOST, 0), _Handler)
+        self.port = self._server.server_address[1]
         self._server.daemon_threads = True
         self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
         self._server.stand_in = self

@@ -32,13 +32,13 @@ START_TIMEOUT = 20.0
 STOP_TIMEOUT = 5.0
 
 
-def _ephemeral_range():
+def _ephemeral_low():
+    """The lowest port of the kernel's ephemeral (outgoing) range."""
     try:
         with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
-            low, high = (int(x) for x in f.read().split())
-            return low, high
-    except (OSError, ValueError):
-        return 32768, 60999
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
 
 
 def _free_ports(n):
@@ -46,7 +46,7 @@ def _free_ports(n):
     the kernel's ephemeral range: a port the kernel handed out by bind(0)
     was once taken, between its release here and the server's own bind, by
     an outgoing connection of a test running beside (ejabberd: eaddrinuse)."""
-    low, _ = _ephemeral_range()
+    low = _ephemeral_low()
     first = max(1024, low - 16384)
     socks = []
     try:  # keep all bound until done so we never get the same port twice
