@@ -113,7 +113,8 @@ class CliProcess:
             self.events.append(event)
             if predicate(event):
                 return event
-        raise AssertionError("no %s within %d s" % (what, timeout))
+        raise AssertionError("no %s within %d s; the last event: %s" % (
+            what, timeout, self.events[-1] if self.events else None))
 
     def events_named(self, name):
         return [e for e in self.events if e["event"] == name]

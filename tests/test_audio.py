@@ -84,8 +84,12 @@ class EchoTest(CliTestCase):
 
         # Bob's voice comes back at least 20 dB weaker...
         self.assertGreaterEqual(off["echo"] - on["echo"], ERLE_FLOOR_DB, report)
-        # ... and Alice's own voice is as loud as without the canceller.
-        self.assertLess(abs(on["alice_alone"] - off["alice_alone"]), VOICE_KEPT_DB, report)
+        # ... and Alice's own voice is not weakened by the canceller. It
+        # comes out louder instead (+0.8 to +3.8 dB measured, the most on a
+        # loaded machine): without the canceller, her microphone's echo of
+        # Bob is also heard by webrtcdsp's gain control, which turns the
+        # whole microphone down for it.
+        self.assertGreater(on["alice_alone"], off["alice_alone"] - VOICE_KEPT_DB, report)
         # Both talking, neither is cut out: Alice still reaches Bob, and
         # Bob reaches Alice as when he talks alone.
         self.assertGreater(on["alice_double"], on["alice_alone"] - DOUBLE_TALK_DB, report)
