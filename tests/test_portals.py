@@ -100,7 +100,9 @@ class ShareTest(ScreenShareTest):
         self.assertIn("Session.Close", [c["method"] for c in self.stack.calls()])
 
         alice.send("screen")
-        self.assertEqual(self.video_source(alice)["source"], "screen")
+        shared = self.video_source(alice)
+        self.assertEqual(shared["source"], "screen")
+        self.assertNotIn("error", shared)
         self.wait_for_picture(bob, GREEN, "the screen shared again")
 
         # The user stops the cast from the desktop: back to the pattern.
