@@ -86,7 +86,7 @@ class NodeDeathTest(ClusterTestCase):
         self.assertEqual(self.node_of(bob), NODE_B)
         duration = 24 if os.environ.get("QUARTET_SANITIZED") else 16
         alice = self.caller([1], RED, "--duration", str(duration))
-        bob.next_matching(lambda e: e["event"] == "stats" and e["fps"] >= 25,
+        bob.next_matching(lambda e: e["event"] == "stats" and e["fps"] >= test_call.FLUENT_FPS,
                           "Alice's video at Bob", timeout=30)
 
         self.cluster.nodes[NODE_B].kill()
@@ -95,7 +95,7 @@ class NodeDeathTest(ClusterTestCase):
         self.assertEqual(self.node_of_session(back["bound_jid"]), NODE_A)
         since_ms = time.monotonic() * 1000  # the clock of the events' mono_ms
         # The call did not need the server: Alice's video still comes...
-        bob.next_matching(lambda e: e["event"] == "stats" and e["fps"] >= 25
+        bob.next_matching(lambda e: e["event"] == "stats" and e["fps"] >= test_call.FLUENT_FPS
                           and e["mono_ms"] >= since_ms, "video after the failover",
                           timeout=15)
         # ...and her hang-up reaches Bob through node A.

@@ -16,7 +16,7 @@ import sys
 import unittest
 
 from quartet_cli_test import CliProcess
-from test_call import CallTestCase, dominant, RED, GREEN, BLUE, PATTERN
+from test_call import CallTestCase, dominant, RED, GREEN, BLUE, PATTERN, PICTURE_TIMEOUT
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "harness"))
 import portal  # noqa: E402
@@ -53,12 +53,13 @@ class ScreenShareTest(CallTestCase):
             lambda e: e["event"] == "stats" and e["user"] == "alice@localhost"
             and e["fps"] > 0 and dominant(e["average_rgb"]) == colour
             and (height is None or e["height"] == height),
-            what, timeout=30)
+            what, timeout=PICTURE_TIMEOUT)
 
     def frame_rate(self, bob, since):
         """The frames a second Bob received from Alice over three seconds
         from the stats @since: a one-second count swings with frames that
-        arrive together after a stall (17 of a 15 fps screen, seen)."""
+        arrive together after a stall (17 in a second of the 720-line
+        screen rung's 10 fps, seen)."""
         later = bob.next_matching(
             lambda e: e["event"] == "stats" and e["user"] == "alice@localhost"
             and e["t_ms"] >= since["t_ms"] + 3000, "three seconds more of stats")
@@ -164,7 +165,7 @@ class CameraPortalTest(CallTestCase):
     def alice_at_bob(self, bob, predicate, what):
         return bob.next_matching(
             lambda e: e["event"] == "stats" and e["user"] == "alice@localhost"
-            and e["fps"] > 0 and predicate(e["average_rgb"]), what, timeout=30)
+            and e["fps"] > 0 and predicate(e["average_rgb"]), what, timeout=PICTURE_TIMEOUT)
 
 
 class CameraGrantedTest(CameraPortalTest):

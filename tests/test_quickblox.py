@@ -19,7 +19,7 @@ from quartet_cli_test import (CLI, with_test_support, TIMEOUT, CliProcess, EXIT_
                               EXIT_UNREACHABLE, EXIT_AUTHENTICATION, EXIT_CERTIFICATE)
 from prosody import Prosody
 from quickblox import QuickbloxStandIn, TOKEN_LIFETIME
-from test_call import BLUE, RED, PATTERN, dominant
+from test_call import BLUE, FLUENT_FPS, RED, PATTERN, dominant
 
 os.environ.setdefault("QUARTET_AUDIO_SINK", "fake")
 
@@ -247,9 +247,9 @@ class QuickbloxTest(unittest.TestCase):
             self.assertIn("connected", states)
             stats = [e for e in process.events
                      if e["event"] == "stats" and e["user"] == other]
-            fluent = [s for s in stats if s["fps"] >= 25]
-            self.assertGreaterEqual(len(fluent), 2, "not >= 25 fps from %s: %s" % (
-                other, [s["fps"] for s in stats]))
+            fluent = [s for s in stats if s["fps"] >= FLUENT_FPS]
+            self.assertGreaterEqual(len(fluent), 2, "not >= %d fps from %s: %s" % (
+                FLUENT_FPS, other, [s["fps"] for s in stats]))
             self.assertEqual(dominant(fluent[-1]["average_rgb"]), colour)
 
 
