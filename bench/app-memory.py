@@ -26,7 +26,7 @@ import sys
 import time
 
 from benchlib import BUILD, DEFAULT_CLI, HERE, Cli, Server, idle_figures, machine, memory_kib, \
-    stop_all
+    stop_all, thread_count
 
 # What meson's test environment gives the UI tests, for a run by hand.
 os.environ.setdefault("QUARTET_APP", os.path.join(BUILD, "src", "ui", "quartet"))
@@ -140,7 +140,8 @@ def main():
                 in_call.append(app.rss_mib())
             print(f"app in a 4-party video call, {args.call_seconds} s once connected: RSS "
                   f"highest {max(in_call):.1f} MiB, last {in_call[-1]:.1f} MiB (target <= 150); "
-                  f"peak since start {memory_kib(app.pid)[1] / 1024:.1f} MiB")
+                  f"peak since start {memory_kib(app.pid)[1] / 1024:.1f} MiB; "
+                  f"{thread_count(app.pid)} threads")
             app.hang_up()
             time.sleep(1)
             print(f"after the 4-party call: RSS {app.rss_mib():.1f} MiB")

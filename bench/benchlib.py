@@ -41,6 +41,11 @@ def memory_kib(pid):
     return values["VmRSS"], values["VmHWM"]
 
 
+def thread_count(pid):
+    """How many threads @pid runs now."""
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
 def idle_figures(pid, seconds=5):
     """(RSS KiB, peak RSS KiB, share of a core) of @pid, idle: one second to
     settle, then the CPU over @seconds."""

@@ -22,7 +22,8 @@ import os
 import sys
 import time
 
-from benchlib import DEFAULT_CLI, Cli, Server, cpu_seconds, machine, stop_all
+from benchlib import (DEFAULT_CLI, Cli, Server, cpu_seconds, machine, memory_kib, stop_all,
+                      thread_count)
 import browserlib
 
 NAMES = ["alice", "bob", "carol", "dave"]
@@ -45,7 +46,8 @@ def decoded_fps(client, session, start_ms, end_ms):
 
 
 def measure(cli, server, seconds, per_peer):
-    """{name: (CPU seconds over the window, lowest decoded fps)}"""
+    """{name: (CPU seconds over the window, lowest decoded fps, RSS MiB and
+    threads at its end)}"""
     extra = ["--video", "pattern:ball"] + (["--encode-per-peer"] if per_peer else [])
     bots = [Cli(cli, "listen", server, i, extra + ["--auto-answer"]) for i in (1, 2, 3)]
     clients = list(bots)
@@ -64,9 +66,12 @@ def measure(cli, server, seconds, per_peer):
         start_ms = time.clock_gettime(time.CLOCK_MONOTONIC) * 1000
         time.sleep(seconds)
         cpu = [cpu_seconds(c.pid) - s for c, s in zip(clients, start)]
+        rss = [memory_kib(c.pid)[0] / 1024 for c in clients]
+        threads = [thread_count(c.pid) for c in clients]
         end_ms = time.clock_gettime(time.CLOCK_MONOTONIC) * 1000
         time.sleep(1.2)  # the stats line that closes the window
-        return {NAMES[i]: (cpu[i], decoded_fps(c, session, start_ms - 1000, end_ms + 1100))
+        return {NAMES[i]: (cpu[i], decoded_fps(c, session, start_ms - 1000, end_ms + 1100),
+                           rss[i], threads[i])
                 for i, c in enumerate(clients)}
     finally:
         stop_all(clients)
@@ -134,6 +139,11 @@ def main():
     mean = {v: sum(per_minute(best[v]).values()) / len(NAMES) for v in variants}
     lowest = {v: min(r[1] for r in best[v].values()) for v in variants}
     print("  " + f"{'mean':8}" + "".join(f" {mean[v]:9.1f} {lowest[v]:5.1f}" for v in variants))
+    for variant in ("once", "per peer"):
+        if variant in best:
+            print(f"  Quartet ({variant}) at the window's end: RSS "
+                  + ", ".join(f"{r[2]:.1f}" for r in best[variant].values())
+                  + " MiB; threads " + ", ".join(str(r[3]) for r in best[variant].values()))
     if "browser" in variants:
         heights = sorted({r[2] for r in best["browser"].values()})
         print(f"  the browsers decoded pictures {', '.join(map(str, heights))} lines high "
