@@ -343,7 +343,7 @@ add_video_branch (QuartetPeerReceive *self, GstPad *pad)
    * several token partitions, and neither our encoder nor libwebrtc's
    * makes more than one; vp8dec would otherwise start a thread per core
    * for each peer, idle, with its row buffers (bench/RESULTS.md,
-   * "app-memory"). libwebrtc's own VP8 decoder runs on one thread. */
+   * "decoder threads"). libwebrtc's own VP8 decoder runs on one thread. */
   chain[n++] = gst_element_factory_make_full ("vp8dec", "threads", 1, NULL);
   /* Lip sync: a frame is shown with the sound of its instant, at its time
    * plus the pipeline's latency, which is the audio's (both jitter buffers
