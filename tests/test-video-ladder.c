@@ -24,17 +24,30 @@ test_start_rung_follows_the_start_rate (void)
   g_assert_cmpuint (quartet_video_ladder_get_height (high), ==, 720);
 }
 
-/* A 480-line camera is never scaled up to 540 or 720. */
+/* A 480-line camera is never scaled up to 540 or 720, nor down to 360
+ * when the rate is there: its 480 lines go out on the 540 rung. */
 static void
 test_never_above_the_source (void)
 {
   g_autoptr (QuartetVideoLadder) ladder
       = quartet_video_ladder_new (2500 * KBPS, 480, QUARTET_VIDEO_CONTENT_CAMERA);
 
-  g_assert_cmpuint (quartet_video_ladder_get_height (ladder), ==, 360);
+  g_assert_cmpuint (quartet_video_ladder_get_height (ladder), ==, 480);
+  g_assert_cmpuint (quartet_video_ladder_get_fps (ladder), ==, 30);
   for (gint64 t = 0; t < 30 * SECOND; t += SECOND / 4)
     quartet_video_ladder_update (ladder, 2500 * KBPS, t);
+  g_assert_cmpuint (quartet_video_ladder_get_height (ladder), ==, 480);
+
+  /* Short of the 540 rung's rate it is the 360 one. */
+  quartet_video_ladder_update (ladder, 400 * KBPS, 31 * SECOND);
   g_assert_cmpuint (quartet_video_ladder_get_height (ladder), ==, 360);
+
+  /* A 240-line camera sends 240 lines at 30 fps (the 270 rung), not 180 at 15. */
+  quartet_video_ladder_set_max_height (ladder, 240);
+  for (gint64 t = 40 * SECOND; t < 60 * SECOND; t += SECOND / 4)
+    quartet_video_ladder_update (ladder, 2500 * KBPS, t);
+  g_assert_cmpuint (quartet_video_ladder_get_height (ladder), ==, 240);
+  g_assert_cmpuint (quartet_video_ladder_get_fps (ladder), ==, 30);
 
   /* Tiny sources go out as they are. */
   quartet_video_ladder_set_max_height (ladder, 120);

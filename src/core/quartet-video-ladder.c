@@ -55,16 +55,16 @@ struct _QuartetVideoLadder
   gint64 down_at_us;  /* the last step down, or NEVER */
 };
 
-/* The highest rung the source can fill. */
+/* The rung that sends the source whole: the lowest as high as it, or the
+ * top one. A 480-line camera sends its 480 lines on the 540 rung (at its
+ * rates), as a browser sends a 640x480 camera, rather than 360. */
 static guint
 top_rung (QuartetVideoLadder *self)
 {
-  guint top = 0;
-
-  for (guint i = 1; i < self->n_rungs; i++)
-    if (self->rungs[i].height <= self->max_height)
-      top = i;
-  return top;
+  for (guint i = 0; i < self->n_rungs; i++)
+    if (self->rungs[i].height >= self->max_height)
+      return i;
+  return self->n_rungs - 1;
 }
 
 QuartetVideoLadder *
