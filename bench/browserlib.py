@@ -5,7 +5,8 @@ signed in to the benchmark's Prosody as QuickBlox users of app 97.
     with Browsers(server, parties=2) as web:
         times = web.call()     # one call, caller page to callee pages
 
-    with Browsers(server, parties=4, video={"width": 1280, "height": 720}) as web:
+    with Browsers(server, parties=4, video={"width": 1280, "height": 720},
+                  video_file="ball720.y4m") as web:   # the fake camera sends the file
         session = web.start_call()      # until every page shows every other
         cpu = web.cpu_seconds()         # of each page's Chromium, all its processes
         web.decoded()                   # frames each page decoded from each peer
@@ -34,10 +35,11 @@ class Browsers:
     """@parties pages (one Chromium each), signed in as the first @parties
     of USERS; every page but the first answers every call at once."""
 
-    def __init__(self, server, parties, video=None):
+    def __init__(self, server, parties, video=None, video_file=None):
         self.server = server
         self.parties = parties
         self.video = video
+        self.video_file = video_file
         self.ids = [int(user.split("-")[0]) for user in USERS[:parties]]
 
     def __enter__(self):
@@ -48,7 +50,8 @@ class Browsers:
         passwords = {a["username"]: a["password"] for a in prosody.accounts}
         try:
             for i, user in enumerate(USERS[:self.parties]):
-                page = browser.Page(self._site.url, os.path.join(self._tmp.name, f"page{i}.log"))
+                page = browser.Page(self._site.url, os.path.join(self._tmp.name, f"page{i}.log"),
+                                    self.video_file)
                 self.pages.append(page)
                 page.call_js("qtInit", {
                     "appId": APP_ID, "authKey": "bench-key", "authSecret": "bench-secret",

@@ -27,6 +27,18 @@ def dominant(rgb):
     return max(range(3), key=lambda i: rgb[i])
 
 
+def write_y4m(path, width, height, frames, yuv):
+    """@frames frames of one colour (@yuv: limited-range Y, Cb, Cr) as a
+    YUV4MPEG2 file, as y4menc writes."""
+    y, cb, cr = yuv
+    chroma = (width // 2) * (height // 2)
+    frame = bytes([y]) * (width * height) + bytes([cb]) * chroma + bytes([cr]) * chroma
+    with open(path, "wb") as f:
+        f.write(b"YUV4MPEG2 W%d H%d F30:1 Ip A1:1 C420jpeg\n" % (width, height))
+        for _ in range(frames):
+            f.write(b"FRAME\n" + frame)
+
+
 class CallTestCase(CliTestCase):
     users = ["alice", "bob", "carol", "dave"]
 
@@ -243,6 +255,41 @@ class QuickbloxIdTest(CallTestCase):
                               "--password", "x")
         self.assertEqual(result.returncode, EXIT_USAGE)
         self.assertIn("USER-ID@CHAT-DOMAIN", result.stderr)
+
+
+class VideoFileTest(CallTestCase):
+    """`--video file:PATH`: a .y4m file sent in a loop, what the CPU
+    benchmark hands Quartet and Chromium alike."""
+    GREEN_YUV = (145, 54, 34)
+
+    def call_sending(self, video):
+        bob = self.bot(1, BLUE, "--auto-answer")
+        alice = CliProcess("call", self.account_args(0) + [
+            "--video", video, "--no-voice-processing", "--duration", "4",
+            self.account(1)["jid"]])
+        self.processes.append(alice)
+        return alice, bob
+
+    def test_a_file_is_sent_over_and_over(self):
+        path = os.path.join(self.tmp.name, "green.y4m")
+        write_y4m(path, 320, 240, 10, self.GREEN_YUV)  # a third of a second
+        alice, bob = self.call_sending("file:" + path)
+        self.assertEqual(alice.read_all(), EXIT_OK, alice.stderr_text())
+        bob.next_event("call-end")
+        self.assert_receives_video(bob, "alice@localhost", GREEN)
+        self.assert_receives_video(alice, "bob@localhost", BLUE)
+
+    def test_a_file_that_is_not_video_says_so(self):
+        path = os.path.join(self.tmp.name, "notes.y4m")
+        with open(path, "w") as f:
+            f.write("not a video\n")
+        for video, message in (("file:" + path, "is not a YUV4MPEG2"),
+                               ("file:" + path + ".missing", "Cannot read the video file")):
+            alice, _ = self.call_sending(video)
+            self.assertEqual(alice.read_all(), EXIT_FAILED, video)
+            self.assertIn(message, alice.stderr_text())
+            self.assertEqual(len(alice.stderr_text().strip().splitlines()), 1,
+                             alice.stderr_text())
 
 
 if __name__ == "__main__":

@@ -56,8 +56,8 @@ quartet_cli_call_option_group (QuartetCliCallOptions *options)
 {
   const GOptionEntry entries[] = {
     { "video", 0, 0, G_OPTION_ARG_STRING, &options->video,
-      "pattern:N (test pattern N), camera, screen (through the ScreenCast portal) or none "
-      "(default pattern:0)",
+      "pattern:N (test pattern N), file:PATH (a .y4m video, looped), camera, screen (through "
+      "the ScreenCast portal) or none (default pattern:0)",
       "SOURCE" },
     { "camera-portal", 0, 0, G_OPTION_ARG_NONE, &options->camera_portal,
       "Open the camera through the desktop's Camera portal, as a sandboxed app must", NULL },

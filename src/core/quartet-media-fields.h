@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   VIDEO_NONE,
-  VIDEO_PATTERN,
+  VIDEO_PATTERN, /* or a file: made up, not captured */
   VIDEO_CAMERA,
 } VideoKind;
 

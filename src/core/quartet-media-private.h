@@ -208,6 +208,8 @@ gboolean _quartet_media_build_room (GstBin *pipeline,
                                     GError **error);
 
 /* quartet-media-video.c */
+#define QUARTET_MEDIA_UNKNOWN_VIDEO_SOURCE                                                         \
+  "Unknown video source '%s' (use pattern:N, file:PATH.y4m, camera, camera:NAME or none)"
 /* @camera_portal: cameras come from it, once it allowed them (or NULL). */
 GstElement *
 _quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, GError **error);
@@ -220,6 +222,9 @@ _quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, G
  * probe() also leave hooks on a connection that lives on. */
 GList *_quartet_media_list_portal_cameras (XdpPortal *portal, GError **error);
 GstElement *_quartet_media_make_screen_source (int pipewire_fd, guint32 node, GError **error);
+/* quartet-media-file.c */
+GstElement *_quartet_media_make_file_source (const char *path, GError **error);
+
 void _quartet_media_replace_video_source (GstPipeline *pipeline,
                                           GstElement *old,
                                           GstElement *replacement);

@@ -310,6 +310,9 @@ _quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, G
   g_autoptr (GstPad) src = NULL;
   gsize n = 0;
 
+  if (g_str_has_prefix (video, "file:"))
+    return _quartet_media_make_file_source (video + strlen ("file:"), error);
+
   if (camera)
     chain[n++] = make_camera (video[strlen ("camera")] == ':' ? video + strlen ("camera:") : NULL,
                               camera_portal, error);
@@ -320,7 +323,7 @@ _quartet_media_make_video_source (const char *video, XdpPortal *camera_portal, G
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown video source '%s' (use pattern:N, camera, camera:NAME or none)", video);
+                   QUARTET_MEDIA_UNKNOWN_VIDEO_SOURCE, video);
       return NULL;
     }
   if (chain[0] == NULL)

@@ -323,12 +323,12 @@ _quartet_media_parse_video (QuartetMedia *self, GError **error)
     self->video_kind = VIDEO_NONE;
   else if (g_str_equal (self->video, "camera") || g_str_has_prefix (self->video, "camera:"))
     self->video_kind = VIDEO_CAMERA;
-  else if (g_str_has_prefix (self->video, "pattern:"))
+  else if (g_str_has_prefix (self->video, "pattern:") || g_str_has_prefix (self->video, "file:"))
     self->video_kind = VIDEO_PATTERN;
   else
     {
       g_set_error (error, QUARTET_MEDIA_ERROR, QUARTET_MEDIA_ERROR_INVALID_SOURCE,
-                   "Unknown video source '%s' (use pattern:N, camera, camera:NAME or none)", self->video);
+                   QUARTET_MEDIA_UNKNOWN_VIDEO_SOURCE, self->video);
       return FALSE;
     }
 

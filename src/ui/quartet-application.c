@@ -413,7 +413,8 @@ quartet_application_init (QuartetApplication *self)
     { "sign-in", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Sign in at once with what was filled in"),
       NULL },
     { "video", 0, 0, G_OPTION_ARG_STRING, NULL,
-      N_("Video to send instead of the camera setting: camera, pattern:N or none"),
+      N_("Video to send instead of the camera setting: camera, pattern:N, file:PATH.y4m or "
+         "none"),
       N_("SOURCE") },
     { "audio", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Audio to send instead of the microphone setting: mic, tone or none"), N_("SOURCE") },

@@ -95,12 +95,17 @@ class Page:
     """One headless Chromium page of the web app, driven through
     tests/interop/driver.js: evaluate() runs a JS expression there."""
 
-    def __init__(self, url, log_path):
+    def __init__(self, url, log_path, video_file=None):
+        """@video_file: a .y4m file the fake camera sends, looped (else
+        Chromium paints its own test picture)."""
         self.log_path = log_path
+        env = dict(os.environ)
+        if video_file:
+            env["QT_FAKE_VIDEO_FILE"] = video_file
         self.process = subprocess.Popen(
             [NODE, os.path.join(INTEROP, "driver.js"), url, CHROMIUM, log_path],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            cwd=INTEROP, preexec_fn=_die_with_parent)
+            cwd=INTEROP, preexec_fn=_die_with_parent, env=env)
         self._answers = queue.Queue()
         self._stderr = []
         threading.Thread(target=self._read, daemon=True).start()

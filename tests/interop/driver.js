@@ -33,6 +33,10 @@ async function main() {
     '--use-fake-ui-for-media-stream',
     '--autoplay-policy=no-user-gesture-required',
   ];
+  // The benchmarks' camera: a .y4m file, looped (Quartet sends the same).
+  if (process.env.QT_FAKE_VIDEO_FILE) {
+    args.push('--use-file-for-fake-video-capture=' + process.env.QT_FAKE_VIDEO_FILE);
+  }
   if (process.getuid && process.getuid() === 0) args.push('--no-sandbox');
   const browser = await chromium.launch({ executablePath, headless: true, args });
   let closing = false;
