@@ -57,10 +57,15 @@ def decoded_fps(client, session, start_ms, end_ms):
     return rates if len(rates) == 3 else []
 
 
+def video_width(height):
+    """16:9, even (I420): 1280 for 720, 854 for 480."""
+    return (height * 16 // 9 + 1) & ~1
+
+
 def make_video_file(directory, height, seconds=2):
     """The ball pattern at @height (16:9) and 30 fps as a .y4m file."""
     path = os.path.join(directory, f"ball{height}.y4m")
-    width = (height * 16 // 9) & ~1
+    width = video_width(height)
     subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "pattern=ball",
                     f"num-buffers={30 * seconds}", "!",
                     f"video/x-raw,format=I420,width={width},height={height},framerate=30/1",
@@ -103,7 +108,7 @@ def measure(cli, server, seconds, per_peer, video):
 def measure_browsers(server, seconds, height, video_file):
     """{page: {cpu: CPU seconds over the window, fps: [(decoded fps, pixels
     a frame at the end) of each stream], height: the lowest decoded height}}"""
-    video = {"width": height * 16 // 9, "height": height, "frameRate": 30}
+    video = {"width": video_width(height), "height": height, "frameRate": 30}
     with browserlib.Browsers(server, 4, video=video, video_file=video_file) as web:
         session, _ = web.start_call()
         time.sleep(3)

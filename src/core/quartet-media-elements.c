@@ -312,7 +312,12 @@ _quartet_media_make_video_encoder (void)
   if (encoder == NULL)
     return NULL;
 
-  /* Realtime: no look-ahead, fastest speed.
+  /* Realtime, no look-ahead, at libwebrtc's fixed speed for VP8 on a
+   * desktop (-6; a negative cpu-used is a fixed speed). A positive one
+   * has libvpx pick its speed to fill a share of each frame's time:
+   * cpu-used 8 spent half of it, 11.5 ms on a busy 720p frame against
+   * 6.5 at -6, for 0.8 dB more PSNR at the same rate (bench/RESULTS.md,
+   * "encoder speed").
    *
    * Keyframes only when asked for (a new peer, a PLI, a new size), as
    * libwebrtc does. A keyframe is 5 to 10 times a frame, and the one we
@@ -328,7 +333,7 @@ _quartet_media_make_video_encoder (void)
    * 400 kbit/s link. No frame dropping: it thinned the first second of
    * every call (after the first keyframe) and helped no slow link once
    * keyframes were rare. */
-  g_object_set (encoder, "deadline", (gint64)1, "cpu-used", 8, "lag-in-frames", 0,
+  g_object_set (encoder, "deadline", (gint64)1, "cpu-used", -6, "lag-in-frames", 0,
                 "keyframe-max-dist", G_MAXINT, "target-bitrate", QUARTET_MEDIA_VIDEO_BITRATE,
                 "min-force-key-unit-interval", KEYFRAME_INTERVAL, "buffer-initial-size", 100,
                 "buffer-optimal-size", 120, "buffer-size", 150, NULL);
