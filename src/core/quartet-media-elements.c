@@ -316,8 +316,8 @@ _quartet_media_make_video_encoder (void)
    * desktop (-6; a negative cpu-used is a fixed speed). A positive one
    * has libvpx pick its speed to fill a share of each frame's time:
    * cpu-used 8 spent half of it, 11.5 ms on a busy 720p frame against
-   * 6.5 at -6, for 0.8 dB more PSNR at the same rate (bench/RESULTS.md,
-   * "encoder speed").
+   * 6.5 at -6, for 0.1 to 0.8 dB more PSNR at the same rate
+   * (bench/RESULTS.md, "Encoder speed").
    *
    * Keyframes only when asked for (a new peer, a PLI, a new size), as
    * libwebrtc does. A keyframe is 5 to 10 times a frame, and the one we

@@ -3,12 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A video source is a bin with one "src" pad that produces raw I420 at
- * 30 fps (a test pattern at QUARTET_MEDIA_PATTERN_CAPS, a camera with
- * the converters it needs, at its own size up to 1280x720, or a .y4m file,
- * quartet-media-file.c). Whatever it
- * gives, the scaler before the encoder makes the ladder's size of it, so a
- * source can be swapped under a running encoder without renegotiating any
- * peer.
+ * 30 fps (a test pattern at QUARTET_MEDIA_PATTERN_CAPS, a camera with the
+ * converters it needs, at its own size up to 1280x720, or a .y4m file,
+ * quartet-media-file.c). Whatever it gives, the scaler before the encoder
+ * makes the ladder's size of it, so a source can be swapped under a
+ * running encoder without renegotiating any peer.
  */
 #define G_LOG_DOMAIN "quartet-media"
 
