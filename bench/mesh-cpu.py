@@ -66,7 +66,7 @@ def video_width(height):
 
 
 def make_video_file(directory, height, seconds=2):
-    """The ball pattern at @height (16:9) and 30 fps as a .y4m file."""
+    """The ball pattern at @height (video_width() wide) and 30 fps as a .y4m file."""
     path = os.path.join(directory, f"ball{height}.y4m")
     width = video_width(height)
     subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "pattern=ball",
