@@ -13,6 +13,9 @@ accessible names:
            --call-seconds: the highest and the last
   calls    --cycles 1:1 calls to Bob, each hung up (Ctrl+H) once
            connected; RSS after each, growth from call --skip to the last
+  history  the app started again on a full call history (--history
+           records, written before it starts: a long-time user's app),
+           idle, then with "Recent" shown
 
 Software rendering under Xvfb (GSK_RENDERER=cairo) costs memory a GPU
 renderer would not, and the other way round; the figures are the app's on
@@ -103,6 +106,19 @@ class App:
                 raise RuntimeError("the call view is still shown")
             time.sleep(0.2)
 
+    def show_recent(self):
+        """Clicks the "Recent" tab on screen (three switchers name it; the
+        one shown has a size)."""
+        self.wait("Recent", "page tab")
+        tab = [t for t in self.driver.find_all(self.root, "Recent", "page tab")
+               if self.driver.extents(t)[2] > 0][0]
+        x, y, w, h = self.driver.extents(tab)
+        self.driver.click(self.display, x + w // 2, y + h // 2)
+        self.wait("Recent calls", "list")
+
+    def stop(self):
+        self.session.stop_app()
+
     def rss_mib(self):
         return memory_kib(self.pid)[0] / 1024
 
@@ -113,6 +129,8 @@ def main():
     parser.add_argument("--cycles", type=int, default=30)
     parser.add_argument("--skip", type=int, default=5)
     parser.add_argument("--call-seconds", type=int, default=15)
+    parser.add_argument("--history", type=int, default=500,
+                        help="records of the full history (the app keeps 500); 0: no such phase")
     args = parser.parse_args()
 
     why_not = ui_session.why_not_run()
@@ -166,6 +184,21 @@ def main():
                       f"growth {growth:+.2f} MiB "
                       f"({1024 * growth / (args.cycles - args.skip):+.0f} KiB a call); "
                       f"lowest {min(after.values()):.1f}, highest {max(after.values()):.1f}")
+
+            if args.history:
+                app.stop()
+                bob, carol = ("bob@localhost", "Bob"), ("carol@localhost", "Carol")
+                session.write_call_history(server.prosody.accounts[0]["jid"],
+                                           [[bob], [carol], [bob, carol]] * (args.history // 3)
+                                           + [[bob]] * (args.history % 3))
+                app = App(session, server)
+                app.sign_in()
+                rss, _, _ = idle_figures(app.pid, IDLE_SECONDS)
+                print(f"app on a history of {args.history} calls, signed in and idle: "
+                      f"RSS {rss / 1024:.1f} MiB")
+                app.show_recent()
+                rss, _, _ = idle_figures(app.pid, IDLE_SECONDS)
+                print(f"  with Recent shown: RSS {rss / 1024:.1f} MiB (target <= 60)")
     finally:
         stop_all(bots)
         session.close()

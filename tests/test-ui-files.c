@@ -21,6 +21,7 @@
 #include "quartet-call-view.h"
 #include "quartet-contact-row.h"
 #include "quartet-contacts-page.h"
+#include "quartet-history-row.h"
 #include "quartet-participant.h"
 #include "quartet-microphone-test-row.h"
 #include "quartet-preferences-window.h"
@@ -182,6 +183,7 @@ main (int argc, char *argv[])
   g_type_ensure (QUARTET_TYPE_CALL_VIEW);
   g_type_ensure (QUARTET_TYPE_CONTACT_ROW);
   g_type_ensure (QUARTET_TYPE_CONTACTS_PAGE);
+  g_type_ensure (QUARTET_TYPE_HISTORY_ROW);
   g_type_ensure (QUARTET_TYPE_MICROPHONE_TEST_ROW);
   g_type_ensure (QUARTET_TYPE_PREFERENCES_WINDOW);
   g_type_ensure (QUARTET_TYPE_QUICKBLOX_FORM);

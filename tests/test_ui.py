@@ -499,6 +499,30 @@ class HistoryTest(UiTestCase):
         self.assertTrue(names[1].startswith("Missed video call"), names)
         self.keep_screenshot("quartet-history.png")
 
+    def test_a_long_history_scrolls_to_its_oldest_call(self):
+        # 150 calls, the oldest with Zoe: the list makes rows for the
+        # newest and more as the user scrolls, so Zoe's row does not exist
+        # until the user gets near it.
+        jid = self.account(0)["jid"]
+        bob, carol = ("bob@localhost", "Bob"), ("carol@localhost", "Carol")
+        path = self.session.write_call_history(
+            jid, [[bob], [carol], [bob, carol]] * 50 + [[("zoe@localhost", "Zoe")]])
+        self.addCleanup(os.remove, path)
+        self.sign_in()
+        self.open_recent()
+        newest = self.wait("Bob", "label")[0]
+        self.assertFalse(driver.find_all(self.app, "Zoe", "label", showing=False))
+
+        # The keyboard takes the user to the end, and on to the older calls.
+        x, y, w, h = driver.extents(newest)
+        driver.click(self.session.env["DISPLAY"], x + w // 2, y + h // 2)
+        deadline = time.monotonic() + TIMEOUT
+        while not driver.find_all(self.app, "Zoe", "label"):
+            self.assertLess(time.monotonic(), deadline, "Zoe's call never shown")
+            self.press_keys("End")
+            time.sleep(0.5)
+        self.wait("Call back Zoe")
+
 
 class BackgroundTest(UiTestCase):
     @unittest.skipIf(SANITIZED, "under the sanitizers the bot that calls sometimes prints nothing "

@@ -197,6 +197,28 @@ class UiSession:
         return subprocess.run([binary], env=self.app_env, stdout=self.app_log,
                               stderr=subprocess.STDOUT, timeout=30).returncode
 
+    def history_path(self, jid):
+        """Where the app keeps @jid's call history (quartet-call-history.c)."""
+        return os.path.join(self.tmp, "app-data", "quartet", "history", jid + ".ini")
+
+    def write_call_history(self, jid, people):
+        """Replaces @jid's call history, as the app writes it, with one call
+        a day with each of @people (newest first; (user id, name) tuples
+        of the others in the call), all seen, outcomes and types mixed."""
+        path = self.history_path(jid)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        outcomes = ["answered", "missed", "declined", "unanswered"]
+        now = time.time()
+        with open(path, "w") as f:
+            for i, others in enumerate(people):
+                started = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(now - 86400 * i))
+                f.write(f"[call {i}]\ndirection={'out' if i % 2 else 'in'}\n"
+                        f"type={'video' if i % 3 else 'audio'}\noutcome={outcomes[i % 4]}\n"
+                        f"user-ids={''.join(u + ';' for u, _ in others)}\n"
+                        f"names={''.join(n + ';' for _, n in others)}\n"
+                        f"started={started}\nduration={60 * (i % 7)}\nseen=true\n\n")
+        return path
+
     def app_output(self):
         self.app_log.flush()
         with open(self.app_log.name, errors="replace") as f:
