@@ -144,6 +144,19 @@ class ReconnectTest(RelayCallTestCase):
         self.wait_back(alice, bob, broken, "rebinding without XMPP for 7 s", within=30)
         self.assert_same_call(alice, bob)
 
+    def test_outage_longer_than_a_repair_attempt(self):
+        """A laptop that takes 12 s to change networks: the first repair's
+        new connection cannot allocate on the TURN server while nothing
+        gets through, and without a candidate it never fails by itself;
+        the next one, 8 s later, gets through (within the disconnect timer,
+        30 s)."""
+        alice, bob = self.start_call()
+        self.link.rebind()
+        self.link.cut(12)
+        self.wait_back(alice, bob, time.monotonic(), "rebinding and 12 s without a network",
+                       within=30)
+        self.assert_same_call(alice, bob)
+
     def test_outage_longer_than_the_disconnect_timer_ends_the_call(self):
         timers = ("--disconnect-timeout", "8")
         alice, bob = self.start_call(alice_args=timers, bob_args=timers)

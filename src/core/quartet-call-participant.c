@@ -26,6 +26,12 @@
  * peer, until the disconnect timer gives up. Not for an answered one whose
  * ICE is merely slow: that one has the connect timer. */
 #define REPAIR_ANSWER_TIMEOUT_MS 8000
+/* A repair's new connection, answered, that is not up after this long
+ * is rebuilt once more (the disconnect timer still bounds the whole
+ * repair). While the network is away its TURN allocation fails, and a
+ * connection without candidates never fails by itself: a laptop that took
+ * 10 s to change networks stayed "Reconnecting" until the call ended. */
+#define REPAIR_CONNECT_TIMEOUT_MS 8000
 /* How long two repair offers may take to cross: a signalling round trip
  * and the time to make an answer, with room to spare. */
 #define REPAIR_CROSSING_MS 2000
@@ -438,6 +444,9 @@ on_repair_cb (gpointer user_data)
   self->repair_id = 0;
   if (self->repair_offer_id != NULL)
     g_info ("%s: our repair offer got no answer; offering again", self->user_id);
+  else if (self->retired != NULL)
+    g_info ("%s: the rebuilt connection is not up after %u ms; rebuilding it again", self->user_id,
+            REPAIR_CONNECT_TIMEOUT_MS);
   else
     g_info ("%s: the connection did not come back; rebuilding it", self->user_id);
   self->events->repair (self, self->user_data);
@@ -573,9 +582,14 @@ flush_pending_candidates (QuartetCallParticipant *self)
   self->remote_description_set = TRUE;
   /* Without a usable path (a relay-only policy and no reachable TURN
    * server, say) ICE may never fail by itself: give it as long as a
-   * disconnected peer gets. */
-  if (self->connect_id == 0 && quartet_peer_get_state (self->peer) != QUARTET_PEER_STATE_CONNECTED)
-    self->connect_id = g_timeout_add (self->disconnect_timeout_ms, on_connect_timeout_cb, self);
+   * disconnected peer gets; a repair, a while before it tries again. */
+  if (quartet_peer_get_state (self->peer) != QUARTET_PEER_STATE_CONNECTED)
+    {
+      if (self->reconnecting && self->repair_id == 0)
+        self->repair_id = g_timeout_add (REPAIR_CONNECT_TIMEOUT_MS, on_repair_cb, self);
+      else if (!self->reconnecting && self->connect_id == 0)
+        self->connect_id = g_timeout_add (self->disconnect_timeout_ms, on_connect_timeout_cb, self);
+    }
 
   for (guint i = 0; i < self->pending_candidates->len; i++)
     {
