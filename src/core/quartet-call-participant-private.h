@@ -74,6 +74,7 @@ struct _QuartetCallParticipant
   gboolean connected_once;     /* only a call that worked is repaired */
   gboolean reconnecting;       /* RECONNECTING reported, the outcome not yet */
   guint repair_id;             /* the wait before we rebuild the connection */
+  gboolean repair_awaits_up;   /* repair_id waits for a rebuilt, answered one */
   char *answering_offer_id;    /* their repair offer, until we answer it */
   QuartetPeer *retired;        /* the peer a repair replaced, until the new one is up */
   QuartetPeerState peer_state; /* as last reported to the session */

@@ -23,8 +23,7 @@
 
 /* A repair offer with no answer after this long was lost (the XMPP
  * connection broke with the network, say): it is made again, with a new
- * peer, until the disconnect timer gives up. Not for an answered one whose
- * ICE is merely slow: that one has the connect timer. */
+ * peer, until the disconnect timer gives up. */
 #define REPAIR_ANSWER_TIMEOUT_MS 8000
 /* A repair's new connection, answered, that is not up after this long
  * is rebuilt once more (the disconnect timer still bounds the whole
@@ -444,13 +443,20 @@ on_repair_cb (gpointer user_data)
   self->repair_id = 0;
   if (self->repair_offer_id != NULL)
     g_info ("%s: our repair offer got no answer; offering again", self->user_id);
-  else if (self->retired != NULL)
+  else if (self->repair_awaits_up)
     g_info ("%s: the rebuilt connection is not up after %u ms; rebuilding it again", self->user_id,
             REPAIR_CONNECT_TIMEOUT_MS);
   else
     g_info ("%s: the connection did not come back; rebuilding it", self->user_id);
   self->events->repair (self, self->user_data);
   return G_SOURCE_REMOVE;
+}
+
+static void
+arm_repair (QuartetCallParticipant *self, guint delay_ms, gboolean awaits_up)
+{
+  self->repair_id = g_timeout_add (delay_ms, on_repair_cb, self);
+  self->repair_awaits_up = awaits_up;
 }
 
 /* The connection broke: it may come back by itself (ICE recovers on an
@@ -467,8 +473,11 @@ begin_repair (QuartetCallParticipant *self)
   if (self->disconnect_id == 0)
     self->disconnect_id
         = g_timeout_add (self->disconnect_timeout_ms, on_disconnect_timeout_cb, self);
+  /* A rebuilt connection that broke too needs no more waiting for. */
+  if (self->repair_awaits_up)
+    g_clear_handle_id (&self->repair_id, g_source_remove);
   if (self->repair_id == 0)
-    self->repair_id = g_timeout_add (self->repair_delay_ms, on_repair_cb, self);
+    arm_repair (self, self->repair_delay_ms, FALSE);
 }
 
 static void
@@ -586,7 +595,7 @@ flush_pending_candidates (QuartetCallParticipant *self)
   if (quartet_peer_get_state (self->peer) != QUARTET_PEER_STATE_CONNECTED)
     {
       if (self->reconnecting && self->repair_id == 0)
-        self->repair_id = g_timeout_add (REPAIR_CONNECT_TIMEOUT_MS, on_repair_cb, self);
+        arm_repair (self, REPAIR_CONNECT_TIMEOUT_MS, TRUE);
       else if (!self->reconnecting && self->connect_id == 0)
         self->connect_id = g_timeout_add (self->disconnect_timeout_ms, on_connect_timeout_cb, self);
     }
@@ -629,7 +638,7 @@ _quartet_call_participant_restart (QuartetCallParticipant *self, QuartetPeer *pe
   replace_peer (self, peer);
   self->repair_offer_id = g_uuid_string_random ();
   self->repair_offer_us = g_get_monotonic_time ();
-  self->repair_id = g_timeout_add (REPAIR_ANSWER_TIMEOUT_MS, on_repair_cb, self);
+  arm_repair (self, REPAIR_ANSWER_TIMEOUT_MS, FALSE);
   quartet_peer_create_offer (peer);
 }
 

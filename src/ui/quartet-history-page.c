@@ -36,6 +36,7 @@ struct _QuartetHistoryPage
 
   QuartetAccount *account;
   GtkSliceListModel *newest;
+  guint grow_id;
 };
 
 G_DEFINE_FINAL_TYPE (QuartetHistoryPage, quartet_history_page, GTK_TYPE_WIDGET)
@@ -65,19 +66,32 @@ on_activate_cb (QuartetHistoryPage *self, guint position)
     call_back (self, record);
 }
 
-/* Within a page of the end: show older calls before the user gets there. */
+static gboolean
+grow_cb (gpointer user_data)
+{
+  QuartetHistoryPage *self = user_data;
+
+  self->grow_id = 0;
+  gtk_slice_list_model_set_size (self->newest,
+                                 gtk_slice_list_model_get_size (self->newest) + ROWS_AT_A_TIME);
+  return G_SOURCE_REMOVE;
+}
+
+/* Within a page of the end: show older calls before the user gets there.
+ * Not at once: the list view tells its adjustment while it lays itself
+ * out, and rows added then would be placed before they are measured. */
 static void
 on_scrolled_cb (GtkAdjustment *adjustment, QuartetHistoryPage *self)
 {
-  double bottom = gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment);
-  guint shown;
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double bottom = gtk_adjustment_get_value (adjustment) + page;
 
-  if (self->newest == NULL || gtk_adjustment_get_page_size (adjustment) <= 0
-      || bottom + gtk_adjustment_get_page_size (adjustment) < gtk_adjustment_get_upper (adjustment))
+  if (self->newest == NULL || self->grow_id != 0 || page <= 0
+      || bottom + page < gtk_adjustment_get_upper (adjustment))
     return;
-  shown = gtk_slice_list_model_get_size (self->newest);
-  if (shown < g_list_model_get_n_items (gtk_slice_list_model_get_model (self->newest)))
-    gtk_slice_list_model_set_size (self->newest, shown + ROWS_AT_A_TIME);
+  if (gtk_slice_list_model_get_size (self->newest)
+      < g_list_model_get_n_items (gtk_slice_list_model_get_model (self->newest)))
+    self->grow_id = g_idle_add (grow_cb, self);
 }
 
 static void
@@ -133,6 +147,7 @@ quartet_history_page_dispose (GObject *object)
 {
   QuartetHistoryPage *self = QUARTET_HISTORY_PAGE (object);
 
+  g_clear_handle_id (&self->grow_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), QUARTET_TYPE_HISTORY_PAGE);
   g_clear_object (&self->newest);
   g_clear_object (&self->account);

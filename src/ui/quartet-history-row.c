@@ -60,8 +60,10 @@ outcome_icon_name (QuartetCallRecord *record)
     }
 }
 
+/* The button carries the whole row for a screen reader: GTK 4.8 gives a
+ * list view's item no name of its own. */
 static void
-show_call_back (QuartetHistoryRow *self, const char *title)
+show_call_back (QuartetHistoryRow *self, const char *title, const char *subtitle)
 {
   gboolean video = quartet_call_record_get_call_type (self->record) == QUARTET_CALL_TYPE_VIDEO;
   g_autofree char *label = g_strdup_printf (_ ("Call back %s"), title);
@@ -71,7 +73,8 @@ show_call_back (QuartetHistoryRow *self, const char *title)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->call_back_button),
                                video ? _ ("Video Call") : _ ("Audio Call"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->call_back_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle, -1);
 }
 
 static void
@@ -84,7 +87,7 @@ show_record (QuartetHistoryRow *self)
   gtk_image_set_from_icon_name (self->outcome_icon, outcome_icon_name (self->record));
   gtk_label_set_text (self->title_label, title);
   gtk_label_set_text (self->subtitle_label, subtitle);
-  show_call_back (self, title);
+  show_call_back (self, title, subtitle);
   if (quartet_call_record_get_outcome (self->record) == QUARTET_CALL_OUTCOME_MISSED)
     gtk_widget_add_css_class (GTK_WIDGET (self), "missed");
   else
