@@ -3,6 +3,7 @@
 quartet-cli processes on a real Prosody."""
 import json
 import os
+import signal
 import socket
 import unittest
 
@@ -159,6 +160,30 @@ class SignalExchangeTest(CliTestCase):
         code, out, err = alice.stop()
         self.assertEqual(code, EXIT_OK, err)
         self.assert_no_secret(json.dumps(alice.events) + out + err)
+
+
+class MemoryReportTest(CliTestCase):
+    """bench/memory.py tells retained free memory from held memory by the
+    heap in use that SIGUSR1 has quartet-cli print."""
+
+    def test_sigusr1_prints_resident_set_and_heap_in_use(self):
+        bob = Listener(self.account_args(1))
+        bob.next_event("roster")
+        reports = []
+        for _ in range(2):  # the process goes on after a report
+            bob.process.send_signal(signal.SIGUSR1)
+            reports.append(bob.next_event("memory"))
+            with open("/proc/%d/status" % bob.process.pid) as f:
+                status = dict(line.split(":", 1) for line in f)
+            vm_rss = int(status["VmRSS"].split()[0])
+            self.assertAlmostEqual(reports[-1]["rss_kib"], vm_rss, delta=vm_rss / 4)
+        if not os.environ.get("QUARTET_SANITIZED"):  # ASan's allocator is not glibc's
+            for report in reports:
+                self.assertGreater(report["heap_kib"], 1024)  # GStreamer's registry alone
+                self.assertLess(report["heap_kib"], report["rss_kib"])
+
+        code, _, err = bob.stop()
+        self.assertEqual(code, EXIT_OK, err)
 
 
 if __name__ == "__main__":

@@ -567,3 +567,29 @@ quartet_cli_output_camera_access (QuartetCliOutput *self, const GError *error)
     add_error_members (builder, error);
   print_event (builder);
 }
+
+void
+quartet_cli_output_memory (QuartetCliOutput *self, const QuartetCliMemory *memory)
+{
+  g_autoptr (JsonBuilder) builder = NULL;
+
+  if (!self->json)
+    {
+      if (memory->heap_kib >= 0)
+        g_print ("Memory: %.1f MiB resident, %.1f MiB of heap in use\n", memory->rss_kib / 1024.0,
+                 memory->heap_kib / 1024.0);
+      else
+        g_print ("Memory: %.1f MiB resident\n", memory->rss_kib / 1024.0);
+      return;
+    }
+
+  builder = begin_event ("memory");
+  json_builder_set_member_name (builder, "rss_kib");
+  json_builder_add_int_value (builder, (gint64)memory->rss_kib);
+  json_builder_set_member_name (builder, "heap_kib");
+  if (memory->heap_kib >= 0)
+    json_builder_add_int_value (builder, memory->heap_kib);
+  else
+    json_builder_add_null_value (builder);
+  print_event (builder);
+}

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "quartet.h"
+#include "quartet-cli-memory.h"
 
 G_BEGIN_DECLS
 
@@ -69,5 +70,8 @@ quartet_cli_output_video_source (QuartetCliOutput *self, const char *source, con
 
 /* The Camera portal's answer: granted (@error NULL) or why not. */
 void quartet_cli_output_camera_access (QuartetCliOutput *self, const GError *error);
+
+/* SIGUSR1: what the process holds (bench/memory.py). */
+void quartet_cli_output_memory (QuartetCliOutput *self, const QuartetCliMemory *memory);
 
 G_END_DECLS

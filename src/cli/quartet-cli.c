@@ -82,6 +82,8 @@ static const char *command_summary
     "--quickblox-auth-key, --quickblox-auth-secret-file, --login and --password-file\n"
     "instead of --jid (see --help-quickblox); chat is then --server as usual.\n"
     "\n"
+    "SIGUSR1 prints what the process holds: its resident set and heap in use.\n"
+    "\n"
     "Exit codes: 0 ok, 1 failed, 2 usage, 3 server unreachable, 4 wrong password,\n"
     "5 certificate not trusted, 6 server offers no TLS.\n";
 
@@ -195,6 +197,17 @@ on_quit_signal_cb (gpointer user_data)
 {
   sign_out_and_quit (user_data);
   return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_memory_signal_cb (gpointer user_data)
+{
+  Cli *cli = user_data;
+  QuartetCliMemory memory;
+
+  quartet_cli_memory_read (&memory);
+  quartet_cli_output_memory (cli->output, &memory);
+  return G_SOURCE_CONTINUE;
 }
 
 static gboolean
@@ -754,6 +767,7 @@ main (int argc, char *argv[])
 
   g_unix_signal_add (SIGINT, on_quit_signal_cb, &cli);
   g_unix_signal_add (SIGTERM, on_quit_signal_cb, &cli);
+  g_unix_signal_add (SIGUSR1, on_memory_signal_cb, &cli);
 
   if (cli.account != NULL)
     sign_in_to_quickblox (&cli);
