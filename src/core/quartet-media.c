@@ -884,11 +884,24 @@ _quartet_media_get_keyframe_requests (QuartetMedia *self)
  * mmap threshold, after which frames come from the arenas and stay cached
  * there when freed: a process that places or takes calls grew by 3 to 6 MB
  * a call, to well over 100 MB (bench/memory.py). A fixed threshold keeps
- * every large block mmap()ed and given back when freed. */
+ * every large block mmap()ed and given back when freed.
+ *
+ * What a call's threads still hold when it has ended is little (the heap
+ * in use grows by ~2 KiB a call), but it is spread over as many arenas as
+ * there were threads, a piece in a page keeping the whole page, which
+ * malloc_trim() cannot give back: a quartet-cli taking call after call grew
+ * by 32 KiB a call. Two arenas, as servers with many threads commonly run
+ * glibc, hold the same pieces in fewer pages: 10 KiB a call, the GTK app
+ * none over 100 calls, and the same CPU in a 4-party call (bench/RESULTS.md,
+ * "session 21"). */
+#define MALLOC_ARENAS 2
+
 void
 quartet_media_tune_allocator (void)
 {
 #ifdef __GLIBC__
   mallopt (M_MMAP_THRESHOLD, 128 * 1024);
+  if (g_getenv ("MALLOC_ARENA_MAX") == NULL) /* a developer's experiment */
+    mallopt (M_ARENA_MAX, MALLOC_ARENAS);
 #endif
 }
